@@ -1,0 +1,113 @@
+import type { Verdict } from './answer-contract.js';
+
+/** Fixed sentences of Netra's answers, in Indonesian (default) and English. */
+export interface AnswerTexts {
+  opening: Record<Verdict, string>;
+  conditions: string;
+  sanction: string;
+  secondary: string;
+  repealed: (name: string, replacement: string) => string;
+  decides: string;
+  whoToAsk: string;
+  injection: string;
+  offTopic: string;
+  recommendation: string;
+  greeting: string;
+  reportIntro: string;
+  reportChannels: string[];
+  reportOffer: string;
+  escalateOffer: string;
+  uncertainIntro: string;
+  passagesIntro: string;
+  newsIntro: (outlet: string, date: string) => string;
+  quotedInIndonesian: string;
+  notLegalAdvice: string;
+  followUpSanction: string;
+  followUpReport: string;
+  followUpBasis: string;
+}
+
+export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
+  id: {
+    opening: {
+      dilarang: 'Tidak boleh.',
+      boleh: 'Boleh.',
+      boleh_bersyarat: 'Boleh, dengan syarat.',
+      informasi: '',
+      tidak_pasti: 'Peraturan yang ada di basis pengetahuan Netra belum menjawab ini secara pasti.',
+      di_luar_topik: '',
+    },
+    conditions: 'Syaratnya:',
+    sanction: 'Sanksi:',
+    secondary:
+      'Catatan: sebagian dasar di atas bersumber dari lampiran SKB 2022 menurut pemberitaan (sumber sekunder), bukan dari teks resmi lampiran SKB.',
+    repealed: (name, replacement) => `${name} sudah dicabut dan diganti ${replacement}; kutipannya ditampilkan karena masih banyak dirujuk.`,
+    decides: 'Yang berwenang memutuskan:',
+    whoToAsk:
+      'Untuk kepastian, tanyakan kepada bagian kepegawaian instansi Anda (BKPSDM/Pejabat Pembina Kepegawaian) atau BKN; untuk dugaan pelanggaran pemilu atau pilkada, kepada Bawaslu setempat.',
+    injection: 'Netra tetap menjawab berdasarkan peraturan; permintaan untuk mengubah atau mengabaikan aturan tidak diikuti.',
+    offTopic:
+      'Maaf, pertanyaan ini di luar cakupan Netra. Netra membantu ASN (PNS, PPPK, dan CPNS) memahami apa yang boleh dan tidak boleh dilakukan terkait pemilu dan pilkada, dengan kutipan peraturan, serta membantu melaporkan dugaan pelanggaran netralitas (ketik /lapor).',
+    recommendation:
+      'Netra tidak memberi rekomendasi partai atau calon. Sebagai ASN, hak pilih Anda digunakan di bilik suara sesuai hati nurani; di luar itu ASN wajib netral dan bebas dari pengaruh golongan dan partai politik. Netra dapat membantu menjelaskan apa yang boleh dan tidak boleh dilakukan ASN selama pemilu dan pilkada.',
+    greeting:
+      'Halo! Saya Netra. Tanyakan apa saja tentang netralitas ASN dalam pemilu dan pilkada, misalnya "Bolehkah PNS like postingan caleg?". Saya menjawab dengan kutipan peraturan, dan bisa membantu menyiapkan laporan dugaan pelanggaran (ketik /lapor).',
+    reportIntro: 'Dugaan pelanggaran netralitas ASN dapat dilaporkan melalui jalur resmi berikut:',
+    reportChannels: [
+      'Bawaslu (pelanggaran pemilu/pilkada): lewat SIGAPLAPOR, Gowaslu, atau kantor Bawaslu setempat. Laporan tertulis paling sedikit memuat nama dan alamat pelapor, pihak terlapor, waktu dan tempat kejadian, serta uraian kejadian; disampaikan paling lama 7 hari kerja (Pemilu) atau 7 hari (Pilkada) sejak diketahui.',
+      'BKN (disiplin netralitas ASN): portal SBT (sbt.bkn.go.id → Pelaporan Publik → Netralitas) bila Anda mengetahui NIK/NIP ASN yang dilaporkan; bila tidak, lewat SP4N-LAPOR! (kategori Netralitas ASN, dapat anonim dan rahasia).',
+      'Sanksinya dijatuhkan oleh Pejabat Pembina Kepegawaian (PPK) instansi ASN yang bersangkutan.',
+    ],
+    reportOffer: 'Netra dapat membantu menyiapkan laporan yang siap dikirim ke jalur resmi: ketik /lapor.',
+    escalateOffer: 'Jika Anda melihat kejadian seperti ini, Netra dapat membantu menyiapkan laporannya: ketik /lapor.',
+    uncertainIntro: 'Bagian peraturan yang paling berkaitan:',
+    passagesIntro: 'Menurut peraturan yang relevan:',
+    newsIntro: (outlet, date) => `Menurut pemberitaan ${outlet}${date ? ` (${date})` : ''}:`,
+    quotedInIndonesian: '',
+    notLegalAdvice: 'Jawaban ini informasi umum, bukan nasihat hukum.',
+    followUpSanction: 'Apa sanksinya?',
+    followUpReport: 'Bagaimana cara melaporkannya?',
+    followUpBasis: 'Apa dasar hukumnya?',
+  },
+  en: {
+    opening: {
+      dilarang: 'Not allowed.',
+      boleh: 'Allowed.',
+      boleh_bersyarat: 'Allowed, under conditions.',
+      informasi: '',
+      tidak_pasti: 'The regulations in Netra’s knowledge base do not settle this.',
+      di_luar_topik: '',
+    },
+    conditions: 'Conditions (in Indonesian):',
+    sanction: 'Sanction (as stated in Indonesian):',
+    secondary:
+      'Note: part of this basis is the SKB 2022 annex as reported by the news (a secondary source), not the official annex text.',
+    repealed: (name, replacement) => `${name} has been repealed and replaced by ${replacement}; it is quoted because it is still widely cited.`,
+    decides: 'Who decides (in Indonesian):',
+    whoToAsk:
+      'For a definite answer ask your agency’s personnel office (BKPSDM / Pejabat Pembina Kepegawaian) or BKN; for suspected election violations, the local Bawaslu.',
+    injection: 'Netra answers from the regulations only; requests to change or ignore its rules are not followed.',
+    offTopic:
+      'Sorry, this is outside what Netra covers. Netra helps Indonesian civil servants (PNS, PPPK, CPNS) understand what political conduct is allowed during elections, with citations, and helps report suspected neutrality violations (type /lapor).',
+    recommendation:
+      'Netra does not recommend parties or candidates. As a civil servant you vote freely in the ballot booth; beyond that you must stay neutral. Netra can explain what civil servants may and may not do during elections.',
+    greeting:
+      'Hello! I am Netra. Ask me about civil-servant neutrality in Indonesian elections, e.g. "May a civil servant like a candidate’s post?". I answer with citations of the regulations and can help prepare a violation report (type /lapor).',
+    reportIntro: 'Suspected ASN neutrality violations can be reported through these official channels:',
+    reportChannels: [
+      'Bawaslu (election violations): SIGAPLAPOR, Gowaslu or the local Bawaslu office. A written report must contain at least the reporter’s name and address, the person reported, time and place, and what happened; within 7 working days (Pemilu) or 7 days (Pilkada) of becoming known.',
+      'BKN (civil-service discipline): the SBT portal (sbt.bkn.go.id → Pelaporan Publik → Netralitas) if you know the reported ASN’s NIK/NIP; otherwise SP4N-LAPOR! (category Netralitas ASN, anonymous and confidential options).',
+      'The sanction is imposed by the civil servant’s own agency (Pejabat Pembina Kepegawaian).',
+    ],
+    reportOffer: 'Netra can help you prepare a report for the official channel: type /lapor.',
+    escalateOffer: 'If you witnessed this, Netra can help you prepare a report: type /lapor.',
+    uncertainIntro: 'The most relevant provisions:',
+    passagesIntro: 'According to the relevant provisions:',
+    newsIntro: (outlet, date) => `According to ${outlet}${date ? ` (${date})` : ''}:`,
+    quotedInIndonesian: 'The quoted regulation texts are in Indonesian.',
+    notLegalAdvice: 'This is general information, not legal advice.',
+    followUpSanction: 'What is the sanction?',
+    followUpReport: 'How do I report it?',
+    followUpBasis: 'What is the legal basis?',
+  },
+};

@@ -1,0 +1,151 @@
+import type { Logger } from '../logging/logger.js';
+import type { LoadedIndex } from '../retrieval/index-store.js';
+import { HybridRetriever, type RetrievalMode } from '../retrieval/hybrid-retriever.js';
+import { AnswerSchema, type Answer } from './answer-contract.js';
+import { matchCards } from './card-matcher.js';
+import { verifyCitations } from './citation-verifier.js';
+import { stageOn } from './election-stage.js';
+import { type ComposedAnswer, type ComposeInput, composeOffline } from './offline-composer.js';
+import { understand } from './understand.js';
+
+/** One earlier exchange of the same conversation, for follow-ups like "kalau cuma like saja?". */
+export interface Turn {
+  question: string;
+  cardId?: string;
+}
+
+/** A composer that may fail; the pipeline then answers offline. Implemented by the LLM composer. */
+export interface Composer {
+  readonly name: string;
+  compose(input: ComposeInput, offline: ComposedAnswer): Promise<ComposedAnswer>;
+}
+
+export interface PipelineOptions {
+  /** The index to answer from; a function so a hot re-index can swap it. */
+  index: () => LoadedIndex;
+  /** Optional LLM composer; without it every answer is offline. */
+  composer?: Composer;
+  /** Fixed ISO date for "today" (tests, demos); defaults to the real date. */
+  today?: string;
+  retrieval?: RetrievalMode;
+  logger?: Logger;
+}
+
+/** An answer with what produced it. */
+export interface PipelineResult extends ComposedAnswer {
+  latencyMs: number;
+  retrievedIds: string[];
+  droppedCitations: number;
+  /** True when an LLM was configured but its answer was not used. */
+  fellBack: boolean;
+}
+
+const MAX_QUESTION_CHARS = 2000;
+
+/**
+ * The answer pipeline, readable top to bottom: understand → retrieve → compose → verify.
+ * Every adapter, the HTTP API and the CLI call {@link ask}; nothing else produces answers.
+ */
+export class AnswerPipeline {
+  private readonly retriever: HybridRetriever;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.retriever = new HybridRetriever({ index: options.index, k: 20, mode: options.retrieval ?? 'hybrid' });
+  }
+
+  async ask(rawQuestion: string, history: Turn[] = []): Promise<PipelineResult> {
+    const started = performance.now();
+    const question = cleanQuestion(rawQuestion);
+    const index = this.options.index();
+    if (question.length === 0) {
+      return this.finish(started, emptyAnswer(rawQuestion), [], 0, false);
+    }
+
+    // 1. Understand: language, intent, incident, injection, follow-up.
+    const understanding = understand(question);
+    const previous = history.at(-1);
+    const query = understanding.followUp && previous ? `${question} ${previous.question}` : question;
+
+    // 2. Retrieve: hybrid lexical + vector, then the case cards that fit.
+    const hits = await this.retriever.search(query, 20);
+    const kb = index.knowledge;
+    const cards = matchCards(query, hits, kb);
+    const today = this.options.today ?? new Date().toISOString().slice(0, 10);
+    const input: ComposeInput = {
+      question,
+      understanding,
+      kb,
+      hits,
+      cards,
+      stage: stageOn(kb.calendar, understanding.actDate ?? today),
+    };
+
+    // 3. Compose: offline always (it is also the fallback), the LLM when configured.
+    const offline = composeOffline(input);
+    let composed = offline;
+    let fellBack = false;
+    if (this.options.composer && offline.answer.verdict !== 'di_luar_topik') {
+      try {
+        composed = await this.options.composer.compose(input, offline);
+        fellBack = composed.composer !== 'llm';
+      } catch (err) {
+        fellBack = true;
+        this.options.logger?.warn({ err: (err as Error).message }, 'LLM composer failed; answering offline');
+      }
+    }
+
+    // 4. Verify: no citation reaches the user unless its quote is in the passage it names.
+    let { kept, dropped } = verifyCitations(composed.answer.citations, kb);
+    if (composed.composer === 'llm' && kept.length === 0 && needsCitation(composed.answer)) {
+      composed = offline;
+      fellBack = true;
+      ({ kept, dropped } = verifyCitations(offline.answer.citations, kb));
+    }
+    const answer = AnswerSchema.parse({ ...composed.answer, citations: kept });
+    return this.finish(
+      started,
+      { ...composed, answer },
+      hits.map((h) => h.chunk.id),
+      dropped.length,
+      fellBack,
+    );
+  }
+
+  private finish(
+    started: number,
+    composed: ComposedAnswer,
+    retrievedIds: string[],
+    droppedCitations: number,
+    fellBack: boolean,
+  ): PipelineResult {
+    return { ...composed, latencyMs: performance.now() - started, retrievedIds, droppedCitations, fellBack };
+  }
+}
+
+function needsCitation(answer: Answer): boolean {
+  return answer.verdict !== 'di_luar_topik' && answer.verdict !== 'tidak_pasti';
+}
+
+/** Strips control and invisible characters and caps the length: hostile input must not cost more than a question. */
+export function cleanQuestion(raw: string): string {
+  return raw
+    .replace(/\uFFFD/g, '')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ')
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .trim()
+    .slice(0, MAX_QUESTION_CHARS);
+}
+
+function emptyAnswer(raw: string): ComposedAnswer {
+  return {
+    composer: 'offline',
+    answer: {
+      question: raw,
+      verdict: 'di_luar_topik',
+      answer: 'Pesan Anda kosong. Silakan tulis pertanyaan tentang netralitas ASN dalam pemilu atau pilkada, misalnya "Bolehkah PNS like postingan caleg?".',
+      citations: [],
+      escalate: false,
+      language: 'id',
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import { tokenize } from '../retrieval/indonesian-analyzer.js';
+
+/** What kind of help the question asks for; the composers pick evidence and tone from it. */
+export type QuestionIntent =
+  | 'conduct' // "bolehkah …", "apakah ASN boleh …"
+  | 'sanction' // "apa sanksi/hukuman …"
+  | 'report' // "bagaimana cara melaporkan …"
+  | 'news' // "apa kata …", "siapa …", "kapan … digelar"
+  | 'info' // definitions, legal basis, procedures
+  | 'greeting'
+  | 'recommendation'; // "partai mana yang paling layak saya pilih?"
+
+export interface Understanding {
+  text: string;
+  language: 'id' | 'en';
+  intent: QuestionIntent;
+  /** At least one word about elections, politics or ASN neutrality. */
+  onTopic: boolean;
+  /** The user describes something that happened (or asks how to report it): offer the reporting flow. */
+  escalate: boolean;
+  /** The message tries to change the bot's rules ("abaikan instruksi…"). */
+  injection: boolean;
+  /** A short follow-up that only makes sense with the previous question ("kalau cuma like saja?"). */
+  followUp: boolean;
+  /** A date the act happened on, when the question gives one. */
+  actDate?: string;
+}
+
+const EN_MARKERS = new Set([
+  'may', 'can', 'could', 'should', 'is', 'are', 'the', 'a', 'civil', 'servant', 'servants', 'allowed', 'what',
+  'how', 'who', 'when', 'which', 'vote', 'join', 'campaign', 'candidate', 'party', 'if', 'my', 'i', 'to', 'of',
+  'does', 'do', 'in', 'on', 'for', 'with', 'about', 'election', 'elections', 'permitted', 'forbidden', 'post',
+]);
+const ID_MARKERS = new Set([
+  'yang', 'dan', 'apakah', 'boleh', 'bolehkah', 'tidak', 'saya', 'di', 'ke', 'dari', 'untuk', 'dengan', 'ini',
+  'itu', 'ada', 'jadi', 'kalau', 'kalo', 'gak', 'nggak', 'ga', 'bagaimana', 'apa', 'siapa', 'kapan', 'menjadi',
+  'ikut', 'pns', 'asn',
+]);
+
+/**
+ * Words that make a question about elections, politics or ASN neutrality. Deliberately broad:
+ * a borderline question is better answered with "belum pasti" than turned away.
+ */
+const DOMAIN = new Set([
+  'kampanye', 'berkampanye', 'calon', 'caleg', 'capres', 'cawapres', 'cagub', 'cabup', 'cawalkot', 'paslon',
+  'bacaleg', 'kandidat', 'partai', 'parpol', 'pemilu', 'pilkada', 'pileg', 'pilpres', 'pilgub', 'pilbup',
+  'pemilihan', 'politik', 'politisi', 'netral', 'netralitas', 'timses', 'sukses', 'pemenangan', 'relawan',
+  'deklarasi', 'baliho', 'spanduk', 'atribut', 'coblos', 'nyoblos', 'mencoblos', 'tps', 'bawaslu', 'kpu',
+  'panwas', 'kpps', 'golput', 'dukung', 'dukungan', 'mendukung', 'memihak', 'keberpihakan', 'petahana',
+  'legislatif', 'presiden', 'gubernur', 'bupati', 'walikota', 'dprd', 'dpr', 'dpd', 'hak', 'pilih', 'memilih',
+  'suara', 'ktp', 'disiplin', 'sanksi', 'hukuman', 'kode', 'etik', 'pelanggaran', 'melanggar', 'lapor',
+  'melaporkan', 'laporan', 'nyaleg', 'nyalon', 'mencalonkan', 'pencalonan', 'kasn', 'bkn', 'skb', 'korpri',
+  'campaign', 'candidate', 'candidates', 'party', 'parties', 'election', 'elections', 'vote', 'voting',
+  'political', 'politics', 'neutral', 'neutrality', 'rally', 'ballot', 'sanction', 'sanctions', 'punishment',
+  'violation', 'pemungutan', 'incumbent', 'pejabat', 'posko', 'kaos', 'kaus', 'sembako', 'pose', 'jari',
+  'medsos', 'postingan', 'like', 'share', 'follow', 'komen', 'bakal', 'penetapan', 'tahapan', 'tenang',
+  'pengurus', 'anggota', 'ptdh', 'pemberhentian', 'mengundurkan', 'pilgub', 'wakil', 'dewan', 'penyelenggara',
+  'pengawas', 'satgas', 'sp4n', 'sigaplapor', 'gowaslu',
+]);
+
+/** Topics that share words with the domain but are not about political conduct (pay, leave, careers). */
+const OFF_TOPIC_PATTERNS = [
+  /\bgaji\b/, /\bthr\b/, /\btunjangan (?!kinerja sebesar)/, /\bpensiun\b(?!.*(partai|calon|kampanye))/, /\bkenaikan pangkat\b/,
+  /\bresep\b/, /\bmemasak\b/, /\bcuaca\b/, /\bsepak ?bola\b/, /\bformasi cpns\b/, /\bpendaftaran cpns\b/,
+  /\bcuti (tahunan|melahirkan|besar|sakit)\b/, /\bnilai skd\b/,
+];
+
+const INJECTION_PATTERNS = [
+  /\b(abaikan|lupakan|acuhkan)\b.{0,40}\b(instruksi|aturan|perintah|prompt|sistem)/,
+  /\bignore\b.{0,40}\b(instruction|rule|prompt|previous)/,
+  /\bforget\b.{0,30}\b(rule|instruction)/,
+  /\b(katakan|bilang|jawab)\b.{0,20}\b(saja|aja)\b.{0,40}\bboleh\b/,
+  /\b(say|answer)\b.{0,30}\b(allowed|yes)\b/,
+  /\b(kamu|anda) (sekarang|adalah) (bukan|seorang)\b/,
+  /\bsystem prompt\b/, /\bjailbreak\b/, /\bdeveloper mode\b/,
+];
+
+const INCIDENT_PATTERNS = [
+  /\bsaya (melihat|lihat|liat|menemukan|mendapati|tahu|dengar|mendengar)\b/,
+  /\b(aku|gue|gw) (lihat|liat|tahu)\b/,
+  /\b(ada|terdapat) (seorang |beberapa )?(pns|asn|pppk|pejabat|kepala|camat|lurah|guru|pegawai|atasan)\b.{0,60}\b(yang|sedang|lagi)\b/,
+  /\b(atasan|kepala dinas|kadis|camat|lurah|kepala sekolah|sekda|kabag|kasubag|rekan|teman) (saya|kami|aku)\b.{0,80}\b(membagikan|bagi|mengajak|ngajak|menyuruh|memaksa|kampanye|memasang|posting|mengumpulkan|mengerahkan)/,
+  /\b(kepala dinas|kadis|camat|lurah|kepala sekolah|sekda|pejabat)\b.{0,40}\b(membagikan|bagi-bagi|mengajak|menyuruh|memaksa|mengumpulkan|mengerahkan)\b/,
+  /\bi (saw|see|noticed|witnessed)\b/, /\bmy (boss|supervisor|colleague)\b/,
+  /\b(tadi|kemarin|barusan|minggu lalu)\b.{0,80}\b(pns|asn|pejabat|kepala|camat|lurah)\b/,
+];
+
+const REPORT_PATTERNS = [
+  /\b(cara|bagaimana|gimana|mau|ingin|hendak|pengen|dimana|di mana|ke mana|kemana)\b.{0,30}\b(melapor|melaporkan|lapor|mengadu|mengadukan|laporan)\b/,
+  /\b(melaporkan|lapor|laporkan|mengadukan)\b.{0,40}\b(asn|pns|pppk|pejabat|pelanggaran|kepala|camat|lurah)\b/,
+  /\bhow (do|can|to) (i )?report\b/, /\breport (a|an|the)\b/,
+];
+
+const RECOMMENDATION_PATTERNS = [
+  /\b(partai|calon|capres|caleg|paslon|kandidat)\b.{0,30}\b(mana|siapa)\b.{0,40}\b(layak|terbaik|bagus|harus|sebaiknya|pantas)\b/,
+  /\b(siapa|mana)\b.{0,30}\b(sebaiknya|harus|layak)\b.{0,20}\b(saya )?(pilih|dipilih|coblos)\b/,
+  /\bwho should i vote\b/, /\bwhich (party|candidate) should\b/,
+];
+
+const NEWS_PATTERNS = [
+  /\b(apa kata|kata|menurut|pernyataan|mengatakan|menyampaikan|menegaskan|pesan|imbauan|himbauan)\b.{0,60}\b(ketua|kepala|menteri|menpan|sekjen|sekda|bupati|gubernur|pj|kesbangpol|bkn|bawaslu|kemendagri)\b/,
+  /\b(siapa)\b.{0,40}\b(ketua|kepala|menteri|sekjen|sekda|pj)\b/,
+  /\b(kapan|di mana|dimana)\b.{0,40}\b(digelar|diadakan|dilaksanakan|seminar|rakor|acara|kegiatan|apel)\b/,
+  /\bmenurut berita\b/, /\bberita\b/, /\bperingkat\b/, /\bindeks kerawanan\b/, /\bikp\b/, /\brakor\b/,
+];
+
+const SANCTION_PATTERNS = [
+  /\b(apa|berapa|bagaimana|jenis)\b.{0,20}\b(sanksi|hukuman|hukumannya|sanksinya|pidana|ancaman)\b/,
+  /\b(sanksi|hukuman|pidana)\b.{0,40}\b(bagi|untuk|jika|kalau|apabila|terhadap)\b/,
+  /\bwhat (is|are) the (sanction|penalt|punishment)/, /\b(sanction|penalty|punishment) for\b/,
+];
+
+const FOLLOW_UP_PATTERNS = [
+  /^(kalau|kalo|klo|bagaimana kalau|gimana kalau|bagaimana jika|jika|terus|lalu|trus|lantas|nah)\b/,
+  /^(what if|and if|how about|what about)\b/,
+  /\b(saja|aja|doang)\s*\??$/,
+  /^(sanksinya|hukumannya|dasar hukumnya|pasalnya|caranya)\b/,
+];
+
+const MONTHS: Record<string, number> = {
+  januari: 1, februari: 2, maret: 3, april: 4, mei: 5, juni: 6, juli: 7, agustus: 8, september: 9,
+  oktober: 10, november: 11, desember: 12, january: 1, february: 2, march: 3, may: 5, june: 6, july: 7,
+  august: 8, october: 10, december: 12,
+};
+
+/** Reads what the question asks, in which language, and whether it reports an incident. */
+export function understand(question: string): Understanding {
+  const text = question.normalize('NFKC').replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '').trim();
+  const lower = text.toLowerCase();
+  const tokens = tokenize(text);
+  const en = tokens.filter((t) => EN_MARKERS.has(t)).length;
+  const id = tokens.filter((t) => ID_MARKERS.has(t)).length;
+  const language = en > id && en >= 2 ? 'en' : 'id';
+  const injection = INJECTION_PATTERNS.some((p) => p.test(lower));
+  const domainHits = tokens.filter((t) => DOMAIN.has(t)).length;
+  const offTopicPattern = OFF_TOPIC_PATTERNS.some((p) => p.test(lower));
+  const onTopic = domainHits > 0 && !(offTopicPattern && domainHits < 2);
+  const report = REPORT_PATTERNS.some((p) => p.test(lower));
+  const incident = INCIDENT_PATTERNS.some((p) => p.test(lower));
+
+  let intent: QuestionIntent = 'conduct';
+  if (tokens.length <= 3 && /^(halo|hai|hi|hello|selamat|assalamualaikum|pagi|siang|sore|malam|permisi|terima|makasih|thanks|thank)\b/.test(lower)) {
+    intent = 'greeting';
+  } else if (RECOMMENDATION_PATTERNS.some((p) => p.test(lower))) intent = 'recommendation';
+  else if (report && !/\bboleh/.test(lower)) intent = 'report';
+  else if (SANCTION_PATTERNS.some((p) => p.test(lower))) intent = 'sanction';
+  else if (NEWS_PATTERNS.some((p) => p.test(lower)) && !/\b(boleh|bolehkah|dilarang|may|can)\b/.test(lower)) intent = 'news';
+  else if (
+    /^(apa|apakah yang dimaksud|siapa|kapan|berapa|di mana|dimana|mengapa|kenapa|bagaimana|jelaskan|sebutkan|what|who|when|why|how)\b/.test(lower) &&
+    !/\b(boleh|bolehkah|dilarang|diperbolehkan|diizinkan|allowed|may|can|permitted)\b/.test(lower)
+  ) {
+    intent = 'info';
+  }
+
+  return {
+    text,
+    language,
+    intent,
+    onTopic: onTopic || intent === 'recommendation',
+    escalate: report || incident,
+    injection,
+    followUp: tokens.length <= 9 && FOLLOW_UP_PATTERNS.some((p) => p.test(lower)),
+    actDate: findDate(lower),
+  };
+}
+
+function findDate(lower: string): string | undefined {
+  const iso = /\b(20\d{2})-(\d{2})-(\d{2})\b/.exec(lower);
+  if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`;
+  const dmy = /\b(\d{1,2})[/-](\d{1,2})[/-](20\d{2})\b/.exec(lower);
+  if (dmy) return `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}`;
+  const named = /\b(\d{1,2})\s+([a-z]+)\s+(20\d{2})\b/.exec(lower);
+  if (named && MONTHS[named[2]!]) {
+    return `${named[3]}-${String(MONTHS[named[2]!]).padStart(2, '0')}-${named[1]!.padStart(2, '0')}`;
+  }
+  return undefined;
+}

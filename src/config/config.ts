@@ -1,0 +1,159 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Netra's whole configuration, read from the environment once at start.
+ *
+ * Every variable is optional: with none set, Netra runs offline as a console chat
+ * (the embedded default). A malformed value stops the start with one line naming
+ * the variable and what it expects, so an operator never has to read a stack trace.
+ */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const idList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^-?\d+$/, 'harus berupa angka ID Telegram, dipisah koma')));
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+export const EnvSchema = z.object({
+  NETRA_DATA_DIR: z.string().default('data'),
+  NETRA_KNOWLEDGE_DIR: z.string().default('knowledge'),
+  NETRA_TODAY: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'format tanggal YYYY-MM-DD')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url('harus URL lengkap, mis. http://127.0.0.1:11434/v1').optional()),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
+  EMBEDDINGS_PROVIDER: z.enum(['local', 'openai', '']).optional(),
+
+  TELEGRAM_BOT_TOKEN: optionalString.pipe(
+    z.string().regex(/^\d+:[\w-]+$/, 'bentuknya 123456:ABC-xyz, dari @BotFather').optional(),
+  ),
+  TELEGRAM_API_ROOT: optionalString.pipe(z.url().optional()),
+  TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
+  TELEGRAM_WEBHOOK_PORT: port.optional(),
+  TELEGRAM_ADMIN_IDS: idList.default([]),
+  ADMIN_CHAT_ID: optionalString.pipe(z.string().regex(/^-?\d+$/, 'harus ID chat Telegram (angka)').optional()),
+
+  WHATSAPP_ENABLED: booleanFlag.default(false),
+  WHATSAPP_ADMIN_IDS: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .default([]),
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+
+  HTTP_PORT: port.optional(),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_API_TOKEN: optionalString,
+
+  REPORTS_ENCRYPTION_KEY: optionalString.pipe(
+    z.string().min(16, 'minimal 16 karakter (disarankan 32 byte acak, base64)').optional(),
+  ),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
+  MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  dataDir: string;
+  knowledgeDir: string;
+  indexDir: string;
+  databasePath: string;
+  evidenceDir: string;
+  /** Fixed "today" for election-stage reasoning (tests, demos); undefined = the real date. */
+  today?: string;
+  logLevel: Env['LOG_LEVEL'];
+  llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number };
+  embeddings: { provider: 'local' } | { provider: 'openai'; apiKey: string; baseURL?: string; model: string };
+  telegram?: {
+    token: string;
+    apiRoot?: string;
+    webhookUrl?: string;
+    webhookPort?: number;
+    adminIds: string[];
+  };
+  adminChatId?: string;
+  whatsapp?: { chromiumPath: string; adminIds: string[]; authDir: string };
+  http?: { port: number; host: string; token?: string };
+  reportsEncryptionKey?: string;
+  rateLimitPerMinute: number;
+  maxEvidenceBytes: number;
+}
+
+/** Thrown when the environment is malformed; `message` is one line an operator can act on. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment. Throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'lingkungan');
+    const shown = env[variable] === undefined ? '(kosong)' : JSON.stringify(redact(variable, env[variable]!));
+    throw new ConfigError(`Konfigurasi salah: ${variable}=${shown} — ${issue.message}. Lihat .env.example.`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.NETRA_DATA_DIR);
+  const llmKey = e.OPENAI_API_KEY ?? (e.OPENAI_BASE_URL ? 'not-needed' : undefined);
+  const embeddingsProvider = e.EMBEDDINGS_PROVIDER || (e.OPENAI_API_KEY ? 'openai' : 'local');
+  if (embeddingsProvider === 'openai' && !llmKey) {
+    throw new ConfigError(
+      'Konfigurasi salah: EMBEDDINGS_PROVIDER=openai membutuhkan OPENAI_API_KEY atau OPENAI_BASE_URL. Lihat .env.example.',
+    );
+  }
+  return {
+    dataDir,
+    knowledgeDir: path.resolve(cwd, e.NETRA_KNOWLEDGE_DIR),
+    indexDir: path.join(dataDir, 'index'),
+    databasePath: path.join(dataDir, 'netra.sqlite'),
+    evidenceDir: path.join(dataDir, 'evidence'),
+    today: e.NETRA_TODAY,
+    logLevel: e.LOG_LEVEL,
+    llm: llmKey
+      ? { apiKey: llmKey, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS }
+      : undefined,
+    embeddings:
+      embeddingsProvider === 'openai'
+        ? { provider: 'openai', apiKey: llmKey!, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_EMBEDDING_MODEL }
+        : { provider: 'local' },
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+          webhookPort: e.TELEGRAM_WEBHOOK_PORT,
+          adminIds: e.TELEGRAM_ADMIN_IDS,
+        }
+      : undefined,
+    adminChatId: e.ADMIN_CHAT_ID,
+    whatsapp: e.WHATSAPP_ENABLED
+      ? { chromiumPath: e.CHROMIUM_PATH, adminIds: e.WHATSAPP_ADMIN_IDS, authDir: path.join(dataDir, 'whatsapp-auth') }
+      : undefined,
+    http: e.HTTP_PORT ? { port: e.HTTP_PORT, host: e.HTTP_HOST, token: e.HTTP_API_TOKEN } : undefined,
+    reportsEncryptionKey: e.REPORTS_ENCRYPTION_KEY,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    maxEvidenceBytes: e.MAX_EVIDENCE_BYTES,
+  };
+}
+
+function redact(variable: string, value: string): string {
+  return /TOKEN|KEY/.test(variable) ? `${value.slice(0, 3)}…` : value;
+}

@@ -1,0 +1,37 @@
+import type { KnowledgeBase, ResolvedBasis } from './knowledge-base.js';
+import { findNode, nodeText } from './passages.js';
+import type { BasisRef } from './schemas.js';
+
+/**
+ * Resolves every case card's `basis` and `sanction_basis` against the regulations. Returns the
+ * problems (a dangling doc or ref, a quote that is not in the passage); empty means consistent.
+ * A card whose basis does not resolve could make the bot cite an article that is not in the corpus.
+ */
+export function checkIntegrity(kb: KnowledgeBase): string[] {
+  const problems: string[] = [];
+  for (const card of kb.cards) {
+    const refs: [string, BasisRef[]][] = [
+      ['basis', card.basis],
+      ['sanction_basis', card.sanction_basis],
+    ];
+    for (const [field, list] of refs) {
+      list.forEach((b, i) => {
+        const result = resolveBasis(kb, b);
+        if (typeof result === 'string') problems.push(`${card.file}: ${field}[${i}] ${result}`);
+      });
+    }
+  }
+  return problems;
+}
+
+/** Resolves one basis reference, or explains in one line why it does not resolve. */
+export function resolveBasis(kb: KnowledgeBase, b: BasisRef): ResolvedBasis | string {
+  const document = kb.documents.find((d) => d.id === b.doc);
+  if (!document) return `dokumen "${b.doc}" tidak ada di knowledge/`;
+  const node = findNode(document, b.ref);
+  if (!node) return `${b.doc} "${b.ref}" tidak ditemukan (rujukan menggantung)`;
+  if (b.quote && !nodeText(document, node).includes(b.quote)) {
+    return `kutipan untuk ${b.doc} "${b.ref}" tidak persis sama dengan teks pasal`;
+  }
+  return { ...b, document, node };
+}

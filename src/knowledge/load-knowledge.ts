@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { extractHtmlText, extractPdfText, htmlTitle, markPasalHeadings } from './extract-text.js';
+import { FrontMatterError, parseFrontMatter } from './front-matter.js';
+import type { CaseCard, DocumentKind, KnowledgeBase, KnowledgeDocument } from './knowledge-base.js';
+import { KnowledgeValidationError } from './knowledge-base.js';
+import { type LegalNode, parseLegalStructure } from './legal-structure.js';
+import {
+  CalendarSchema,
+  CaseCardSchema,
+  describeZodError,
+  type ElectionCalendar,
+  NewsFrontMatterSchema,
+  RegulationFrontMatterSchema,
+  SidecarSchema,
+} from './schemas.js';
+
+const DOCUMENT_EXTENSIONS = new Set(['.md', '.txt', '.html', '.htm', '.pdf']);
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Reads and validates everything under `knowledgeDir`. Every problem is collected (file and field),
+ * and a {@link KnowledgeValidationError} lists them all at once, so an admin fixes a batch in one go.
+ */
+export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase> {
+  const problems: string[] = [];
+  const documents: KnowledgeDocument[] = [];
+  for (const [folder, kind] of [
+    ['regulations', 'regulation'],
+    ['news', 'news'],
+  ] as const) {
+    for (const file of await listFiles(path.join(knowledgeDir, folder))) {
+      const ext = path.extname(file).toLowerCase();
+      if (!DOCUMENT_EXTENSIONS.has(ext)) continue;
+      const rel = path.relative(knowledgeDir, file);
+      try {
+        documents.push(ext === '.md' ? await loadMarkdownDocument(file, rel, kind) : await loadPlainDocument(file, rel, kind));
+      } catch (err) {
+        problems.push(`${rel}: ${(err as Error).message}`);
+      }
+    }
+  }
+  const cards: CaseCard[] = [];
+  for (const file of await listFiles(path.join(knowledgeDir, 'cases'))) {
+    if (path.extname(file) !== '.md') continue;
+    const rel = path.relative(knowledgeDir, file);
+    try {
+      cards.push(await loadCard(file, rel));
+    } catch (err) {
+      problems.push(`${rel}: ${(err as Error).message}`);
+    }
+  }
+  let calendar: ElectionCalendar = [];
+  const calendarHashes: string[] = [];
+  for (const file of await listFiles(path.join(knowledgeDir, 'calendar'))) {
+    if (!/\.ya?ml$/.test(file)) continue;
+    const rel = path.relative(knowledgeDir, file);
+    try {
+      const raw = await fs.readFile(file, 'utf8');
+      calendarHashes.push(sha256(raw));
+      calendar = calendar.concat(validate(CalendarSchema, YAML.parse(raw)));
+    } catch (err) {
+      problems.push(`${rel}: ${(err as Error).message}`);
+    }
+  }
+  problems.push(...duplicateIds(documents, cards));
+  if (problems.length > 0) throw new KnowledgeValidationError(problems);
+  return { documents, cards, calendar, calendarHash: sha256(calendarHashes.join()) };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile() && !e.name.startsWith('.'))
+      .map((e) => path.join(dir, e.name))
+      .sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+function validate<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new Error(describeZodError(result.error));
+  return result.data;
+}
+
+function citationName(shortName: string | undefined, fallback: string, status: string): string {
+  if (!shortName) return fallback;
+  // "PP 94/2021 (Disiplin PNS)" → "PP 94/2021"; the secondary annex keeps its "(menurut berita)" warning.
+  return status === 'sekunder' ? shortName : shortName.replace(/\s*\(.*\)\s*$/, '').trim() || shortName;
+}
+
+async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKind): Promise<KnowledgeDocument> {
+  const raw = await fs.readFile(file, 'utf8');
+  let fm;
+  try {
+    fm = parseFrontMatter(raw);
+  } catch (err) {
+    if (err instanceof FrontMatterError) throw new Error(err.message);
+    throw err;
+  }
+  if (kind === 'regulation') {
+    const meta = validate(RegulationFrontMatterSchema, fm.data);
+    return {
+      id: meta.id,
+      kind,
+      title: meta.title,
+      shortName: citationName(meta.short_name, meta.id, meta.status),
+      type: meta.type,
+      status: meta.status,
+      replacedBy: meta.replaced_by,
+      url: meta.source_url,
+      year: meta.year,
+      file: rel,
+      text: raw,
+      bodyOffset: fm.bodyOffset,
+      nodes: parseLegalStructure(raw, fm.bodyOffset),
+      hash: sha256(raw),
+    };
+  }
+  const meta = validate(NewsFrontMatterSchema, fm.data);
+  return {
+    id: meta.id,
+    kind,
+    title: meta.title,
+    shortName: `${meta.outlet}${meta.date ? `, ${meta.date}` : ''}`,
+    type: 'berita',
+    status: 'berita',
+    url: meta.url,
+    date: meta.date,
+    outlet: meta.outlet,
+    file: rel,
+    text: raw,
+    bodyOffset: fm.bodyOffset,
+    nodes: paragraphNodes(raw, fm.bodyOffset),
+    hash: sha256(raw),
+  };
+}
+
+/** Loads a .txt/.html/.pdf with its optional sidecar `<file>.meta.yaml`, or sensible defaults. */
+async function loadPlainDocument(file: string, rel: string, kind: DocumentKind): Promise<KnowledgeDocument> {
+  const bytes = await fs.readFile(file);
+  const ext = path.extname(file).toLowerCase();
+  let sidecarRaw = '';
+  for (const candidate of [`${file}.meta.yaml`, `${file}.meta.yml`]) {
+    try {
+      sidecarRaw = await fs.readFile(candidate, 'utf8');
+      break;
+    } catch {
+      // No sidecar: defaults below.
+    }
+  }
+  const meta = validate(SidecarSchema, sidecarRaw ? YAML.parse(sidecarRaw) : {});
+  const effectiveKind = meta.kind ?? kind;
+  let text: string;
+  let title: string | undefined = meta.title;
+  if (ext === '.pdf') text = await extractPdfText(new Uint8Array(bytes));
+  else if (ext === '.html' || ext === '.htm') {
+    const html = bytes.toString('utf8');
+    text = extractHtmlText(html);
+    title ??= htmlTitle(html);
+  } else text = bytes.toString('utf8');
+  if (text.trim().length === 0) throw new Error('tidak ada teks yang bisa dibaca (PDF hasil pindaian? jalankan OCR dulu)');
+  if (effectiveKind === 'regulation') text = markPasalHeadings(text);
+  title ??= text.split('\n').find((l) => l.trim().length > 0)?.replace(/^#+\s*/, '').trim().slice(0, 200) ?? rel;
+  const id = meta.id ?? path.basename(file, ext).toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
+  const status = effectiveKind === 'news' ? 'berita' : (meta.status ?? 'berlaku');
+  return {
+    id,
+    kind: effectiveKind,
+    title,
+    shortName: effectiveKind === 'news' ? (meta.outlet ?? title) : title,
+    type: meta.type ?? (effectiveKind === 'news' ? 'berita' : 'Dokumen'),
+    status,
+    replacedBy: meta.replaced_by,
+    url: meta.source_url,
+    year: meta.year,
+    date: meta.date ?? null,
+    outlet: meta.outlet,
+    file: rel,
+    text,
+    bodyOffset: 0,
+    nodes: effectiveKind === 'regulation' ? parseLegalStructure(text, 0) : paragraphNodes(text, 0),
+    hash: sha256(Buffer.concat([bytes, Buffer.from(sidecarRaw)])),
+  };
+}
+
+/** News is cited by paragraph; boilerplate lines ("Info Terkait", "Chat Via Whatsapp") are too short to count. */
+export function paragraphNodes(text: string, from: number): LegalNode[] {
+  const nodes: LegalNode[] = [];
+  const re = /[^\n]+(?:\n[^\n]+)*/g;
+  re.lastIndex = from;
+  let n = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const chunk = m[0].trim();
+    if (chunk.length < 40) continue;
+    n += 1;
+    const start = m.index + (m[0].length - m[0].trimStart().length);
+    const end = start + chunk.length;
+    nodes.push({ ref: `paragraf ${n}`, path: [`paragraf ${n}`], start, end, ownEnd: end, children: [] });
+  }
+  return nodes;
+}
+
+async function loadCard(file: string, rel: string): Promise<CaseCard> {
+  const raw = await fs.readFile(file, 'utf8');
+  const fm = parseFrontMatter(raw);
+  const card = validate(CaseCardSchema, fm.data);
+  if (card.id !== path.basename(file, '.md')) throw new Error(`id "${card.id}" harus sama dengan nama file`);
+  return { ...card, body: fm.body.trim(), file: rel, hash: sha256(raw) };
+}
+
+function duplicateIds(documents: KnowledgeDocument[], cards: CaseCard[]): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const item of [...documents, ...cards]) {
+    const other = seen.get(item.id);
+    if (other) problems.push(`${item.file}: id "${item.id}" sudah dipakai oleh ${other}`);
+    else seen.set(item.id, item.file);
+  }
+  return problems;
+}

@@ -1,0 +1,119 @@
+import { createRequire } from 'node:module';
+import { Stemmer } from 'sastrawijs';
+import { ENGLISH_TERMS, SLANG_EXPANSIONS } from './slang-lexicon.js';
+
+const require = createRequire(import.meta.url);
+const STOPWORDS_ID: string[] = (require('stopwords-iso') as Record<string, string[]>).id ?? [];
+
+/**
+ * Stop-word lists drop words that carry legal meaning here ("bakal calon", "di luar jam kerja",
+ * "sebelum/selama/sesudah masa kampanye", "tanpa atribut", "memihak"): keep them.
+ */
+const KEEP = new Set([
+  'bakal', 'ikut', 'luar', 'hari', 'masa', 'sebelum', 'setelah', 'sesudah', 'selama', 'bersama', 'tanpa',
+  'memihak', 'pihak', 'tempat', 'waktu', 'umum', 'akhir', 'diri', 'belakang', 'menjadi', 'kerja', 'bekerja',
+  'menggunakan', 'memberikan', 'membuat', 'tinggi', 'lima', 'masuk', 'jam', 'dilarang', 'wajib', 'cuti',
+]);
+
+/** Words that only frame a question ("bolehkah", "apakah"): meaningless for finding passages. */
+const QUESTION_WORDS = [
+  'boleh', 'bolehkah', 'apakah', 'apa', 'gimana', 'bagaimana', 'kah', 'dong', 'nggak', 'ngga', 'gak', 'ga',
+  'nda', 'tdk', 'kalau', 'kalo', 'klo', 'sih', 'ya', 'yg', 'dgn', 'utk', 'aja', 'saja', 'cuma', 'hanya', 'kan',
+  'nih', 'deh', 'loh', 'lho', 'gan', 'min', 'pak', 'bu', 'bapak', 'ibu', 'saya', 'aku', 'gue', 'gw', 'kami',
+  'kita', 'mau', 'ingin', 'pengen', 'pingin', 'bisa', 'tolong', 'mohon', 'nge', 'ng',
+  // English glue words.
+  'the', 'a', 'an', 'is', 'are', 'was', 'be', 'to', 'of', 'in', 'on', 'for', 'and', 'or', 'it', 'i', 'my',
+  'with', 'at', 'by', 'do', 'does', 'did', 'what', 'which', 'who', 'how', 'if', 'as', 'from', 'that', 'this',
+  'their', 'his', 'her', 'they', 'he', 'she', 'we', 'you', 'your', 'about', 'any', 'other', 'only', 'just',
+];
+
+const STOP = new Set([...STOPWORDS_ID.filter((w) => !KEEP.has(w)), ...QUESTION_WORDS]);
+
+/** Sastrawi's dictionary misses or over-stems a few words that matter here. */
+const STEM_OVERRIDES: Record<string, string> = {
+  pemilu: 'pemilu',
+  memposting: 'posting',
+  posting: 'posting',
+  postingan: 'posting',
+  mengerahkan: 'kerah',
+  pengerahan: 'kerah',
+  penyandang: 'sandang',
+  pemenangan: 'menang',
+  netralitas: 'netral',
+  kampanye: 'kampanye',
+  pilkada: 'pilkada',
+  tps: 'tps',
+  pns: 'pns',
+  asn: 'asn',
+  pppk: 'pppk',
+  cpns: 'cpns',
+  like: 'like',
+  share: 'share',
+  comment: 'comment',
+  follow: 'follow',
+};
+
+const stemmer = new Stemmer();
+const stemCache = new Map<string, string>();
+
+/** Stems one lower-case Indonesian word (memoised: the vocabulary is small and answers must be fast). */
+export function stem(word: string): string {
+  const cached = stemCache.get(word);
+  if (cached !== undefined) return cached;
+  let out = STEM_OVERRIDES[word];
+  if (out === undefined) out = /^[a-z]+$/.test(word) && word.length > 3 ? stemmer.stem(word) : word;
+  if (stemCache.size < 50_000) stemCache.set(word, out);
+  return out;
+}
+
+/** Lower-cases, folds Unicode and splits into word tokens (letters and digits). */
+export function tokenize(text: string): string[] {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/(\p{L})-(?=\p{L})/gu, '$1')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0 && t.length < 40);
+}
+
+/** Replaces slang and English words by the regulations' own words, keeping the originals. */
+export function expandSlang(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1];
+    out.push(t);
+    const pair = next ? SLANG_EXPANSIONS[`${t} ${next}`] : undefined;
+    if (pair) out.push(...pair.split(' '));
+    const single = SLANG_EXPANSIONS[t] ?? ENGLISH_TERMS[t];
+    if (single) out.push(...single.split(' '));
+    // "nge-like", "ngeshare", "ngefollow": the "nge" prefix is colloquial Jakarta slang.
+    if (t.startsWith('nge') && t.length > 5) {
+      const base = t.slice(3);
+      out.push(base);
+      const baseExp = SLANG_EXPANSIONS[base];
+      if (baseExp) out.push(...baseExp.split(' '));
+    }
+  }
+  return out;
+}
+
+/** Index-side analysis: tokens → stop words removed → stems. */
+export function analyzeDocument(text: string): string[] {
+  return tokenize(text)
+    .filter((t) => !STOP.has(t))
+    .map(stem);
+}
+
+/** Query-side analysis: like documents, after expanding slang and English terms. */
+export function analyzeQuery(text: string): string[] {
+  return expandSlang(tokenize(text))
+    .filter((t) => !STOP.has(t))
+    .map(stem);
+}
+
+/** True for a token that is only question framing or a stop word. */
+export function isStopWord(token: string): boolean {
+  return STOP.has(token);
+}
