@@ -19,25 +19,44 @@ interface CardProfile {
   phrasings: Set<string>[];
 }
 
-const profiles = new WeakMap<KnowledgeBase, CardProfile[]>();
+interface Profiles {
+  cards: CardProfile[];
+  /** Inverse card frequency: "pns" or "calon" appear in most cards and say little about which one fits. */
+  idf: Map<string, number>;
+  defaultIdf: number;
+}
 
-function profilesOf(kb: KnowledgeBase): CardProfile[] {
-  let p = profiles.get(kb);
+const cache = new WeakMap<KnowledgeBase, Profiles>();
+
+function profilesOf(kb: KnowledgeBase): Profiles {
+  let p = cache.get(kb);
   if (!p) {
-    p = kb.cards.map((card) => ({
+    const cards = kb.cards.map((card) => ({
       card,
       phrasings: [card.title, ...card.phrasings].map((t) => new Set(analyzeQuery(t))),
     }));
-    profiles.set(kb, p);
+    const df = new Map<string, number>();
+    for (const c of cards) for (const t of new Set(c.phrasings.flatMap((s) => [...s]))) df.set(t, (df.get(t) ?? 0) + 1);
+    const n = Math.max(cards.length, 1);
+    const idf = new Map([...df].map(([t, d]) => [t, Math.log(1 + n / d)] as const));
+    p = { cards, idf, defaultIdf: Math.log(1 + n) };
+    cache.set(kb, p);
   }
   return p;
 }
 
-function setCosine(a: Set<string>, b: Set<string>): number {
+function weightedCosine(a: Set<string>, b: Set<string>, w: (t: string) => number): number {
   if (a.size === 0 || b.size === 0) return 0;
   let shared = 0;
-  for (const t of a) if (b.has(t)) shared += 1;
-  return shared / Math.sqrt(a.size * b.size);
+  let na = 0;
+  let nb = 0;
+  for (const t of a) {
+    const x = w(t) ** 2;
+    na += x;
+    if (b.has(t)) shared += x;
+  }
+  for (const t of b) nb += w(t) ** 2;
+  return shared / Math.sqrt(na * nb);
 }
 
 /**
@@ -53,8 +72,12 @@ export function matchCards(question: string, hits: ScoredChunk[], kb: KnowledgeB
     }
   });
   const matches: CardMatch[] = [];
-  for (const { card, phrasings } of profilesOf(kb)) {
-    const phrasingScore = Math.max(...phrasings.map((p) => setCosine(q, p)));
+  const { cards, idf, defaultIdf } = profilesOf(kb);
+  // Words no card uses (names, places) are ignored rather than counted as maximally specific.
+  const known = new Set([...q].filter((t) => idf.has(t)));
+  const weight = (t: string) => idf.get(t) ?? defaultIdf;
+  for (const { card, phrasings } of cards) {
+    const phrasingScore = Math.max(...phrasings.map((p) => weightedCosine(known, p, weight)));
     const r = retrieved.get(card.id);
     if (!r && phrasingScore < 0.2) continue;
     const rankBonus = r ? 0.15 / (1 + r.rank / 3) : 0;

@@ -11,10 +11,20 @@ export function statusRank(status: string): number {
   return status === 'berlaku' ? 0 : status === 'dicabut' ? 1 : status === 'sekunder' ? 2 : 3;
 }
 
+/**
+ * A citation's title: the short name people use plus the subject ("PP 94/2021 tentang Disiplin
+ * Pegawai Negeri Sipil"), which reads better in a chat than the full promulgation title.
+ */
+export function citationTitle(doc: KnowledgeDocument): string {
+  if (doc.kind === 'news') return `${doc.outlet ?? doc.shortName}: ${doc.title}`;
+  const subject = / tentang (.+)$/.exec(doc.title)?.[1];
+  return subject && doc.status !== 'sekunder' ? `${doc.shortName} tentang ${subject}` : doc.shortName;
+}
+
 export function citationFor(doc: KnowledgeDocument, node: LegalNode, quote?: string): Citation {
   return {
     sourceId: doc.id,
-    title: doc.title,
+    title: citationTitle(doc),
     ref: node.ref,
     quote: quote ?? passageQuote(doc, node),
     ...(doc.url ? { url: doc.url } : {}),
@@ -29,8 +39,8 @@ export function citationForChunk(kb: KnowledgeBase, chunk: KnowledgeChunk): Cita
 }
 
 /**
- * The citations of a card: its basis (law in force first, the news-reported annex last), then
- * its sanction basis when the question is about sanctions or the card names one.
+ * The citations of a card: its basis (law in force first, the news-reported annex last) and one
+ * sanction article; when the question is about the sanction, the sanction articles come first.
  */
 export function citationsForCard(kb: KnowledgeBase, card: CaseCard, withSanction: boolean, max = 4): Citation[] {
   const resolve = (list: BasisRef[]) =>
@@ -39,8 +49,9 @@ export function citationsForCard(kb: KnowledgeBase, card: CaseCard, withSanction
       return typeof r === 'string' ? [] : [r];
     });
   const basis = resolve(card.basis).sort((a, b) => statusRank(a.document.status) - statusRank(b.document.status));
-  const sanction = withSanction ? resolve(card.sanction_basis) : [];
-  const ordered = withSanction ? [...sanction.slice(0, 2), ...basis] : [...basis, ...resolve(card.sanction_basis).slice(0, 1)];
+  const sanction = resolve(card.sanction_basis);
+  // A sanction question leads with the sanction articles; a conduct question with the prohibition.
+  const ordered = withSanction ? [...sanction.slice(0, 2), ...basis] : [...basis.slice(0, max - 1), ...sanction.slice(0, 1)];
   const seen = new Set<string>();
   const out: Citation[] = [];
   for (const r of ordered) {

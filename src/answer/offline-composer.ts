@@ -55,7 +55,7 @@ export function composeOffline(input: ComposeInput): ComposedAnswer {
     if (news) return news;
   }
   if (u.intent === 'report') return composeReport(input, strongCard);
-  if (strongCard && !(u.intent === 'info' && strongCard.confidence < 0.55 && strongPassage(input))) {
+  if (strongCard && !(u.intent !== 'conduct' && strongCard.confidence < 0.7 && strongPassage(input))) {
     return composeFromCard(input, strongCard);
   }
   if (u.intent === 'news' || u.intent === 'info' || u.intent === 'sanction') {
@@ -80,7 +80,7 @@ function composeFromCard(input: ComposeInput, match: CardMatch): ComposedAnswer 
   let verdict: Verdict = card.verdict;
   // A question about the sanction of an act is a factual question; the act itself stays forbidden.
   if (sanctionAsked && (card.verdict === 'dilarang' || card.verdict === 'informasi')) verdict = 'informasi';
-  const citations = citationsForCard(kb, card, sanctionAsked || card.verdict === 'dilarang');
+  const citations = citationsForCard(kb, card, sanctionAsked);
   const parts: string[] = [];
   if (u.injection) parts.push(t.injection);
   const opening = sanctionAsked ? '' : t.opening[verdict];
@@ -184,9 +184,9 @@ function strongPassage(input: ComposeInput): ScoredChunk | undefined {
   const regs = input.hits.filter((h) => h.chunk.kind === 'regulation');
   const top = regs[0];
   if (!top) return undefined;
-  const lexicalTop = top.lexicalRank !== undefined && top.lexicalRank <= 2;
-  const close = (top.vectorScore ?? 0) >= 0.3;
-  return lexicalTop && close ? top : undefined;
+  const lexicalTop = top.lexicalRank !== undefined && top.lexicalRank <= 5;
+  const v = top.vectorScore ?? 0;
+  return (lexicalTop && v >= 0.3) || v >= 0.45 ? top : undefined;
 }
 
 function composeFromPassages(input: ComposeInput, verdict: 'informasi' | 'tidak_pasti'): ComposedAnswer {

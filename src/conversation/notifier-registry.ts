@@ -12,6 +12,11 @@ export class NotifierRegistry {
     this.notifiers.set(notifier.channel, notifier);
   }
 
+  /** The channels that are connected now (for health checks). */
+  channels(): ChannelName[] {
+    return [...this.notifiers.keys()];
+  }
+
   unregister(channel: ChannelName): void {
     this.notifiers.delete(channel);
   }

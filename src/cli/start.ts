@@ -1,0 +1,85 @@
+import { createNetra } from '../app.js';
+import { runConsoleChat } from '../channels/console/console-chat.js';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { createLogger } from '../logging/logger.js';
+
+/**
+ * `npm start`: runs every configured channel (Telegram with TELEGRAM_BOT_TOKEN, WhatsApp with
+ * WHATSAPP_ENABLED=true, the HTTP API with HTTP_PORT). With none configured it opens the
+ * console chat: the embedded default, offline, no keys needed.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const serverMode = Boolean(config.telegram || config.whatsapp || config.http);
+  // In the console the log would interleave with the chat: keep only warnings there.
+  const logger = createLogger(serverMode ? config.logLevel : 'warn');
+  const app = await createNetra(config, logger, { watchIndex: serverMode });
+  const stops: (() => Promise<void>)[] = [];
+
+  if (config.telegram) {
+    const { startTelegram } = await import('../channels/telegram/telegram-bot.js');
+    const tg = await startTelegram({
+      config: config.telegram,
+      adminChatId: config.adminChatId,
+      conversation: app.conversation,
+      notifiers: app.notifiers,
+      logger,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      maxFileBytes: config.maxEvidenceBytes,
+    });
+    stops.push(() => tg.stop());
+    logger.info('Telegram channel started');
+  }
+  if (config.whatsapp) {
+    const { startWhatsApp } = await import('../channels/whatsapp/whatsapp-channel.js');
+    const wa = await startWhatsApp({
+      config: config.whatsapp,
+      dataDir: config.dataDir,
+      conversation: app.conversation,
+      notifiers: app.notifiers,
+      logger,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      maxFileBytes: config.maxEvidenceBytes,
+    });
+    stops.push(() => wa.stop());
+    logger.info('WhatsApp channel started');
+  }
+  if (config.http) {
+    const { startHttpApi } = await import('../channels/http/http-api.js');
+    const http = await startHttpApi({ app, ...config.http });
+    stops.push(() => http.close());
+    logger.info({ url: http.url }, 'HTTP API listening');
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.error({ err }, 'stop failed'));
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (!serverMode) {
+    await runConsoleChat(app.conversation);
+    await app.close();
+    process.exit(0);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`Netra gagal dijalankan: ${(err as Error).message}`);
+  process.exit(1);
+});

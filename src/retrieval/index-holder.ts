@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import { buildIndex, type BuildSummary, type LoadedIndex, loadIndex, readCurrentBuild } from './index-store.js';
+
+/**
+ * Holds the index a running bot answers from, and swaps it without a restart when a re-index
+ * (from `/reindex` or `npm run reindex` in another process) makes a new build current: the new
+ * build is loaded aside and replaces the old one in a single assignment, so no question ever
+ * sees half an index. A build that fails to load leaves the old one serving.
+ */
+export class IndexHolder {
+  private current: LoadedIndex;
+  private watching = false;
+  private reloading: Promise<void> | undefined;
+  private readonly pointer: string;
+
+  constructor(
+    initial: LoadedIndex,
+    private readonly config: Config,
+    private readonly logger?: Logger,
+  ) {
+    this.current = initial;
+    this.pointer = path.join(config.indexDir, 'CURRENT');
+  }
+
+  /** The index to answer from now. */
+  get(): LoadedIndex {
+    return this.current;
+  }
+
+  /** Rebuilds from `knowledge/` and switches to the result (no-op when nothing changed). */
+  async rebuild(): Promise<BuildSummary> {
+    const summary = await buildIndex({ knowledgeDir: this.config.knowledgeDir, indexRoot: this.config.indexDir, config: this.config });
+    await this.reloadIfChanged();
+    return summary;
+  }
+
+  /** Loads the current build if it differs from the one in use. */
+  async reloadIfChanged(): Promise<void> {
+    this.reloading ??= (async () => {
+      try {
+        const id = await readCurrentBuild(this.config.indexDir);
+        if (!id || id === this.current.manifest.buildId) return;
+        const next = await loadIndex(this.config.indexDir, this.config, id);
+        this.current = next;
+        this.logger?.info({ buildId: id, chunks: next.chunks.length }, 'switched to new index');
+      } catch (err) {
+        this.logger?.error({ err: (err as Error).message }, 'new index could not be loaded; the old one keeps serving');
+      } finally {
+        this.reloading = undefined;
+      }
+    })();
+    return this.reloading;
+  }
+
+  /** Watches the pointer file so a re-index run from another process is picked up within seconds. */
+  watch(intervalMs = 1000): void {
+    if (this.watching) return;
+    this.watching = true;
+    fs.watchFile(this.pointer, { interval: intervalMs }, () => void this.reloadIfChanged());
+  }
+
+  close(): void {
+    if (this.watching) fs.unwatchFile(this.pointer);
+    this.watching = false;
+  }
+}
