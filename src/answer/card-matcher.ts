@@ -73,11 +73,11 @@ export function matchCards(question: string, hits: ScoredChunk[], kb: KnowledgeB
   });
   const matches: CardMatch[] = [];
   const { cards, idf, defaultIdf } = profilesOf(kb);
-  // Words no card uses (names, places) are ignored rather than counted as maximally specific.
-  const known = new Set([...q].filter((t) => idf.has(t)));
-  const weight = (t: string) => idf.get(t) ?? defaultIdf;
+  // Words no card uses count at half weight: a question mostly about something no card covers
+  // should not match a card on its few common words, but one name or place must not sink a match.
+  const weight = (t: string) => idf.get(t) ?? defaultIdf / 2;
   for (const { card, phrasings } of cards) {
-    const phrasingScore = Math.max(...phrasings.map((p) => weightedCosine(known, p, weight)));
+    const phrasingScore = Math.max(...phrasings.map((p) => weightedCosine(q, p, weight)));
     const r = retrieved.get(card.id);
     if (!r && phrasingScore < 0.2) continue;
     const rankBonus = r ? 0.15 / (1 + r.rank / 3) : 0;

@@ -67,9 +67,9 @@ export class AnswerPipeline {
     const query = understanding.followUp && previous ? `${question} ${previous.question}` : question;
 
     // 2. Retrieve: hybrid lexical + vector, then the case cards that fit.
-    const hits = await this.retriever.search(query, 20);
+    const [hits, cardHits] = await Promise.all([this.retriever.search(query, 20), this.retriever.search(query, 10, 'card')]);
     const kb = index.knowledge;
-    const cards = matchCards(query, hits, kb);
+    const cards = matchCards(query, cardHits, kb);
     const today = this.options.today ?? new Date().toISOString().slice(0, 10);
     const input: ComposeInput = {
       question,

@@ -19,18 +19,22 @@ export interface KnowledgeChunk {
   sourceHash: string;
 }
 
+/** A list (an ayat with its huruf, a huruf with its angka) up to this size is also indexed whole. */
+const WHOLE_LIST_MAX_CHARS = 1500;
+
 /**
  * Chunks the knowledge base by its own structure: regulations by their smallest legal unit (an
  * article, or an ayat/huruf/angka of it, labelled with its path and carrying its lead-in as
- * context), news by paragraph with the article's metadata, case cards whole.
+ * context), plus each short list as a whole so "what are the kinds of …" finds the full list;
+ * news by paragraph with the article's metadata; case cards whole.
  */
 export function chunkKnowledge(kb: KnowledgeBase): KnowledgeChunk[] {
   const chunks: KnowledgeChunk[] = [];
   for (const doc of kb.documents) {
     for (const node of doc.nodes) {
-      if (node.children.length > 0) continue;
-      const label = passageLabel(doc, node);
       const content = nodeText(doc, node);
+      if (node.children.length > 0 && (doc.kind !== 'regulation' || content.length > WHOLE_LIST_MAX_CHARS)) continue;
+      const label = passageLabel(doc, node);
       const context =
         doc.kind === 'news'
           ? `${doc.title}. ${doc.outlet ?? ''} ${doc.date ?? ''}`

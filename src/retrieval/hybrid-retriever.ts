@@ -58,12 +58,12 @@ export class HybridRetriever extends BaseRetriever {
     );
   }
 
-  /** The `k` best chunks for `query`, best first. */
-  async search(query: string, k = this.k): Promise<ScoredChunk[]> {
+  /** The `k` best chunks for `query`, best first; `kind` restricts the search to one kind of chunk. */
+  async search(query: string, k = this.k, kind?: KnowledgeChunk['kind']): Promise<ScoredChunk[]> {
     const index = this.getIndex();
     const depth = Math.min(Math.max(k * 3, 30), index.chunks.length);
-    const lexical = this.mode === 'vector' ? [] : index.lexical.query(query, depth);
-    const vector = this.mode === 'lexical' ? [] : await this.vectorHits(index, query, depth);
+    const lexical = this.mode === 'vector' ? [] : index.lexical.query(query, depth, kind);
+    const vector = this.mode === 'lexical' ? [] : await this.vectorHits(index, query, depth, kind);
     const fused = new Map<string, ScoredChunk>();
     const add = (hits: IndexHit[], which: 'lexicalRank' | 'vectorRank') => {
       for (const h of hits) {
@@ -81,12 +81,16 @@ export class HybridRetriever extends BaseRetriever {
     return [...fused.values()].sort((a, b) => b.score - a.score).slice(0, k);
   }
 
-  private async vectorHits(index: LoadedIndex, query: string, depth: number): Promise<IndexHit[]> {
+  private async vectorHits(index: LoadedIndex, query: string, depth: number, kind?: string): Promise<IndexHit[]> {
     const q =
       index.embeddings instanceof LocalEmbeddings
         ? index.embeddings.embedQuerySync(query)
         : await index.embeddings.embedQuery(query);
-    const results = await index.vector.similaritySearchVectorWithScore(q, depth);
+    const results = await index.vector.similaritySearchVectorWithScore(
+      q,
+      depth,
+      kind ? (doc: Document) => doc.metadata.kind === kind : undefined,
+    );
     return results.map(([doc, distance], rank) => ({ id: String(doc.metadata.id), score: 1 - distance, rank }));
   }
 }

@@ -16,6 +16,7 @@ import { LexicalIndex } from './lexical-index.js';
 /** Written beside every index: what it was built from and with. */
 export interface IndexManifest {
   version: 1;
+  format: string;
   buildId: string;
   builtAt: string;
   embedder: EmbedderInfo & { dimensions: number };
@@ -51,6 +52,11 @@ export interface BuildOptions {
 }
 
 const CURRENT = 'CURRENT';
+/**
+ * Version of the chunking, analysis and index layout. Bump it whenever code changes what an
+ * index contains, so `npm run reindex` rebuilds instead of reporting "nothing changed".
+ */
+export const INDEX_FORMAT = 'netra-index-4';
 
 /** Reads which build is current; undefined when no index was ever built. */
 export async function readCurrentBuild(indexRoot: string): Promise<string | undefined> {
@@ -89,7 +95,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const diff = diffKnowledge(kb, previous);
   const sameEmbedder =
     previous?.embedder.provider === embedderInfo.provider && previous.embedder.model === embedderInfo.model;
-  if (!options.force && previous && sameEmbedder && diff.unchanged) {
+  if (!options.force && previous && previous.format === INDEX_FORMAT && sameEmbedder && diff.unchanged) {
     return {
       noop: true,
       buildId: previous.buildId,
@@ -120,7 +126,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0]?.length ?? 1 });
     await store.addVectors(
       vectors,
-      chunks.map((c) => new Document({ pageContent: c.text, metadata: { id: c.id } })),
+      chunks.map((c) => new Document({ pageContent: c.text, metadata: { id: c.id, kind: c.kind } })),
     );
     await store.save(path.join(partial, 'vector'));
     await fs.writeFile(path.join(partial, 'lexical.json'), LexicalIndex.build(chunks).toJSON());
@@ -128,6 +134,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     await fs.writeFile(path.join(partial, 'knowledge.json'), JSON.stringify(toSnapshot(kb)));
     const manifest: IndexManifest = {
       version: 1,
+      format: INDEX_FORMAT,
       buildId,
       builtAt: new Date().toISOString(),
       embedder: { ...embedderInfo, dimensions: vectors[0]?.length ?? 0 },

@@ -13,6 +13,8 @@ const KEEP = new Set([
   'bakal', 'ikut', 'luar', 'hari', 'masa', 'sebelum', 'setelah', 'sesudah', 'selama', 'bersama', 'tanpa',
   'memihak', 'pihak', 'tempat', 'waktu', 'umum', 'akhir', 'diri', 'belakang', 'menjadi', 'kerja', 'bekerja',
   'menggunakan', 'memberikan', 'membuat', 'tinggi', 'lima', 'masuk', 'jam', 'dilarang', 'wajib', 'cuti',
+  // Discipline levels: "hukuman disiplin sedang/berat/ringan".
+  'sedang', 'berat', 'ringan', 'jenis', 'tingkat', 'tidak', 'hormat',
 ]);
 
 /** Words that only frame a question ("bolehkah", "apakah"): meaningless for finding passages. */
@@ -86,7 +88,9 @@ export function expandSlang(tokens: string[]): string[] {
     out.push(t);
     const pair = next ? SLANG_EXPANSIONS[`${t} ${next}`] : undefined;
     if (pair) out.push(...pair.split(' '));
-    const single = SLANG_EXPANSIONS[t] ?? ENGLISH_TERMS[t];
+    // "PP 94/2021" is a Peraturan Pemerintah; "PP" alone is slang for a profile picture.
+    const regulationNumber = t === 'pp' && next !== undefined && /^\d+$/.test(next);
+    const single = regulationNumber ? undefined : (SLANG_EXPANSIONS[t] ?? ENGLISH_TERMS[t]);
     if (single) out.push(...single.split(' '));
     // "nge-like", "ngeshare", "ngefollow": the "nge" prefix is colloquial Jakarta slang.
     if (t.startsWith('nge') && t.length > 5) {

@@ -12,7 +12,7 @@ export interface IndexHit {
 const OPTIONS = {
   idField: 'id',
   fields: ['label', 'text'],
-  storeFields: [] as string[],
+  storeFields: ['kind'],
   tokenize: (text: string) => analyzeDocument(text),
   processTerm: (term: string) => term,
   searchOptions: { boost: { label: 1.5 }, tokenize: (text: string) => analyzeQuery(text), processTerm: (t: string) => t },
@@ -27,7 +27,7 @@ export class LexicalIndex {
 
   static build(chunks: KnowledgeChunk[]): LexicalIndex {
     const ms = new MiniSearch(OPTIONS);
-    ms.addAll(chunks.map((c) => ({ id: c.id, label: c.label, text: c.text })));
+    ms.addAll(chunks.map((c) => ({ id: c.id, label: c.label, text: c.text, kind: c.kind })));
     return new LexicalIndex(ms);
   }
 
@@ -39,9 +39,10 @@ export class LexicalIndex {
     return JSON.stringify(this.search);
   }
 
-  query(text: string, k: number): IndexHit[] {
+  /** The `k` best chunks; `kind` restricts the search to one kind of chunk (e.g. case cards). */
+  query(text: string, k: number, kind?: string): IndexHit[] {
     return this.search
-      .search(text)
+      .search(text, kind ? { filter: (r) => r.kind === kind } : {})
       .slice(0, k)
       .map((r, rank) => ({ id: String(r.id), score: r.score, rank }));
   }

@@ -12,7 +12,7 @@ import { analyzeDocument, analyzeQuery } from './indonesian-analyzer.js';
  */
 export class LocalEmbeddings extends Embeddings {
   /** Identifies the exact feature recipe; the embedding cache and the index manifest key on it. */
-  static readonly MODEL = 'netra-hash-v1';
+  static readonly MODEL = 'netra-hash-v2';
   readonly dimensions: number;
 
   constructor(params: EmbeddingsParams & { dimensions?: number } = {}) {
