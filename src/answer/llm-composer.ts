@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 import type { KnowledgeDocument } from '../knowledge/knowledge-base.js';
 import { nodeText } from '../knowledge/passages.js';
 import type { Logger } from '../logging/logger.js';
-import { type Citation, VERDICTS } from './answer-contract.js';
+import { type Citation, type Verdict, VERDICTS } from './answer-contract.js';
 import { locateQuote } from './citation-verifier.js';
 import { citationTitle } from './citations.js';
 import type { ComposedAnswer, ComposeInput } from './offline-composer.js';
@@ -61,8 +61,8 @@ export class LlmComposer implements Composer {
       model: llm.model,
       apiKey: llm.apiKey,
       temperature: 0,
-      maxRetries: 1,
-      timeout: llm.timeoutMs,
+      maxRetries: 0,
+      timeout: llm.timeoutMs * 10,
       configuration: llm.baseURL ? { baseURL: llm.baseURL } : undefined,
     });
   }
@@ -75,7 +75,7 @@ export class LlmComposer implements Composer {
       { role: 'system' as const, content: SYSTEM },
       { role: 'user' as const, content: renderUserPrompt(input, passages, offline) },
     ];
-    const raw = await structured.invoke(prompt, { signal: AbortSignal.timeout(this.timeoutMs * 2 + 1000) });
+    const raw = await structured.invoke(prompt, {});
     const parsed = LlmAnswerSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`LLM output invalid: ${parsed.error.issues[0]?.message}`);
     const out = parsed.data;
@@ -96,8 +96,7 @@ export class LlmComposer implements Composer {
     // A wrong "boleh" can cost someone their job: never let phrasing loosen a strong card's verdict.
     const card = input.cards[0];
     const strongCard = card && card.confidence >= CARD_CONFIDENCE ? card.card : undefined;
-    const permissive = out.verdict === 'boleh' || out.verdict === 'boleh_bersyarat';
-    if (strongCard && strongCard.verdict === 'dilarang' && (permissive || out.verdict === 'di_luar_topik')) {
+    if (strongCard && loosens(strongCard.verdict, offline.answer.verdict, out.verdict)) {
       this.logger?.warn({ llm: out.verdict, card: strongCard.id }, 'LLM verdict contradicts a strong case card; using the offline answer');
       return offline;
     }
@@ -116,6 +115,22 @@ export class LlmComposer implements Composer {
       },
     };
   }
+}
+
+/** How permissive each ruling is; `informasi` and `di_luar_topik` are not rulings. */
+const PERMISSIVENESS: Partial<Record<Verdict, number>> = { dilarang: 0, tidak_pasti: 1, boleh_bersyarat: 2, boleh: 3 };
+
+/**
+ * True when the model's verdict would make the answer looser than a strong card's ruling: a more
+ * permissive ruling (e.g. "tidak_pasti" or "boleh" for a forbidden act, "boleh" for a card with
+ * conditions), or no ruling at all ("informasi", "di_luar_topik"), unless the offline answer
+ * itself has that verdict (a sanction question on a "dilarang" card is answered as "informasi").
+ */
+function loosens(cardVerdict: Verdict, offlineVerdict: Verdict, llmVerdict: Verdict): boolean {
+  const card = PERMISSIVENESS[cardVerdict];
+  if (card === undefined || llmVerdict === offlineVerdict) return false;
+  const llm = PERMISSIVENESS[llmVerdict];
+  return llm === undefined || llm > card;
 }
 
 /** The passages the model may use: the best card's legal basis first, then what retrieval found. */

@@ -58,7 +58,8 @@ export class AnswerPipeline {
     const question = cleanQuestion(rawQuestion);
     const index = this.options.index();
     if (question.length === 0) {
-      return this.finish(started, emptyAnswer(rawQuestion), [], 0, false);
+      // Echo the cleaned (empty) question, not the raw input: that may be 100 KB of invisible characters.
+      return this.finish(started, emptyAnswer(question), [], 0, false);
     }
 
     // 1. Understand: language, intent, incident, injection, follow-up.
@@ -131,7 +132,7 @@ export function cleanQuestion(raw: string): string {
   return raw
     .replace(/\uFFFD/g, '')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ')
-    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
     .trim()
     .slice(0, MAX_QUESTION_CHARS);
 }

@@ -14,6 +14,8 @@ export class IndexHolder {
   private current: LoadedIndex;
   private watching = false;
   private reloading: Promise<void> | undefined;
+  /** The re-index in progress, if any: rebuilds run one at a time (see {@link rebuild}). */
+  private building: Promise<unknown> = Promise.resolve();
   private readonly pointer: string;
 
   constructor(
@@ -30,16 +32,32 @@ export class IndexHolder {
     return this.current;
   }
 
-  /** Rebuilds from `knowledge/` and switches to the result (no-op when nothing changed). */
-  async rebuild(): Promise<BuildSummary> {
-    const summary = await buildIndex({ knowledgeDir: this.config.knowledgeDir, indexRoot: this.config.indexDir, config: this.config });
-    await this.reloadIfChanged();
-    return summary;
+  /**
+   * Rebuilds from `knowledge/` and switches to the result (no-op when nothing changed).
+   * Rebuilds are serialised: two at once (two admins sending /reindex) would prune each other's
+   * builds while they are being loaded, leaving the bot on the old index.
+   */
+  rebuild(): Promise<BuildSummary> {
+    const run = this.building.then(async () => {
+      const summary = await buildIndex({ knowledgeDir: this.config.knowledgeDir, indexRoot: this.config.indexDir, config: this.config });
+      await this.reloadIfChanged();
+      // Do not report a switch that did not happen (the new build failed to load).
+      const current = await readCurrentBuild(this.config.indexDir);
+      if (current && current !== this.current.manifest.buildId) {
+        throw new Error(`Indeks baru ${current} dibuat tetapi gagal dimuat; indeks lama ${this.current.manifest.buildId} tetap dipakai.`);
+      }
+      return summary;
+    });
+    this.building = run.catch(() => undefined);
+    return run;
   }
 
   /** Loads the current build if it differs from the one in use. */
   async reloadIfChanged(): Promise<void> {
-    this.reloading ??= (async () => {
+    // A reload already in flight may have read the pointer before its latest change: wait for it
+    // and then look again, instead of joining it and missing the newest build.
+    while (this.reloading) await this.reloading;
+    this.reloading = (async () => {
       try {
         const id = await readCurrentBuild(this.config.indexDir);
         if (!id || id === this.current.manifest.buildId) return;

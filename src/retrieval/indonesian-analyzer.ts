@@ -79,28 +79,45 @@ export function tokenize(text: string): string[] {
     .filter((t) => t.length > 0 && t.length < 40);
 }
 
-/** Replaces slang and English words by the regulations' own words, keeping the originals. */
-export function expandSlang(tokens: string[]): string[] {
-  const out: string[] = [];
+/** A query token with how much it counts: 1 for the user's words and translations, less for expansions. */
+interface WeightedToken {
+  token: string;
+  weight: number;
+}
+
+/** Weight of a word that only came from slang expansion, relative to the user's own words. */
+export const EXPANSION_WEIGHT = 0.45;
+
+function expandWeighted(tokens: string[]): WeightedToken[] {
+  const out: WeightedToken[] = [];
+  const push = (words: string | undefined, weight: number) => {
+    if (words) for (const w of words.split(' ')) out.push({ token: w, weight });
+  };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1];
-    out.push(t);
-    const pair = next ? SLANG_EXPANSIONS[`${t} ${next}`] : undefined;
-    if (pair) out.push(...pair.split(' '));
+    out.push({ token: t, weight: 1 });
+    if (next) {
+      push(SLANG_EXPANSIONS[`${t} ${next}`], EXPANSION_WEIGHT);
+      push(ENGLISH_TERMS[`${t} ${next}`], 1);
+    }
     // "PP 94/2021" is a Peraturan Pemerintah; "PP" alone is slang for a profile picture.
     const regulationNumber = t === 'pp' && next !== undefined && /^\d+$/.test(next);
-    const single = regulationNumber ? undefined : (SLANG_EXPANSIONS[t] ?? ENGLISH_TERMS[t]);
-    if (single) out.push(...single.split(' '));
+    if (!regulationNumber) push(SLANG_EXPANSIONS[t], EXPANSION_WEIGHT);
+    push(ENGLISH_TERMS[t], 1);
     // "nge-like", "ngeshare", "ngefollow": the "nge" prefix is colloquial Jakarta slang.
     if (t.startsWith('nge') && t.length > 5) {
       const base = t.slice(3);
-      out.push(base);
-      const baseExp = SLANG_EXPANSIONS[base];
-      if (baseExp) out.push(...baseExp.split(' '));
+      out.push({ token: base, weight: 1 });
+      push(SLANG_EXPANSIONS[base], EXPANSION_WEIGHT);
     }
   }
   return out;
+}
+
+/** Replaces slang and English words by the regulations' own words, keeping the originals. */
+export function expandSlang(tokens: string[]): string[] {
+  return expandWeighted(tokens).map((w) => w.token);
 }
 
 /** Index-side analysis: tokens → stop words removed → stems. */
@@ -115,6 +132,20 @@ export function analyzeQuery(text: string): string[] {
   return expandSlang(tokenize(text))
     .filter((t) => !STOP.has(t))
     .map(stem);
+}
+
+/**
+ * Query stems with weights: the user's own words (and English translated) count fully, words
+ * added by slang expansion count less, so an exact match on what the user typed wins.
+ */
+export function weightedQueryTerms(text: string): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const { token, weight } of expandWeighted(tokenize(text))) {
+    if (STOP.has(token)) continue;
+    const s = stem(token);
+    weights.set(s, Math.max(weights.get(s) ?? 0, weight));
+  }
+  return weights;
 }
 
 /** True for a token that is only question framing or a stop word. */

@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { KnowledgeChunk } from '../knowledge/chunk-knowledge.js';
-import { analyzeDocument, analyzeQuery } from './indonesian-analyzer.js';
+import { analyzeDocument, analyzeQuery, weightedQueryTerms } from './indonesian-analyzer.js';
 
 /** A scored hit from one of the indexes; `rank` starts at 0. */
 export interface IndexHit {
@@ -41,8 +41,12 @@ export class LexicalIndex {
 
   /** The `k` best chunks; `kind` restricts the search to one kind of chunk (e.g. case cards). */
   query(text: string, k: number, kind?: string): IndexHit[] {
+    const weights = weightedQueryTerms(text);
     return this.search
-      .search(text, kind ? { filter: (r) => r.kind === kind } : {})
+      .search(text, {
+        boostTerm: (term) => weights.get(term) ?? 1,
+        ...(kind ? { filter: (r) => r.kind === kind } : {}),
+      })
       .slice(0, k)
       .map((r, rank) => ({ id: String(r.id), score: r.score, rank }));
   }

@@ -1,5 +1,5 @@
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
-import { analyzeDocument, analyzeQuery } from './indonesian-analyzer.js';
+import { analyzeDocument, weightedQueryTerms } from './indonesian-analyzer.js';
 
 /**
  * Netra's offline embedder: needs no model download and no network. Each text becomes a
@@ -12,7 +12,7 @@ import { analyzeDocument, analyzeQuery } from './indonesian-analyzer.js';
  */
 export class LocalEmbeddings extends Embeddings {
   /** Identifies the exact feature recipe; the embedding cache and the index manifest key on it. */
-  static readonly MODEL = 'netra-hash-v2';
+  static readonly MODEL = 'netra-hash-v4';
   readonly dimensions: number;
 
   constructor(params: EmbeddingsParams & { dimensions?: number } = {}) {
@@ -21,31 +21,33 @@ export class LocalEmbeddings extends Embeddings {
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
-    return texts.map((t) => this.vectorize(analyzeDocument(t)));
+    return texts.map((t) => {
+      const tokens = analyzeDocument(t);
+      return this.vectorize(tokens, termFrequencies(tokens));
+    });
   }
 
   async embedQuery(text: string): Promise<number[]> {
-    return this.vectorize(analyzeQuery(text));
+    return this.embedQuerySync(text);
   }
 
   /** Synchronous query embedding for the hot path (no promise allocation per question). */
   embedQuerySync(text: string): number[] {
-    return this.vectorize(analyzeQuery(text));
+    const weights = weightedQueryTerms(text);
+    return this.vectorize(analyzeDocument(text), weights);
   }
 
-  private vectorize(tokens: string[]): number[] {
+  private vectorize(sequence: string[], terms: Map<string, number>): number[] {
     const v = new Float64Array(this.dimensions);
-    const seen = new Map<string, number>();
-    for (const t of tokens) seen.set(t, (seen.get(t) ?? 0) + 1);
-    for (const [t, count] of seen) {
-      // Sub-linear term frequency: a word repeated by slang expansion must not dominate.
-      const w = 1 + Math.log(count);
+    const tokens = sequence;
+    for (const [t, w] of terms) {
       this.add(v, `w:${t}`, 2 * w);
       if (t.length >= 5) {
         const padded = ` ${t} `;
         for (let i = 0; i + 4 <= padded.length; i++) this.add(v, `c:${padded.slice(i, i + 4)}`, 0.35 * w);
       }
     }
+    // Word pairs come from the text as written, never from expansions.
     for (let i = 0; i + 1 < tokens.length; i++) this.add(v, `b:${tokens[i]} ${tokens[i + 1]}`, 0.8);
     let norm = 0;
     for (const x of v) norm += x * x;
@@ -54,6 +56,7 @@ export class LocalEmbeddings extends Embeddings {
   }
 
   private add(v: Float64Array, feature: string, weight: number): void {
+    if (weight === 0) return;
     let h = 0x811c9dc5;
     for (let i = 0; i < feature.length; i++) {
       h ^= feature.charCodeAt(i);
@@ -62,4 +65,11 @@ export class LocalEmbeddings extends Embeddings {
     h >>>= 0;
     v[h % this.dimensions]! += h & 0x80000000 ? -weight : weight;
   }
+}
+
+/** Sub-linear term frequency, so a word repeated many times does not dominate a passage. */
+function termFrequencies(tokens: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return new Map([...counts].map(([t, c]) => [t, 1 + Math.log(c)] as const));
 }

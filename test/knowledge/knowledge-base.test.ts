@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkIntegrity } from '../../src/knowledge/check-integrity.js';
+import { chunkKnowledge, type KnowledgeChunk } from '../../src/knowledge/chunk-knowledge.js';
+import type { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
+import { KNOWLEDGE_DIR, REPO_ROOT } from '../support/test-app.js';
+
+let kb: KnowledgeBase;
+let chunks: KnowledgeChunk[];
+beforeAll(async () => {
+  kb = await loadKnowledge(KNOWLEDGE_DIR);
+  chunks = chunkKnowledge(kb);
+});
+
+describe('the knowledge base as shipped', () => {
+  it('loads every regulation, news article, case card and the calendar without a problem', () => {
+    const regs = kb.documents.filter((d) => d.kind === 'regulation').map((d) => d.id).sort();
+    expect(regs).toEqual(
+      [
+        'pp-11-2017', 'pp-37-2004', 'pp-42-2004', 'pp-49-2018', 'pp-94-2021', 'putusan-mk-121-2024', 'skb-2022',
+        'skb-2022-lampiran-berita', 'uu-1-2015', 'uu-10-2016', 'uu-20-2023', 'uu-5-2014', 'uu-7-2017', 'uu-8-2015',
+      ].sort(),
+    );
+    expect(kb.documents.filter((d) => d.kind === 'news')).toHaveLength(5);
+    expect(kb.cards.length).toBeGreaterThanOrEqual(40);
+    expect(kb.calendar.length).toBeGreaterThanOrEqual(1);
+    expect(checkIntegrity(kb)).toEqual([]);
+  });
+
+  it('marks the repealed UU 5/2014 and the news-reported annex', () => {
+    const uu5 = kb.documents.find((d) => d.id === 'uu-5-2014')!;
+    expect(uu5.status).toBe('dicabut');
+    expect(uu5.replacedBy).toBe('uu-20-2023');
+    expect(kb.documents.find((d) => d.id === 'skb-2022-lampiran-berita')!.status).toBe('sekunder');
+  });
+
+  it('keeps regulation bodies and news texts exactly as in the shared corpus and seeds', () => {
+    const corpus = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
+    const seeds = path.resolve(REPO_ROOT, '..', 'shared', 'seeds');
+    const bodyOf = (raw: string) => raw.replace(/^---\n[\s\S]*?\n---\n/, '');
+    for (const dir of ['regulations', 'secondary']) {
+      for (const f of fs.readdirSync(path.join(corpus, dir))) {
+        const original = bodyOf(fs.readFileSync(path.join(corpus, dir, f), 'utf8'));
+        const ours = bodyOf(fs.readFileSync(path.join(KNOWLEDGE_DIR, 'regulations', f), 'utf8'));
+        expect(ours, f).toBe(original);
+      }
+    }
+    for (const f of fs.readdirSync(seeds).filter((f) => f.endsWith('.txt'))) {
+      const original = fs.readFileSync(path.join(seeds, f), 'utf8');
+      const ours = bodyOf(fs.readFileSync(path.join(KNOWLEDGE_DIR, 'news', f.replace('.txt', '.md')), 'utf8'));
+      expect(ours, f).toBe(original);
+    }
+  });
+});
+
+describe('structure-aware chunking', () => {
+  it('labels each legal unit with its path and quotes it verbatim', () => {
+    const angka1 = chunks.find((c) => c.id === 'pp-94-2021#Pasal 5 huruf n angka 1')!;
+    expect(angka1.label).toBe('PP 94/2021 › Pasal 5 › huruf n › angka 1');
+    expect(angka1.quote).toBe('1. ikut kampanye;');
+    // The lead-in travels with the item so "ikut kampanye" is found as support for a candidate.
+    expect(angka1.text).toContain('memberikan dukungan kepada calon Presiden/Wakil Presiden');
+    expect(chunks.find((c) => c.id === 'pp-94-2021#Pasal 8 ayat (3)')!.label).toBe('PP 94/2021 › Pasal 8 › ayat (3)');
+    expect(chunks.find((c) => c.id === 'uu-7-2017#Pasal 280 ayat (2) huruf f')!.quote).toBe('f. aparatur sipil negara;');
+    expect(chunks.find((c) => c.id === 'pp-94-2021#Penjelasan Pasal 5 huruf n angka 1')!.quote).toMatch(/^PNS sebagai peserta kampanye hadir/);
+    expect(chunks.find((c) => c.id === 'skb-2022-lampiran-berita#Butir B.6')!.label).toBe('Lampiran SKB 2022 (menurut berita) › Butir B.6');
+    expect(chunks.find((c) => c.id === 'pp-11-2017#Pasal 255 ayat (1)')!.quote).toContain('PNS dilarang menjadi anggota dan/atau pengurus partai politik.');
+  });
+
+  it('chunks news by paragraph and cards whole', () => {
+    const news = chunks.filter((c) => c.docId === '003_62b121394d3b358b');
+    expect(news.length).toBeGreaterThan(3);
+    expect(news.every((c) => /^paragraf \d+$/.test(c.ref))).toBe(true);
+    expect(news.some((c) => c.quote.includes('Idris Usuli'))).toBe(true);
+    expect(chunks.filter((c) => c.kind === 'card')).toHaveLength(kb.cards.length);
+  });
+
+  it('never produces a quote that is not a verbatim substring of its knowledge file', () => {
+    const files = new Map(kb.documents.map((d) => [d.id, fs.readFileSync(path.join(KNOWLEDGE_DIR, d.file), 'utf8')]));
+    for (const c of chunks.filter((c) => c.kind !== 'card')) {
+      expect(c.quote.length, c.id).toBeGreaterThan(0);
+      expect(files.get(c.docId)!.includes(c.quote), c.id).toBe(true);
+    }
+  });
+});
