@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm test`: type-check, the whole vitest suite, and the dev-set eval check (no invented quote,
+# verdict accuracy at or above eval-floor.json). Ends with the plain line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+export NO_COLOR=1
+passed=0
+failed=0
+
+echo "== typecheck (tsc --noEmit)"
+if npx tsc --noEmit -p .; then passed=$((passed + 1)); echo "typecheck: ok"; else failed=$((failed + 1)); echo "typecheck: FAILED"; fi
+
+echo "== vitest"
+report=.vitest-report.json
+rm -f "$report"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
+vitest_rc=$?
+if [ -f "$report" ]; then
+  read -r vp vf vs < <(node -e 'const r=require("./'"$report"'");console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0), r.numTotalTests)')
+  passed=$((passed + vp))
+  failed=$((failed + vf))
+  if [ "$vs" = "0" ]; then echo "vitest ran no test"; failed=$((failed + 1)); fi
+  if [ "$vitest_rc" -ne 0 ] && [ "$vf" = "0" ]; then failed=$((failed + 1)); fi
+else
+  echo "vitest wrote no report"
+  failed=$((failed + 1))
+fi
+
+echo "== eval (dev set, --check)"
+eval_dir=$(mktemp -d)
+if NETRA_DATA_DIR="$eval_dir" npx tsx scripts/eval.ts --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+rm -rf "$eval_dir"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnswerSchema } from '../../src/answer/answer-contract.js';
+import { REPO_ROOT } from '../support/test-app.js';
+
+const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+let dataDir: string;
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-cli-'));
+});
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+function run(script: string, args: string[], input: string, env: Record<string, string> = {}) {
+  // Only what the CLI needs: no tokens or keys from the developer's environment leak in.
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: dataDir };
+  return spawnSync(TSX, [script, ...args], { cwd: REPO_ROOT, input, env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('npm start (console chat, the embedded default)', () => {
+  it('answers each piped line offline with a cited verdict and exits at end of input', () => {
+    const r = run('src/cli/start.ts', [], 'Bolehkah PNS like postingan caleg di Instagram?\nlapor\n1\n/batal\n');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('[DILARANG]');
+    expect(r.stdout).toMatch(/Dasar:\n1\. .+ — .+\n {3}“.+”/);
+    expect(r.stdout).toContain('Langkah 1 dari');
+    expect(r.stdout).toMatch(/dibatalkan/i);
+  });
+
+  it('fails at start with one line naming a malformed variable', () => {
+    const r = run('src/cli/start.ts', [], '', { HTTP_PORT: 'delapan' });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Konfigurasi salah: HTTP_PORT="delapan"/);
+  });
+});
+
+describe('npm run ask', () => {
+  it('prints one JSON answer per input line, in order, with --json --stdin', () => {
+    const questions = ['Bolehkah PNS ikut kampanye calon presiden?', 'Bagaimana cara memasak nasi goreng?', 'Can a PNS vote in the election?'];
+    const r = run('src/cli/ask.ts', ['--json', '--stdin'], `${questions.join('\n')}\n`);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => AnswerSchema.parse(JSON.parse(l)));
+    expect(lines.map((a) => a.question)).toEqual(questions);
+    expect(lines[1]!.verdict).toBe('di_luar_topik');
+    expect(lines[2]!.language).toBe('en');
+  });
+
+  it('prints a formatted answer for one question', () => {
+    const r = run('src/cli/ask.ts', ['Apakah PPPK boleh menjadi anggota partai politik?'], '');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('[DILARANG]');
+    expect(r.stdout).toContain('PP 49/2018');
+  });
+});
