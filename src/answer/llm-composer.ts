@@ -61,8 +61,8 @@ export class LlmComposer implements Composer {
       model: llm.model,
       apiKey: llm.apiKey,
       temperature: 0,
-      maxRetries: 0,
-      timeout: llm.timeoutMs * 10,
+      maxRetries: 1,
+      timeout: llm.timeoutMs,
       configuration: llm.baseURL ? { baseURL: llm.baseURL } : undefined,
     });
   }
@@ -75,7 +75,7 @@ export class LlmComposer implements Composer {
       { role: 'system' as const, content: SYSTEM },
       { role: 'user' as const, content: renderUserPrompt(input, passages, offline) },
     ];
-    const raw = await structured.invoke(prompt, {});
+    const raw = await structured.invoke(prompt, { signal: AbortSignal.timeout(this.timeoutMs * 2 + 1000) });
     const parsed = LlmAnswerSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`LLM output invalid: ${parsed.error.issues[0]?.message}`);
     const out = parsed.data;

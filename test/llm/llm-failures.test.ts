@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AnswerPipeline, PipelineResult } from '../../src/answer/pipeline.js';
+import { type FakeOpenAIServer, startFakeOpenAI, userMessage } from '../support/fake-openai-server.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { expectQuotesInKnowledge, llmEnv, offlinePipeline, primaryPassage, TIMEOUT_MS } from './helpers.js';
+
+const QUESTION = 'Bolehkah PNS like postingan caleg di Instagram?';
+const LLM_TEXT = 'Tidak boleh. Memberi like pada unggahan akun pemenangan calon dilarang bagi PNS.';
+/** The composer gives up after TIMEOUT_MS * 2 + 1 s; allow slack for a slow machine. */
+const UPPER_BOUND_MS = 8000;
+
+let fake: FakeOpenAIServer;
+let t: TestApp;
+let offline: AnswerPipeline;
+let offlineAnswer: PipelineResult;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+  t = await createTestApp(llmEnv(fake));
+  offline = offlinePipeline(t);
+  offlineAnswer = await offline.ask(QUESTION);
+});
+
+afterAll(async () => {
+  await t?.close();
+  await fake?.close();
+});
+
+beforeEach(() => {
+  fake.reset();
+});
+
+function expectOffline(r: PipelineResult) {
+  expect(r.composer).toBe('offline');
+  expect(r.fellBack).toBe(true);
+  expect(r.answer).toEqual(offlineAnswer.answer);
+  expect(r.answer.verdict).toBe('dilarang');
+  expect(r.answer.citations.length).toBeGreaterThan(0);
+  expectQuotesInKnowledge(r);
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - started };
+}
+
+describe('LLM failures fall back to the offline answer', () => {
+  it('HTTP 500: the client retries once, then answers offline', async () => {
+    fake.respond(() => ({ kind: 'httpError', status: 500, message: 'The server had an error while processing your request.' }));
+    const { value: r, ms } = await timed(() => t.app.pipeline.ask(QUESTION));
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests.every((q) => q.url === '/v1/chat/completions' && q.auth === 'Bearer sk-test')).toBe(true);
+    expectOffline(r);
+    expect(ms).toBeLessThan(UPPER_BOUND_MS);
+  });
+
+  it('HTTP 500 once, then a valid answer: the retry succeeds and the LLM answer is used', async () => {
+    fake.respond((body, _req, i) => {
+      if (i === 0) return { kind: 'httpError', status: 500 };
+      const used = primaryPassage(body);
+      return { kind: 'toolCall', args: { verdict: 'dilarang', answer: LLM_TEXT, citations: [{ passage: used.id, quote: used.quote }], escalate: false } };
+    });
+    const r = await t.app.pipeline.ask(QUESTION);
+    expect(fake.requests).toHaveLength(2);
+    expect(r.composer).toBe('llm');
+    expect(r.fellBack).toBe(false);
+    expect(r.answer.answer).toBe(LLM_TEXT);
+  });
+
+  it('HTTP 401: not retried, answers offline', async () => {
+    fake.respond(() => ({ kind: 'httpError', status: 401, message: 'Incorrect API key provided' }));
+    const r = await t.app.pipeline.ask(QUESTION);
+    expect(fake.requests).toHaveLength(1);
+    expectOffline(r);
+  });
+
+  it(
+    'a hanging server: the offline answer still arrives within the time limit',
+    async () => {
+      fake.respond(() => ({ kind: 'hang' }));
+      const { value: r, ms } = await timed(() => t.app.pipeline.ask(QUESTION));
+      // One attempt and at most one retry, each cut off by the client timeout.
+      expect(fake.requests.length).toBeGreaterThanOrEqual(1);
+      expect(fake.requests.length).toBeLessThanOrEqual(2);
+      expectOffline(r);
+      // It really waited for the timeout, and no longer than the composer's own bound allows.
+      expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
+      expect(ms).toBeLessThan(UPPER_BOUND_MS);
+    },
+    15_000,
+  );
+
+  it(
+    'an answer slower than the timeout is not waited for',
+    async () => {
+      fake.respond((body) => {
+        const used = primaryPassage(body);
+        return { kind: 'toolCall', delayMs: 60_000, args: { verdict: 'dilarang', answer: LLM_TEXT, citations: [{ passage: used.id, quote: used.quote }], escalate: false } };
+      });
+      const { value: r, ms } = await timed(() => t.app.pipeline.ask(QUESTION));
+      expectOffline(r);
+      expect(ms).toBeLessThan(UPPER_BOUND_MS);
+    },
+    15_000,
+  );
+
+  it('an answer that arrives after a short delay (within the timeout) is used', async () => {
+    fake.respond((body) => {
+      const used = primaryPassage(body);
+      return { kind: 'toolCall', delayMs: 300, args: { verdict: 'dilarang', answer: LLM_TEXT, citations: [{ passage: used.id, quote: used.quote }], escalate: false } };
+    });
+    const { value: r, ms } = await timed(() => t.app.pipeline.ask(QUESTION));
+    expect(fake.requests).toHaveLength(1);
+    expect(ms).toBeGreaterThanOrEqual(290);
+    expect(r.composer).toBe('llm');
+    expect(r.fellBack).toBe(false);
+    expect(r.answer.answer).toBe(LLM_TEXT);
+  });
+
+  it(
+    'a hanging request does not hold up another question answered at the same time',
+    async () => {
+      const HANGING = 'Bolehkah PNS pasang baliho caleg di rumahnya?';
+      fake.respond((body) => {
+        if (userMessage(body).includes(HANGING)) return { kind: 'hang' };
+        const used = primaryPassage(body);
+        return { kind: 'toolCall', args: { verdict: 'dilarang', answer: LLM_TEXT, citations: [{ passage: used.id, quote: used.quote }], escalate: false } };
+      });
+      const slow = timed(() => t.app.pipeline.ask(HANGING));
+      const fast = await timed(() => t.app.pipeline.ask(QUESTION));
+      expect(fast.value.composer).toBe('llm');
+      expect(fast.value.answer.answer).toBe(LLM_TEXT);
+      expect(fast.ms).toBeLessThan(2500); // a blocked question would take >= 4 s
+      const s = await slow;
+      expect(s.value.composer).toBe('offline');
+      expect(s.value.fellBack).toBe(true);
+      expect(s.value.answer.verdict).toBe('dilarang');
+      expect(s.ms).toBeLessThan(UPPER_BOUND_MS);
+    },
+    15_000,
+  );
+});
+
+describe('fake OpenAI server', () => {
+  it('answers 404 elsewhere, serves /chat/completions too, and close() does not wait for a hanging request', async () => {
+    const own = await startFakeOpenAI(() => ({ kind: 'hang' }));
+    const root = own.baseURL.replace(/\/v1$/, '');
+    const notFound = await fetch(`${root}/v1/embeddings`, { method: 'POST', body: '{}' });
+    expect(notFound.status).toBe(404);
+    const hanging = fetch(`${root}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [] }) }).then(
+      () => 'answered',
+      () => 'aborted',
+    );
+    await expect.poll(() => own.requests.length).toBe(1);
+    expect(own.requests[0]!.url).toBe('/chat/completions');
+    const { ms } = await timed(() => own.close());
+    expect(ms).toBeLessThan(1000);
+    expect(await hanging).toBe('aborted');
+  });
+});
