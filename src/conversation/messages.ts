@@ -3,6 +3,21 @@ import type { Answer } from '../answer/answer-contract.js';
 /** Which adapter a message came through; reports remember it to notify the reporter on the same channel. */
 export type ChannelName = 'console' | 'telegram' | 'whatsapp' | 'http';
 
+/**
+ * Thrown by {@link IncomingAttachment.load} when a file turns out larger than the limit, so the
+ * reporting flow can say "terlalu besar" rather than "gagal diunduh".
+ */
+export class AttachmentTooLargeError extends Error {
+  constructor(
+    readonly limitBytes: number,
+    readonly actualBytes: number | undefined,
+    message = 'Berkas terlalu besar.',
+  ) {
+    super(message);
+    this.name = 'AttachmentTooLargeError';
+  }
+}
+
 /** A file the user sent (evidence during the reporting flow). `load` downloads it only when needed. */
 export interface IncomingAttachment {
   kind: 'photo' | 'document' | 'voice' | 'video' | 'audio';

@@ -1,4 +1,4 @@
-import type { IncomingAttachment, IncomingMessage } from '../../conversation/messages.js';
+import { AttachmentTooLargeError, type IncomingAttachment, type IncomingMessage } from '../../conversation/messages.js';
 import type { ChoiceMemory } from './choice-memory.js';
 import type { WhatsAppMessageLike } from './whatsapp-client-like.js';
 import { type BotIdentity, idServer, idUser, isGroupId, normalizePhone, serializedId } from './whatsapp-ids.js';
@@ -40,12 +40,9 @@ const MEDIA_KINDS: Record<string, IncomingAttachment['kind']> = {
 const TEXT_TYPES = new Set(['chat', ...Object.keys(MEDIA_KINDS)]);
 
 /** Thrown by an attachment's `load()` when the file is larger than the configured limit. */
-export class WhatsAppMediaTooLargeError extends Error {
-  constructor(
-    readonly limitBytes: number,
-    readonly actualBytes: number | undefined,
-  ) {
-    super(`Berkas terlalu besar: batasnya ${formatMegabytes(limitBytes)}.`);
+export class WhatsAppMediaTooLargeError extends AttachmentTooLargeError {
+  constructor(limitBytes: number, actualBytes: number | undefined) {
+    super(limitBytes, actualBytes, `Berkas terlalu besar: batasnya ${formatMegabytes(limitBytes)}.`);
     this.name = 'WhatsAppMediaTooLargeError';
   }
 }

@@ -1,0 +1,78 @@
+/**
+ * Exports submitted reports for admins:
+ *   tsx scripts/reports-export.ts --format csv|json [--since YYYY-MM-DD] [--out FILE]
+ * The database is the one Netra uses (NETRA_DATA_DIR). Reporter identities are included only for
+ * reporters who consented, and decrypted only when REPORTS_ENCRYPTION_KEY is set. Chat ids and
+ * phone numbers are never exported. Without --out the data goes to stdout; messages go to stderr.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../src/config/config.js';
+import { openDatabase } from '../src/storage/database.js';
+import { collectReports, toCsv, toJson } from '../src/reporting/report-export.js';
+import { makeDate } from '../src/reporting/calendar-date.js';
+
+const ArgsSchema = z.object({
+  format: z.enum(['csv', 'json'], { error: '--format harus csv atau json' }),
+  since: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, '--since harus berformat YYYY-MM-DD')
+    .refine((s) => makeDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))) !== undefined, {
+      message: '--since bukan tanggal yang ada di kalender',
+    })
+    .optional(),
+  out: z.string().min(1, '--out tidak boleh kosong').optional(),
+});
+
+const USAGE = 'Pemakaian: npm run reports:export -- --format csv|json [--since YYYY-MM-DD] [--out FILE]';
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+function main(): void {
+  let raw;
+  try {
+    raw = parseArgs({
+      options: { format: { type: 'string' }, since: { type: 'string' }, out: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  }
+  const args = ArgsSchema.safeParse(raw);
+  if (!args.success) fail(`${args.error.issues[0]?.message ?? 'Argumen tidak valid'}\n${USAGE}`);
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message, 1);
+    throw err;
+  }
+  if (!fs.existsSync(config.databasePath)) fail(`Basis data belum ada: ${config.databasePath}`, 1);
+
+  const db = openDatabase(config.databasePath);
+  try {
+    const reports = collectReports(db, { since: args.data.since, encryptionKey: config.reportsEncryptionKey });
+    const output = args.data.format === 'csv' ? toCsv(reports) : toJson(reports);
+    if (args.data.out) {
+      // The export holds reports and possibly identities: readable by the owner only.
+      fs.writeFileSync(args.data.out, output, { mode: 0o600 });
+      process.stderr.write(`${reports.length} laporan diekspor ke ${args.data.out}\n`);
+    } else {
+      process.stdout.write(output);
+    }
+    const locked = reports.filter((r) => r.identityState === 'terkunci').length;
+    if (locked > 0) {
+      process.stderr.write(`${locked} identitas pelapor terenkripsi tidak dapat dibuka (REPORTS_ENCRYPTION_KEY tidak diatur atau berbeda).\n`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+main();
