@@ -1,5 +1,5 @@
 import type { CaseCard, KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { analyzeQuery } from '../retrieval/indonesian-analyzer.js';
+import { weightedQueryTerms } from '../retrieval/indonesian-analyzer.js';
 import type { ScoredChunk } from '../retrieval/hybrid-retriever.js';
 
 /** A case card considered for a question, with how sure the match is (0–1). */
@@ -16,7 +16,8 @@ export interface CardMatch {
 
 interface CardProfile {
   card: CaseCard;
-  phrasings: Set<string>[];
+  /** Each phrasing's stems with their weight (slang expansions count less than the words written). */
+  phrasings: Map<string, number>[];
 }
 
 interface Profiles {
@@ -33,10 +34,10 @@ function profilesOf(kb: KnowledgeBase): Profiles {
   if (!p) {
     const cards = kb.cards.map((card) => ({
       card,
-      phrasings: [card.title, ...card.phrasings].map((t) => new Set(analyzeQuery(t))),
+      phrasings: [card.title, ...card.phrasings].map((t) => weightedQueryTerms(t)),
     }));
     const df = new Map<string, number>();
-    for (const c of cards) for (const t of new Set(c.phrasings.flatMap((s) => [...s]))) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const c of cards) for (const t of new Set(c.phrasings.flatMap((s) => [...s.keys()]))) df.set(t, (df.get(t) ?? 0) + 1);
     const n = Math.max(cards.length, 1);
     const idf = new Map([...df].map(([t, d]) => [t, Math.log(1 + n / d)] as const));
     p = { cards, idf, defaultIdf: Math.log(1 + n) };
@@ -45,26 +46,69 @@ function profilesOf(kb: KnowledgeBase): Profiles {
   return p;
 }
 
-function weightedCosine(a: Set<string>, b: Set<string>, w: (t: string) => number): number {
-  if (a.size === 0 || b.size === 0) return 0;
+/**
+ * How well a question `q` matches a phrasing `p`: the weighted share of the phrasing found in the
+ * question, and of the question found in the phrasing, combined with more weight on the first —
+ * a long, rambling question that contains the whole of a phrasing is a match, while a phrasing
+ * that shares only a word or two with the question is not.
+ */
+function phrasingMatch(q: Map<string, number>, p: Map<string, number>, w: (t: string) => number): number {
+  if (q.size === 0 || p.size === 0) return 0;
   let shared = 0;
-  let na = 0;
-  let nb = 0;
-  for (const t of a) {
-    const x = w(t) ** 2;
-    na += x;
-    if (b.has(t)) shared += x;
+  let nq = 0;
+  let np = 0;
+  for (const [t, qw] of q) {
+    const x = (w(t) * qw) ** 2;
+    nq += x;
+    const pw = p.get(t);
+    if (pw !== undefined) shared += (w(t) * Math.min(qw, pw)) ** 2;
   }
-  for (const t of b) nb += w(t) ** 2;
-  return shared / Math.sqrt(na * nb);
+  for (const [t, pw] of p) np += (w(t) * pw) ** 2;
+  if (shared === 0) return 0;
+  return (shared / np) ** 0.65 * (shared / nq) ** 0.35;
+}
+
+/**
+ * Evidence from the law itself: when retrieval ranks high a passage that a card cites as its
+ * basis (or a part of it), the card is better supported. Small and capped, so it breaks ties
+ * and lifts a card the user described in unusual words, but never outweighs the wording.
+ */
+function basisSupport(card: CaseCard, passages: ScoredChunk[]): number {
+  let support = 0;
+  passages.slice(0, 8).forEach((h, rank) => {
+    if (h.chunk.kind !== 'regulation') return;
+    const cited = card.basis.some(
+      (b) => b.doc === h.chunk.docId && (h.chunk.ref === b.ref || h.chunk.ref.startsWith(`${b.ref} `) || b.ref.startsWith(`${h.chunk.ref} `)),
+    );
+    if (cited) support += 0.05 / (1 + rank / 2);
+  });
+  return Math.min(support, 0.1);
+}
+
+const ASN_WORDS = /\b(pns|asn|pppk|p3k|cpns|pegawai|aparatur|guru|dosen|camat|lurah|honorer|civil servants?|public servants?|employees?|teachers?)\b/i;
+const ASN_AUDIENCE = /^(pns|pppk|cpns|asn|honorer)/i;
+
+/**
+ * A card written for someone else (an incumbent regional head, a candidate) fits a question about
+ * a civil servant's own conduct less well, however similar the words: "Bolehkah PNS ikut
+ * kampanye?" must not be answered with the rule on an incumbent's campaign leave.
+ */
+function audienceFit(card: CaseCard, question: string): number {
+  const forAsn = card.applies_to.some((a) => ASN_AUDIENCE.test(a));
+  return forAsn || !ASN_WORDS.test(question) ? 1 : 0.7;
 }
 
 /**
  * Ranks the case cards for a question by combining how close it is to the ways people ask
  * about each card (its phrasings) with where hybrid retrieval placed the card.
  */
-export function matchCards(question: string, hits: ScoredChunk[], kb: KnowledgeBase): CardMatch[] {
-  const q = new Set(analyzeQuery(question));
+export function matchCards(
+  question: string,
+  hits: ScoredChunk[],
+  kb: KnowledgeBase,
+  passages: ScoredChunk[] = [],
+): CardMatch[] {
+  const q = weightedQueryTerms(question);
   const retrieved = new Map<string, { rank: number; vectorScore: number }>();
   hits.forEach((h, rank) => {
     if (h.chunk.kind === 'card' && !retrieved.has(h.chunk.docId)) {
@@ -77,12 +121,14 @@ export function matchCards(question: string, hits: ScoredChunk[], kb: KnowledgeB
   // should not match a card on its few common words, but one name or place must not sink a match.
   const weight = (t: string) => idf.get(t) ?? defaultIdf / 2;
   for (const { card, phrasings } of cards) {
-    const phrasingScore = Math.max(...phrasings.map((p) => weightedCosine(q, p, weight)));
+    const phrasingScore = Math.max(...phrasings.map((p) => phrasingMatch(q, p, weight)));
     const r = retrieved.get(card.id);
-    if (!r && phrasingScore < 0.2) continue;
+    const support = basisSupport(card, passages);
+    if (!r && phrasingScore < 0.2 && support === 0) continue;
     const rankBonus = r ? 0.15 / (1 + r.rank / 3) : 0;
     const vectorScore = r?.vectorScore ?? 0;
-    const confidence = Math.min(1, 0.6 * phrasingScore + 0.35 * vectorScore + rankBonus);
+    const audience = audienceFit(card, question);
+    const confidence = Math.min(1, (0.6 * phrasingScore + 0.35 * vectorScore + rankBonus + support) * audience);
     matches.push({ card, confidence, phrasingScore, vectorScore, rank: r?.rank });
   }
   return matches.sort((a, b) => b.confidence - a.confidence);

@@ -8,7 +8,7 @@ import { type Citation, type Verdict, VERDICTS } from './answer-contract.js';
 import { locateQuote } from './citation-verifier.js';
 import { citationTitle } from './citations.js';
 import type { ComposedAnswer, ComposeInput } from './offline-composer.js';
-import { CARD_CONFIDENCE } from './offline-composer.js';
+import { trustedCard } from './offline-composer.js';
 import type { Composer } from './pipeline.js';
 import { resolveBasis } from '../knowledge/check-integrity.js';
 
@@ -94,8 +94,7 @@ export class LlmComposer implements Composer {
     if (invented > 0) this.logger?.warn({ invented }, 'LLM citations dropped: quote not found in the named passage');
 
     // A wrong "boleh" can cost someone their job: never let phrasing loosen a strong card's verdict.
-    const card = input.cards[0];
-    const strongCard = card && card.confidence >= CARD_CONFIDENCE ? card.card : undefined;
+    const strongCard = trustedCard(input.cards)?.card;
     if (strongCard && loosens(strongCard.verdict, offline.answer.verdict, out.verdict)) {
       this.logger?.warn({ llm: out.verdict, card: strongCard.id }, 'LLM verdict contradicts a strong case card; using the offline answer');
       return offline;
@@ -161,7 +160,7 @@ function selectPassages(input: ComposeInput): Passage[] {
 }
 
 function renderUserPrompt(input: ComposeInput, passages: Passage[], offline: ComposedAnswer): string {
-  const card = input.cards[0];
+  const card = trustedCard(input.cards);
   const lines = passages.map((p) => {
     const tag = p.doc.status === 'sekunder' ? ' [SEKUNDER]' : p.doc.status === 'dicabut' ? ' [DICABUT]' : p.doc.kind === 'news' ? ' [BERITA]' : '';
     return `${p.id} — ${p.doc.shortName}, ${p.ref}${tag}:\n${p.text}`;
@@ -169,7 +168,7 @@ function renderUserPrompt(input: ComposeInput, passages: Passage[], offline: Com
   return [
     `<pertanyaan>\n${input.question.replace(/<\/?pertanyaan>/g, '')}\n</pertanyaan>`,
     `Bahasa jawaban: ${input.understanding.language === 'en' ? 'English' : 'Bahasa Indonesia'}`,
-    card && card.confidence >= CARD_CONFIDENCE
+    card
       ? `Kartu kasus kurasi yang paling cocok: "${card.card.title}" → ${card.card.verdict}${card.card.conditions.length ? ` (syarat: ${card.card.conditions.join('; ')})` : ''}. Sanksi: ${card.card.sanction || '-'}. Jawaban tidak boleh lebih longgar dari kartu ini.`
       : `Draf jawaban offline: ${offline.answer.verdict}.`,
     `PASSAGES:\n${lines.join('\n\n')}`,

@@ -18,6 +18,8 @@ export interface ComposeInput {
   cards: CardMatch[];
   /** The stage of the elections on the act's date (when given) or today. */
   stage: StageOnDate;
+  /** Number of question words found only in news articles (names, places, events). */
+  newsTerms: number;
 }
 
 /** An answer plus what produced it (for logs, memory and statistics; never shown as is). */
@@ -44,13 +46,17 @@ export function composeOffline(input: ComposeInput): ComposedAnswer {
   const { understanding: u, kb } = input;
   const t = TEXTS[u.language];
   const best = input.cards[0];
-  const strongCard = best && best.confidence >= CARD_CONFIDENCE ? best : undefined;
+  const strongCard = trustedCard(input.cards);
 
   if (u.intent === 'greeting') return plain(input, 'di_luar_topik', t.greeting, false);
   if (u.intent === 'recommendation') return plain(input, 'di_luar_topik', t.recommendation, false);
-  if (!u.onTopic && !(best && best.confidence >= 0.6)) return plain(input, 'di_luar_topik', t.offTopic, false);
+  // Names, places and events only the news mention make it a news question, unless the user asks whether something is allowed.
+  const asksPermission = /\b(boleh|bolehkah|dilarang|diperbolehkan|diizinkan|may|can|allowed)\b/i.test(u.text);
+  const askingNews =
+    u.intent === 'news' || (input.newsTerms > 0 && u.domain !== 'none' && !asksPermission && u.intent !== 'report');
+  if (!isOnTopic(input, strongCard, askingNews)) return plain(input, 'di_luar_topik', t.offTopic, false);
 
-  if (u.intent === 'news') {
+  if (askingNews) {
     const news = composeFromNews(input);
     if (news) return news;
   }
@@ -63,6 +69,38 @@ export function composeOffline(input: ComposeInput): ComposedAnswer {
     if (passage) return composeFromPassages(input, 'informasi');
   }
   return composeFromPassages(input, 'tidak_pasti');
+}
+
+/** How far a permissive card must lead the best stricter card before its "boleh" is trusted. */
+const PERMISSIVE_MARGIN = 0.08;
+const PERMISSIVE = new Set(['boleh', 'boleh_bersyarat']);
+
+/**
+ * The card to answer from, if any. A wrong "boleh" can cost someone their job, so a permissive
+ * card must win clearly: when a stricter card is nearly as close, the stricter card answers (if it
+ * is itself strong enough), otherwise no card does and the answer is "belum pasti".
+ */
+export function trustedCard(cards: CardMatch[]): CardMatch | undefined {
+  const best = cards[0];
+  if (!best || best.confidence < CARD_CONFIDENCE) return undefined;
+  if (!PERMISSIVE.has(best.card.verdict)) return best;
+  const stricter = cards.find((m) => !PERMISSIVE.has(m.card.verdict) && m.card.verdict !== 'informasi');
+  if (!stricter || best.confidence - stricter.confidence >= PERMISSIVE_MARGIN) return best;
+  return stricter.confidence >= CARD_CONFIDENCE ? stricter : undefined;
+}
+
+/**
+ * A question is in scope when its words are clearly political, or when they are only
+ * civil-service words (sanksi, disiplin, BKN) and the evidence — a case card, a strongly matching
+ * passage or the news — confirms it. Pay, leave and career questions stay out.
+ */
+function isOnTopic(input: ComposeInput, strongCard: CardMatch | undefined, askingNews: boolean): boolean {
+  const u = input.understanding;
+  if (u.domain === 'strong') return u.onTopic || (strongCard?.confidence ?? 0) >= 0.6;
+  if (u.offTopicPattern) return false;
+  if (askingNews && input.newsTerms > 0) return true;
+  if (u.domain === 'weak') return strongCard !== undefined || strongPassage(input) !== undefined;
+  return (input.cards[0]?.confidence ?? 0) >= 0.6;
 }
 
 function plain(input: ComposeInput, verdict: Verdict, text: string, escalate: boolean): ComposedAnswer {
@@ -78,12 +116,14 @@ function composeFromCard(input: ComposeInput, match: CardMatch): ComposedAnswer 
   const card = match.card;
   const sanctionAsked = u.intent === 'sanction';
   let verdict: Verdict = card.verdict;
-  // A question about the sanction of an act is a factual question; the act itself stays forbidden.
-  if (sanctionAsked && (card.verdict === 'dilarang' || card.verdict === 'informasi')) verdict = 'informasi';
+  // A question about the sanction of an act is a factual question; the act itself stays forbidden,
+  // and an uncertain card stays uncertain.
+  if (sanctionAsked && card.verdict !== 'tidak_pasti') verdict = 'informasi';
   const citations = citationsForCard(kb, card, sanctionAsked);
   const parts: string[] = [];
   if (u.injection) parts.push(t.injection);
-  const opening = sanctionAsked ? '' : t.opening[verdict];
+  // Cards may open with their own "Tidak boleh."/"Ya, …"; never say it twice.
+  const opening = sanctionAsked || /^(tidak boleh|boleh|ya,|not allowed|allowed)/i.test(card.body) ? '' : t.opening[verdict];
   const body = u.language === 'en' ? (card.summary_en ?? card.title) : card.body;
   parts.push([opening, body].filter(Boolean).join(' '));
   if (card.verdict === 'boleh_bersyarat' && card.conditions.length > 0) {

@@ -5,6 +5,7 @@ import { AnswerSchema, type Answer } from './answer-contract.js';
 import { matchCards } from './card-matcher.js';
 import { verifyCitations } from './citation-verifier.js';
 import { stageOn } from './election-stage.js';
+import { newsSignal } from './news-signal.js';
 import { type ComposedAnswer, type ComposeInput, composeOffline } from './offline-composer.js';
 import { understand } from './understand.js';
 
@@ -70,7 +71,7 @@ export class AnswerPipeline {
     // 2. Retrieve: hybrid lexical + vector, then the case cards that fit.
     const [hits, cardHits] = await Promise.all([this.retriever.search(query, 20), this.retriever.search(query, 10, 'card')]);
     const kb = index.knowledge;
-    const cards = matchCards(query, cardHits, kb);
+    const cards = matchCards(query, cardHits, kb, hits);
     const today = this.options.today ?? new Date().toISOString().slice(0, 10);
     const input: ComposeInput = {
       question,
@@ -79,6 +80,7 @@ export class AnswerPipeline {
       hits,
       cards,
       stage: stageOn(kb.calendar, understanding.actDate ?? today),
+      newsTerms: newsSignal(index, question),
     };
 
     // 3. Compose: offline always (it is also the fallback), the LLM when configured.
@@ -130,6 +132,8 @@ function needsCitation(answer: Answer): boolean {
 /** Strips control and invisible characters and caps the length: hostile input must not cost more than a question. */
 export function cleanQuestion(raw: string): string {
   return raw
+    // Lone UTF-16 surrogates are not text (SQLite would store them as U+FFFD); `u` matches only unpaired ones.
+    .replace(/[\ud800-\udfff]/gu, '')
     .replace(/\uFFFD/g, '')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ')
     .replace(/[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')

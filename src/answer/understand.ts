@@ -16,6 +16,14 @@ export interface Understanding {
   intent: QuestionIntent;
   /** At least one word about elections, politics or ASN neutrality. */
   onTopic: boolean;
+  /**
+   * How clearly the words are about political conduct: `strong` (kampanye, caleg, partai…),
+   * `weak` (only civil-service words like sanksi, disiplin, BKN, which also occur in questions
+   * about pay or careers), or `none`. The composer asks the evidence to confirm a weak topic.
+   */
+  domain: 'strong' | 'weak' | 'none';
+  /** Matches a pattern of a topic Netra does not cover (pay, leave, careers, recipes…). */
+  offTopicPattern: boolean;
   /** The user describes something that happened (or asks how to report it): offer the reporting flow. */
   escalate: boolean;
   /** The message tries to change the bot's rules ("abaikan instruksi…"). */
@@ -58,11 +66,23 @@ const DOMAIN = new Set([
   'pengawas', 'satgas', 'sp4n', 'sigaplapor', 'gowaslu',
 ]);
 
+/** Civil-service words that are in scope only together with evidence (they also occur in HR questions). */
+const WEAK_DOMAIN = new Set([
+  'bkn', 'sanksi', 'hukuman', 'disiplin', 'pelanggaran', 'melanggar', 'lapor', 'melaporkan', 'laporan', 'pejabat',
+  'anggota', 'kode', 'etik', 'pengurus', 'ptdh', 'pemberhentian', 'mengundurkan', 'wakil', 'dewan', 'hak', 'suara',
+  'kasn', 'korpri', 'satgas', 'sp4n', 'sanction', 'sanctions', 'punishment', 'violation', 'bakal', 'tahapan',
+  'tenang', 'pengawas', 'penyelenggara', 'pilih', 'memilih', 'presiden', 'gubernur', 'bupati', 'walikota',
+]);
+/** Word parts that mark the domain inside derived words ("ketidaknetralan", "berkampanye", "kepartaian"). */
+const DOMAIN_STEMS = /netral|kampanye|pemilu|pilkada|politik|partai|caleg|capres|paslon|timses|pemenangan|baliho/;
+
 /** Topics that share words with the domain but are not about political conduct (pay, leave, careers). */
 const OFF_TOPIC_PATTERNS = [
   /\bgaji\b/, /\bthr\b/, /\btunjangan (?!kinerja sebesar)/, /\bpensiun\b(?!.*(partai|calon|kampanye))/, /\bkenaikan pangkat\b/,
   /\bresep\b/, /\bmemasak\b/, /\bcuaca\b/, /\bsepak ?bola\b/, /\bformasi cpns\b/, /\bpendaftaran cpns\b/,
-  /\bcuti (tahunan|melahirkan|besar|sakit)\b/, /\bnilai skd\b/,
+  /\bcuti (tahunan|melahirkan|besar|sakit|bersalin)\b/, /\bnilai skd\b/, /\bskp\b/, /\be-?kinerja\b/, /\bpresensi\b/,
+  /\babsen(si)?\b/, /\bdiklat\b/, /\bkenaikan gaji\b/, /\bpppk paruh waktu\b.*\b(gaji|kontrak|perpanjang)/, /\bbpjs\b/,
+  /\btaspen\b/, /\bsertifikasi guru\b/, /\bjabatan fungsional\b/, /\bangka kredit\b/,
 ];
 
 const INJECTION_PATTERNS = [
@@ -75,7 +95,16 @@ const INJECTION_PATTERNS = [
   /\bsystem prompt\b/, /\bjailbreak\b/, /\bdeveloper mode\b/,
 ];
 
+const INCIDENT_SUBJECT =
+  '(kepala sekolah|kepsek|kepala dinas|kadis|camat|lurah|kades|kepala desa|atasan|bos|sekda|bupati|walikota|pejabat|rekan|teman|temen|kolega|pns|asn|guru|dosen|pegawai|staf|kepala)';
+const INCIDENT_ACTION =
+  '(nyuruh|menyuruh|mengajak|ngajak|membagikan|bagiin|dibagiin|bagi-bagi|masang|memasang|posting|ngepost|bikin|membuat|ngumpulin|mengumpulkan|maksa|memaksa|mewajibkan|ngarahin|mengarahkan|orasi|nitip|menitipkan|pake|memakai|ikut kampanye|dateng|datang)';
+const INCIDENT_CONTEXT =
+  '(kemarin|kemaren|tadi|barusan|minggu lalu|bulan lalu|sy lihat|saya lihat|di tempat (sy|saya|kami)|kantor (sy|saya|kami)|sekolah (sy|saya|kami)|kelurahan (sy|saya)|desa (sy|saya)|\\bkami\\b|\\bsy\\b|screenshot|bukti|laporin)';
+
 const INCIDENT_PATTERNS = [
+  new RegExp(`\\b${INCIDENT_SUBJECT}\\b.{0,80}\\b${INCIDENT_ACTION}\\b[\\s\\S]*${INCIDENT_CONTEXT}`),
+  new RegExp(`${INCIDENT_CONTEXT}[\\s\\S]*\\b${INCIDENT_SUBJECT}\\b.{0,80}\\b${INCIDENT_ACTION}\\b`),
   /\bsaya (melihat|lihat|liat|menemukan|mendapati|tahu|dengar|mendengar)\b/,
   /\b(aku|gue|gw) (lihat|liat|tahu)\b/,
   /\b(ada|terdapat) (seorang |beberapa )?(pns|asn|pppk|pejabat|kepala|camat|lurah|guru|pegawai|atasan)\b.{0,60}\b(yang|sedang|lagi)\b/,
@@ -86,8 +115,9 @@ const INCIDENT_PATTERNS = [
 ];
 
 const REPORT_PATTERNS = [
-  /\b(cara|bagaimana|gimana|mau|ingin|hendak|pengen|dimana|di mana|ke mana|kemana)\b.{0,30}\b(melapor|melaporkan|lapor|mengadu|mengadukan|laporan)\b/,
-  /\b(melaporkan|lapor|laporkan|mengadukan)\b.{0,40}\b(asn|pns|pppk|pejabat|pelanggaran|kepala|camat|lurah)\b/,
+  /\b(cara|bagaimana|gimana|gmn|mau|ingin|hendak|pengen|dimana|di mana|ke mana|kemana)\b.{0,30}\b(melapor|melaporkan|lapor|laporin|ngelaporin|laporkan|mengadu|ngadu|mengadukan|laporan)/,
+  /\b(melaporkan|lapor|laporkan|laporin|ngelaporin|mengadukan)\b.{0,40}\b(asn|pns|pppk|pejabat|pelanggaran|kepala|camat|lurah|guru|temen|teman|rekan)\b/,
+  /\b(laporin|laporinnya|ngelaporinnya|laporkannya|melaporkannya)\b/,
   /\bhow (do|can|to) (i )?report\b/, /\breport (a|an|the)\b/,
 ];
 
@@ -105,6 +135,7 @@ const NEWS_PATTERNS = [
 ];
 
 const SANCTION_PATTERNS = [
+  /\b(sanksi|sanksinya|hukuman|hukumannya|pidana|pidananya|ancaman|ancamannya)\b.{0,15}\b(apa|apaan|gimana|bagaimana|berapa)\b/,
   /\b(apa|berapa|bagaimana|jenis)\b.{0,20}\b(sanksi|hukuman|hukumannya|sanksinya|pidana|ancaman)\b/,
   /\b(sanksi|hukuman|pidana)\b.{0,40}\b(bagi|untuk|jika|kalau|apabila|terhadap)\b/,
   /\bwhat (is|are) the (sanction|penalt|punishment)/, /\b(sanction|penalty|punishment) for\b/,
@@ -132,9 +163,11 @@ export function understand(question: string): Understanding {
   const id = tokens.filter((t) => ID_MARKERS.has(t)).length;
   const language = en > id && en >= 2 ? 'en' : 'id';
   const injection = INJECTION_PATTERNS.some((p) => p.test(lower));
-  const domainHits = tokens.filter((t) => DOMAIN.has(t)).length;
+  const strongHits = tokens.filter((t) => (DOMAIN.has(t) && !WEAK_DOMAIN.has(t)) || DOMAIN_STEMS.test(t)).length;
+  const weakHits = tokens.filter((t) => WEAK_DOMAIN.has(t)).length;
+  const domain = strongHits > 0 ? 'strong' : weakHits > 0 ? 'weak' : 'none';
   const offTopicPattern = OFF_TOPIC_PATTERNS.some((p) => p.test(lower));
-  const onTopic = domainHits > 0 && !(offTopicPattern && domainHits < 2);
+  const onTopic = domain !== 'none' && !(offTopicPattern && strongHits < 2);
   const report = REPORT_PATTERNS.some((p) => p.test(lower));
   const incident = INCIDENT_PATTERNS.some((p) => p.test(lower));
 
@@ -157,6 +190,8 @@ export function understand(question: string): Understanding {
     language,
     intent,
     onTopic: onTopic || intent === 'recommendation',
+    domain,
+    offTopicPattern,
     escalate: report || incident,
     injection,
     followUp: tokens.length <= 9 && FOLLOW_UP_PATTERNS.some((p) => p.test(lower)),

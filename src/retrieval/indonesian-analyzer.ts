@@ -96,15 +96,23 @@ function expandWeighted(tokens: string[]): WeightedToken[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1];
-    out.push({ token: t, weight: 1 });
-    if (next) {
-      push(SLANG_EXPANSIONS[`${t} ${next}`], EXPANSION_WEIGHT);
-      push(ENGLISH_TERMS[`${t} ${next}`], 1);
+    // English is replaced by its Indonesian translation, so "civil servant" and "PNS" are the same words.
+    const englishPair = next ? ENGLISH_TERMS[`${t} ${next}`] : undefined;
+    if (englishPair) {
+      push(englishPair, 1);
+      i += 1;
+      continue;
     }
+    const english = ENGLISH_TERMS[t];
+    if (english) {
+      push(english, 1);
+      continue;
+    }
+    out.push({ token: t, weight: 1 });
+    if (next) push(SLANG_EXPANSIONS[`${t} ${next}`], EXPANSION_WEIGHT);
     // "PP 94/2021" is a Peraturan Pemerintah; "PP" alone is slang for a profile picture.
     const regulationNumber = t === 'pp' && next !== undefined && /^\d+$/.test(next);
     if (!regulationNumber) push(SLANG_EXPANSIONS[t], EXPANSION_WEIGHT);
-    push(ENGLISH_TERMS[t], 1);
     // "nge-like", "ngeshare", "ngefollow": the "nge" prefix is colloquial Jakarta slang.
     if (t.startsWith('nge') && t.length > 5) {
       const base = t.slice(3);

@@ -12,7 +12,7 @@ import { analyzeDocument, weightedQueryTerms } from './indonesian-analyzer.js';
  */
 export class LocalEmbeddings extends Embeddings {
   /** Identifies the exact feature recipe; the embedding cache and the index manifest key on it. */
-  static readonly MODEL = 'netra-hash-v4';
+  static readonly MODEL = 'netra-hash-v5';
   readonly dimensions: number;
 
   constructor(params: EmbeddingsParams & { dimensions?: number } = {}) {
