@@ -16,7 +16,8 @@ rm -f "$report"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 vitest_rc=$?
 if [ -f "$report" ]; then
-  read -r vp vf vs < <(node -e 'const r=require("./'"$report"'");console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0), r.numTotalTests)')
+  # Failed tests, plus test files that failed without running a test (an import error, say).
+  read -r vp vf vs < <(node -e 'const r=require("./'"$report"'");const broken=(r.testResults||[]).filter((f)=>f.status==="failed"&&!(f.assertionResults||[]).some((a)=>a.status==="failed")).length;console.log(r.numPassedTests|0,(r.numFailedTests|0)+broken,r.numTotalTests|0)')
   passed=$((passed + vp))
   failed=$((failed + vf))
   if [ "$vs" = "0" ]; then echo "vitest ran no test"; failed=$((failed + 1)); fi
