@@ -50,3 +50,13 @@ export const VERDICT_LABELS: Record<'id' | 'en', Record<Verdict, string>> = {
     di_luar_topik: 'OUT OF SCOPE',
   },
 };
+
+/** One emoji per verdict, the same on every channel so users learn to read it at a glance. */
+export const VERDICT_EMOJI: Record<Verdict, string> = {
+  dilarang: '⛔',
+  boleh: '✅',
+  boleh_bersyarat: '⚠️',
+  informasi: 'ℹ️',
+  tidak_pasti: '❓',
+  di_luar_topik: '💬',
+};

@@ -108,7 +108,7 @@ describe('WhatsApp adapter: who gets an answer', () => {
     const [sent] = client.sent;
     expect(sent!.chatId).toBe(USER);
     expect(sent!.quotedId).toBeUndefined();
-    expect(sent!.text).toContain('🚫 *DILARANG*');
+    expect(sent!.text).toContain('⛔ *DILARANG*');
     expect(sent!.text).toContain('PNS *dilarang* memberikan');
     expect(sent!.text).toContain('1. *SE Bersama Netralitas ASN 2023* — Huruf d angka 4');
     expect(sent!.text).toContain('> memberikan tanggapan atau dukungan (like, comment, share)');
@@ -288,7 +288,7 @@ describe('WhatsApp adapter: rendering', () => {
     const texts = client.textsTo(USER);
     expect(texts.length).toBeGreaterThanOrEqual(Math.ceil(longAnswer.answer.length / WHATSAPP_MAX_MESSAGE_CHARS));
     for (const t of texts) expect(t.length).toBeLessThanOrEqual(WHATSAPP_MAX_MESSAGE_CHARS);
-    expect(texts[0]).toMatch(/^🚫 \*DILARANG\*/);
+    expect(texts[0]).toMatch(/^⛔ \*DILARANG\*/);
     expect(texts.at(-1)).toContain('> memberikan tanggapan');
   });
 

@@ -3,20 +3,29 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { NetraApp } from '../../app.js';
+import { cleanQuestion } from '../../answer/pipeline.js';
 import { ConversationMemory } from '../../conversation/conversation-memory.js';
 import { hashUserId } from '../../logging/logger.js';
 
 /** Largest accepted request body; a question is at most a few thousand characters. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export const AskBodySchema = z.object({
-  question: z
-    .string({ error: 'field "question" wajib berupa teks' })
-    .trim()
-    .min(1, 'pertanyaan tidak boleh kosong')
-    .max(4000, 'pertanyaan terlalu panjang (maksimal 4000 karakter)'),
-  conversationId: z.string().max(100, 'conversationId maksimal 100 karakter').optional(),
-});
+export const AskBodySchema = z.object(
+  {
+    question: z
+      .string({ error: 'field "question" wajib berupa teks' })
+      .trim()
+      .min(1, 'pertanyaan tidak boleh kosong')
+      .max(4000, 'pertanyaan terlalu panjang (maksimal 4000 karakter)')
+      // Only invisible, control or undecodable characters: nothing to answer, nothing worth logging.
+      .refine((q) => cleanQuestion(q).length > 0, 'pertanyaan tidak boleh kosong'),
+    conversationId: z
+      .string({ error: 'field "conversationId" wajib berupa teks' })
+      .max(100, 'conversationId maksimal 100 karakter')
+      .optional(),
+  },
+  { error: 'body harus berupa objek JSON, mis. {"question": "Bolehkah PNS ikut kampanye?"}' },
+);
 
 export interface HttpApiOptions {
   app: NetraApp;
@@ -85,14 +94,19 @@ export async function startHttpApi(options: HttpApiOptions): Promise<RunningHttp
       const key = body.data.conversationId ? `http:${body.data.conversationId}` : undefined;
       const result = await app.pipeline.ask(body.data.question, key ? memory.recent(key) : []);
       if (key) memory.remember(key, { question: result.answer.question, cardId: result.cardId });
-      app.questionLog.logQuestion({
-        channel: 'http',
-        chatHash: hashUserId('http', body.data.conversationId ?? 'anon'),
-        question: result.answer.question,
-        verdict: result.answer.verdict,
-        citedSourceIds: result.answer.citations.map((c) => c.sourceId),
-        latencyMs: Math.round(result.latencyMs),
-      });
+      try {
+        app.questionLog.logQuestion({
+          channel: 'http',
+          chatHash: hashUserId('http', body.data.conversationId ?? 'anon'),
+          question: result.answer.question,
+          verdict: result.answer.verdict,
+          citedSourceIds: result.answer.citations.map((c) => c.sourceId),
+          latencyMs: Math.round(result.latencyMs),
+        });
+      } catch (err) {
+        // The log is for statistics; a busy or locked database must not cost the caller the answer.
+        app.logger.error({ err: (err as Error).message }, 'question could not be logged');
+      }
       app.metrics.recordAnswer('http', result.answer.verdict, result.latencyMs, result.composer, result.fellBack);
       send(res, 200, result.answer);
       return;

@@ -1,14 +1,6 @@
-import { VERDICT_LABELS, type Answer, type Citation, type Verdict } from '../../answer/answer-contract.js';
+import { VERDICT_LABELS, type Answer, type Citation, type Verdict, VERDICT_EMOJI } from '../../answer/answer-contract.js';
 import { escapeAndSplit, escapeHtml, packHtmlUnits, TELEGRAM_MAX_MESSAGE_LENGTH } from './html.js';
 
-const VERDICT_EMOJI: Record<Verdict, string> = {
-  dilarang: '⛔',
-  boleh: '✅',
-  boleh_bersyarat: '⚠️',
-  informasi: 'ℹ️',
-  tidak_pasti: '❓',
-  di_luar_topik: '💬',
-};
 
 const HEADINGS = {
   id: { citations: 'Dasar hukum', followUps: 'Pertanyaan terkait', source: 'Buka sumber', continued: 'lanjutan' },

@@ -1,4 +1,4 @@
-import { VERDICT_LABELS, type Answer, type Verdict } from '../../answer/answer-contract.js';
+import { VERDICT_LABELS, type Answer, type Verdict, VERDICT_EMOJI } from '../../answer/answer-contract.js';
 import type { Choice, OutgoingMessage } from '../../conversation/messages.js';
 import { splitMessage } from '../split-message.js';
 
@@ -10,14 +10,6 @@ import { splitMessage } from '../split-message.js';
 /** WhatsApp accepts much longer texts, but a bubble beyond a few thousand characters reads badly on a phone. */
 export const WHATSAPP_MAX_MESSAGE_CHARS = 3500;
 
-const VERDICT_EMOJI: Record<Verdict, string> = {
-  dilarang: '🚫',
-  boleh: '✅',
-  boleh_bersyarat: '⚠️',
-  informasi: 'ℹ️',
-  tidak_pasti: '❓',
-  di_luar_topik: '💬',
-};
 
 const HEADINGS = {
   id: { sources: 'Dasar hukum', followUps: 'Pertanyaan terkait' },
