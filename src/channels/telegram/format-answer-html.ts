@@ -1,4 +1,4 @@
-import { VERDICT_LABELS, type Answer, type Citation, type Verdict, VERDICT_EMOJI } from '../../answer/answer-contract.js';
+import { VERDICT_LABELS, type Answer, type Citation, VERDICT_EMOJI } from '../../answer/answer-contract.js';
 import { escapeAndSplit, escapeHtml, packHtmlUnits, TELEGRAM_MAX_MESSAGE_LENGTH } from './html.js';
 
 

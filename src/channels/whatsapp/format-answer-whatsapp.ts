@@ -1,4 +1,4 @@
-import { VERDICT_LABELS, type Answer, type Verdict, VERDICT_EMOJI } from '../../answer/answer-contract.js';
+import { VERDICT_LABELS, type Answer, VERDICT_EMOJI } from '../../answer/answer-contract.js';
 import type { Choice, OutgoingMessage } from '../../conversation/messages.js';
 import { splitMessage } from '../split-message.js';
 
