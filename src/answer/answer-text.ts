@@ -13,6 +13,7 @@ export interface AnswerTexts {
   offTopic: string;
   recommendation: string;
   greeting: string;
+  thanks: string;
   reportIntro: string;
   reportChannels: string[];
   reportOffer: string;
@@ -52,6 +53,7 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
       'Netra tidak memberi rekomendasi partai atau calon. Sebagai ASN, hak pilih Anda digunakan di bilik suara sesuai hati nurani; di luar itu ASN wajib netral dan bebas dari pengaruh golongan dan partai politik. Netra dapat membantu menjelaskan apa yang boleh dan tidak boleh dilakukan ASN selama pemilu dan pilkada.',
     greeting:
       'Halo! Saya Netra. Tanyakan apa saja tentang netralitas ASN dalam pemilu dan pilkada, misalnya "Bolehkah PNS like postingan caleg?". Saya menjawab dengan kutipan peraturan, dan bisa membantu menyiapkan laporan dugaan pelanggaran (ketik /lapor).',
+    thanks: 'Sama-sama. Jika ada pertanyaan lain tentang netralitas ASN dalam pemilu atau pilkada, silakan tanyakan kapan saja.',
     reportIntro: 'Dugaan pelanggaran netralitas ASN dapat dilaporkan melalui jalur resmi berikut:',
     reportChannels: [
       'Bawaslu (pelanggaran pemilu/pilkada): lewat SIGAPLAPOR, Gowaslu, atau kantor Bawaslu setempat. Laporan tertulis paling sedikit memuat nama dan alamat pelapor, pihak terlapor, waktu dan tempat kejadian, serta uraian kejadian; disampaikan paling lama 7 hari kerja (Pemilu) atau 7 hari (Pilkada) sejak diketahui.',
@@ -93,6 +95,7 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
       'Netra does not recommend parties or candidates. As a civil servant you vote freely in the ballot booth; beyond that you must stay neutral. Netra can explain what civil servants may and may not do during elections.',
     greeting:
       'Hello! I am Netra. Ask me about civil-servant neutrality in Indonesian elections, e.g. "May a civil servant like a candidate’s post?". I answer with citations of the regulations and can help prepare a violation report (type /lapor).',
+    thanks: 'You are welcome. Ask any time about civil-servant neutrality in Indonesian elections.',
     reportIntro: 'Suspected ASN neutrality violations can be reported through these official channels:',
     reportChannels: [
       'Bawaslu (election violations): SIGAPLAPOR, Gowaslu or the local Bawaslu office. A written report must contain at least the reporter’s name and address, the person reported, time and place, and what happened; within 7 working days (Pemilu) or 7 days (Pilkada) of becoming known.',

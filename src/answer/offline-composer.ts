@@ -1,12 +1,13 @@
 import type { CaseCard, KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { findNode } from '../knowledge/passages.js';
+import { findNode, nodeText } from '../knowledge/passages.js';
+import { type ArticleRequest, findArticleRequest } from './article-lookup.js';
 import { analyzeQuery } from '../retrieval/indonesian-analyzer.js';
 import type { ScoredChunk } from '../retrieval/hybrid-retriever.js';
 import type { Answer, Citation, Verdict } from './answer-contract.js';
 import { TEXTS } from './answer-text.js';
 import type { CardMatch } from './card-matcher.js';
 import { citationFor, citationForChunk, citationsForCard, statusRank } from './citations.js';
-import { stageNote, type StageOnDate } from './election-stage.js';
+import { formatDateId, stageNote, type StageOnDate } from './election-stage.js';
 import type { Understanding } from './understand.js';
 
 /** Everything a composer needs; the LLM composer receives the same. */
@@ -48,14 +49,26 @@ export function composeOffline(input: ComposeInput): ComposedAnswer {
   const best = input.cards[0];
   const strongCard = trustedCard(input.cards);
 
-  if (u.intent === 'greeting') return plain(input, 'di_luar_topik', t.greeting, false);
+  if (u.intent === 'greeting') {
+    return plain(input, 'di_luar_topik', /terima ?kasih|makasih|thank/i.test(u.text) ? t.thanks : t.greeting, false);
+  }
   if (u.intent === 'recommendation') return plain(input, 'di_luar_topik', t.recommendation, false);
   // Names, places and events only the news mention make it a news question, unless the user asks whether something is allowed.
   const asksPermission = /\b(boleh|bolehkah|dilarang|diperbolehkan|diizinkan|may|can|allowed)\b/i.test(u.text);
   const askingNews =
     u.intent === 'news' || (input.newsTerms > 0 && u.domain !== 'none' && !asksPermission && u.intent !== 'report');
-  if (!isOnTopic(input, strongCard, askingNews)) return plain(input, 'di_luar_topik', t.offTopic, false);
+  // A question naming an article of a regulation Netra holds is in scope whatever its other words.
+  const article = findArticleRequest(u.text, kb);
+  const namesHeldLaw = article !== undefined && (article.named.length > 0 || article.found.length === 1);
+  if (!namesHeldLaw && !isOnTopic(input, strongCard, askingNews)) return plain(input, 'di_luar_topik', t.offTopic, false);
 
+  const asksForText = /\b(isi|bunyi|berbunyi|teks|text|say|says|wording)\b/i.test(u.text);
+  if (article && (asksForText || u.intent !== 'conduct' || !strongCard)) {
+    const answered = composeFromArticle(input, article);
+    if (answered) return answered;
+  }
+  const dates = composeFromCalendar(input);
+  if (dates) return dates;
   if (askingNews) {
     const news = composeFromNews(input);
     if (news) return news;
@@ -217,6 +230,72 @@ function composeReport(input: ComposeInput, card: CardMatch | undefined): Compos
       language: u.language,
     },
   };
+}
+
+/** Longest article text shown in an answer; the citation points to the whole article. */
+const MAX_ARTICLE_CHARS = 1500;
+
+/**
+ * "Apa isi Pasal 282 UU Pemilu?": shows the article as the corpus holds it, or says plainly that
+ * the corpus does not hold it (Netra never quotes an article from memory).
+ */
+function composeFromArticle(input: ComposeInput, request: ArticleRequest): ComposedAnswer | undefined {
+  const { understanding: u, kb } = input;
+  const t = TEXTS[u.language];
+  if (request.found.length === 0) {
+    const doc = request.named[0];
+    if (!doc) return undefined;
+    const held = [...new Set(doc.nodes.filter((n) => n.path.length === 1 && /^Pasal /.test(n.ref)).map((n) => n.ref))];
+    const text =
+      u.language === 'en'
+        ? `${request.pasal} of ${doc.shortName} is not among the texts in Netra's knowledge base, and Netra does not quote articles from memory. Articles of ${doc.shortName} it holds: ${held.join(', ') || '-'}.`
+        : `${request.pasal} ${doc.shortName} tidak termasuk kutipan yang tersedia di basis pengetahuan Netra, dan Netra tidak mengutip pasal dari ingatan. Pasal ${doc.shortName} yang tersedia: ${held.map((h) => h.replace('Pasal ', '')).join(', ') || '-'}.`;
+    return plain(input, 'tidak_pasti', `${text}\n\n${t.whoToAsk}`, u.escalate);
+  }
+  const found = [...request.found].sort((a, b) => statusRank(a.document.status) - statusRank(b.document.status)).slice(0, 2);
+  const parts = found.map(({ document, node }) => {
+    const text = nodeText(document, node);
+    const shown = text.length > MAX_ARTICLE_CHARS ? `${text.slice(0, MAX_ARTICLE_CHARS)} …` : text;
+    return `${document.shortName} ${node.ref}:\n${shown}`;
+  });
+  const citations = found.map(({ document, node }) => {
+    // A long article is cited by its first item, so the quote stays one exact line.
+    const first = node.children[0];
+    return citationFor(document, first && !nodeText(document, node).split('\n')[0]!.trim() ? first : node);
+  });
+  parts.push(...sourceNotes(kb, citations, u.language));
+  return {
+    composer: 'offline',
+    answer: { question: input.question, verdict: 'informasi', answer: parts.join('\n\n'), citations, escalate: u.escalate, language: u.language },
+  };
+}
+
+const STAGE_WORDS: [RegExp, RegExp][] = [
+  [/\b(pemungutan suara|pencoblosan|nyoblos|coblosan|coblos|hari h|voting day|vote)\b/, /pemungutan|voting/],
+  [/\b(masa tenang|minggu tenang)\b/, /tenang/],
+  [/\b(kampanye|campaign)\b/, /kampanye/],
+  [/\b(penetapan|ditetapkan)\b/, /penetapan/],
+  [/\b(pendaftaran|mendaftar|registration)\b/, /pendaftaran/],
+];
+
+/** "Kapan masa kampanye Pilkada 2024?": answered from the election calendar, with its certainty. */
+function composeFromCalendar(input: ComposeInput): ComposedAnswer | undefined {
+  const u = input.understanding;
+  const lower = u.text.toLowerCase();
+  if (!/\b(kapan|jadwal|tanggal|when|date)\b/.test(lower)) return undefined;
+  const kind = /\b(pilkada|pemilihan kepala daerah|pilgub|pilbup|pilwalkot)\b/.test(lower) ? 'pilkada' : /\b(pemilu|pileg|pilpres|election)\b/.test(lower) ? 'pemilu' : undefined;
+  const stage = STAGE_WORDS.find(([words]) => words.test(lower));
+  if (!kind || !stage) return undefined;
+  const year = /\b(20\d{2})\b/.exec(lower)?.[1];
+  const elections = input.kb.calendar.filter((e) => e.kind === kind && (!year || e.id.includes(year) || e.name.includes(year)));
+  const lines = elections.flatMap((e) =>
+    e.stages
+      .filter((s) => stage[1].test(s.id))
+      .map((s) => `• ${e.name} — ${s.name}: ${s.start === s.end ? formatDateId(s.start) : `${formatDateId(s.start)} s.d. ${formatDateId(s.end)}`}${e.certainty ? ` (${e.certainty})` : ''}`),
+  );
+  if (lines.length === 0) return undefined;
+  const intro = u.language === 'en' ? 'According to Netra’s election calendar (not a regulation; check the official KPU schedule):' : 'Menurut kalender pemilihan Netra (bukan teks peraturan; periksa jadwal resmi KPU):';
+  return plain(input, 'informasi', `${intro}\n${lines.join('\n')}`, u.escalate);
 }
 
 /** The best regulation passage when retrieval agrees on it (top lexical and close in the vector space). */

@@ -11,6 +11,10 @@ export interface KnowledgeDocument {
   title: string;
   /** Short citation name, e.g. `PP 94/2021`. */
   shortName: string;
+  /** Other names people use for it, from the short name's parenthesis ("UU Pemilu", "Kode Etik PNS"). */
+  aliases?: string[];
+  /** The number as promulgated ("94"), for recognising "PP 94/2021" or "PP Nomor 94 Tahun 2021" in a question. */
+  number?: string;
   type: string;
   /** `berlaku`, `dicabut` (repealed) or `sekunder` (news-reported text); news is always `berita`. */
   status: 'berlaku' | 'dicabut' | 'sekunder' | 'berita';

@@ -99,6 +99,19 @@ function citationName(shortName: string | undefined, fallback: string, status: s
   return status === 'sekunder' ? shortName : shortName.replace(/\s*\(.*\)\s*$/, '').trim() || shortName;
 }
 
+/** "UU 7/2017 (UU Pemilu)" → ["UU Pemilu"]; "UU 10/2016 (UU Pilkada, perubahan kedua)" → ["UU Pilkada"]. */
+function aliasesOf(shortName: string | undefined): string[] {
+  const inner = shortName ? /\(([^)]*)\)/.exec(shortName)?.[1] : undefined;
+  if (!inner) return [];
+  return inner
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => /^(UU|PP|SKB|Perpres|Permen|Perbawaslu|SE)\b/i.test(a) || /\b(kode etik|manajemen)\b/i.test(a))
+    // "UU ASN baru" and "UU ASN lama" are both what people call "UU ASN".
+    .flatMap((a) => [a, a.replace(/\s+(baru|lama)$/i, '')])
+    .filter((a, i, all) => all.indexOf(a) === i);
+}
+
 async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKind): Promise<KnowledgeDocument> {
   const raw = await fs.readFile(file, 'utf8');
   let fm;
@@ -115,6 +128,8 @@ async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKin
       kind,
       title: meta.title,
       shortName: citationName(meta.short_name, meta.id, meta.status),
+      aliases: aliasesOf(meta.short_name),
+      number: meta.number === undefined ? undefined : String(meta.number),
       type: meta.type,
       status: meta.status,
       replacedBy: meta.replaced_by,

@@ -94,6 +94,31 @@ describe('offline answers', () => {
     expect(a.answer).toMatch(/BKPSDM|PPK|BKN|Bawaslu|KPU/);
   });
 
+  it('shows an article the user names, and says so when the corpus does not hold it', async () => {
+    const held = await ask('Apa isi Pasal 282 UU Pemilu?');
+    expect(held.verdict).toBe('informasi');
+    expect(held.citations[0]).toMatchObject({ sourceId: 'uu-7-2017', ref: 'Pasal 282' });
+    const missing = await ask('Apa bunyi Pasal 283 UU 7/2017?');
+    expect(missing.verdict).toBe('tidak_pasti');
+    expect(missing.citations).toEqual([]);
+    expect(missing.answer).toMatch(/tidak mengutip pasal dari ingatan/);
+    expect(missing.answer).toContain('280, 282, 454');
+  });
+
+  it('answers election dates from the calendar, saying it is not a regulation', async () => {
+    const a = await ask('Kapan pemungutan suara pilkada 2024?');
+    expect(a.verdict).toBe('informasi');
+    expect(a.answer).toContain('27 November 2024');
+    expect(a.answer).toMatch(/bukan teks peraturan/);
+  });
+
+  it('tells which election stage applies on the date of the act', async () => {
+    const before = await ask('PNS like postingan bakal capres pada 1 Agustus 2023, kena sanksi apa?');
+    expect(before.answer).toMatch(/sebelum penetapan calon/);
+    const after = await ask('PNS share postingan capres pada 5 Januari 2024, boleh?');
+    expect(after.answer).toMatch(/setelah penetapan calon/);
+  });
+
   it('handles empty and hostile input without crashing', async () => {
     expect((await ask('   ')).verdict).toBe('di_luar_topik');
     const long = await ask('kampanye '.repeat(20_000));

@@ -1,0 +1,46 @@
+import type { KnowledgeBase, KnowledgeDocument } from '../knowledge/knowledge-base.js';
+import type { LegalNode } from '../knowledge/legal-structure.js';
+import { findNode } from '../knowledge/passages.js';
+
+/** A question that names an article ("Apa isi Pasal 282 UU Pemilu?"), resolved against the corpus. */
+export interface ArticleRequest {
+  pasal: string;
+  /** Documents the question names (by number or alias); empty when it names none. */
+  named: KnowledgeDocument[];
+  /** Where the article was found. */
+  found: { document: KnowledgeDocument; node: LegalNode }[];
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Does the question name this document ("PP 94/2021", "PP Nomor 94 Tahun 2021", "UU Pemilu")? */
+function names(doc: KnowledgeDocument, lower: string): boolean {
+  const type = doc.type.toLowerCase();
+  if (doc.number && doc.year && /^(uu|pp|perpres|permen|perbawaslu|se)$/.test(type)) {
+    const byNumber = new RegExp(`\\b${escape(type)}\\s*(no\\.?|nomor)?\\s*${escape(doc.number)}(\\s*(/|tahun)\\s*${doc.year})?\\b`);
+    if (byNumber.test(lower)) return true;
+  }
+  return (doc.aliases ?? []).some((a) => lower.includes(a.toLowerCase()));
+}
+
+/**
+ * Finds "Pasal N" (or "Article N") in a question and where the corpus has it. Netra quotes only
+ * articles it holds: when the named law is in the corpus but the article is not, the caller says
+ * so instead of answering from memory.
+ */
+export function findArticleRequest(question: string, kb: KnowledgeBase): ArticleRequest | undefined {
+  const lower = question.toLowerCase();
+  const m = /\b(?:pasal|article)\s+(\d+[a-z]?)\b/i.exec(lower);
+  if (!m) return undefined;
+  const pasal = `Pasal ${m[1]!.toUpperCase()}`;
+  const regulations = kb.documents.filter((d) => d.kind === 'regulation');
+  const named = regulations.filter((d) => names(d, lower));
+  const pool = named.length > 0 ? named : regulations;
+  const found = pool.flatMap((document) => {
+    const node = findNode(document, pasal);
+    return node ? [{ document, node }] : [];
+  });
+  return { pasal, named, found };
+}
