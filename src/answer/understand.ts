@@ -63,12 +63,12 @@ const DOMAIN = new Set([
   'violation', 'pemungutan', 'incumbent', 'pejabat', 'posko', 'kaos', 'kaus', 'sembako', 'pose', 'jari',
   'medsos', 'postingan', 'like', 'share', 'follow', 'komen', 'bakal', 'penetapan', 'tahapan', 'tenang',
   'pengurus', 'anggota', 'ptdh', 'pemberhentian', 'mengundurkan', 'pilgub', 'wakil', 'dewan', 'penyelenggara',
-  'pengawas', 'satgas', 'sp4n', 'sigaplapor', 'gowaslu',
+  'pengawas', 'satgas', 'sp4n', 'sigaplapor', 'gowaslu', 'asn', 'pns', 'pppk', 'cpns', 'aparatur', 'buzzer',
 ]);
 
 /** Civil-service words that are in scope only together with evidence (they also occur in HR questions). */
 const WEAK_DOMAIN = new Set([
-  'bkn', 'sanksi', 'hukuman', 'disiplin', 'pelanggaran', 'melanggar', 'lapor', 'melaporkan', 'laporan', 'pejabat',
+  'asn', 'pns', 'pppk', 'cpns', 'aparatur', 'buzzer', 'bkn', 'sanksi', 'hukuman', 'disiplin', 'pelanggaran', 'melanggar', 'lapor', 'melaporkan', 'laporan', 'pejabat',
   'anggota', 'kode', 'etik', 'pengurus', 'ptdh', 'pemberhentian', 'mengundurkan', 'wakil', 'dewan', 'hak', 'suara',
   'kasn', 'korpri', 'satgas', 'sp4n', 'sanction', 'sanctions', 'punishment', 'violation', 'bakal', 'tahapan',
   'tenang', 'pengawas', 'penyelenggara', 'pilih', 'memilih', 'presiden', 'gubernur', 'bupati', 'walikota',

@@ -149,14 +149,20 @@ export class Conversation implements ConversationHandler {
     const result = await this.deps.pipeline.ask(question, history);
     const { answer } = result;
     this.memory.remember(key, { question: answer.question, cardId: result.cardId });
-    const questionId = this.deps.questionLog.logQuestion({
-      channel: msg.channel,
-      chatHash: hashUserId(msg.channel, msg.chatId),
-      question: answer.question,
-      verdict: answer.verdict,
-      citedSourceIds: answer.citations.map((c) => c.sourceId),
-      latencyMs: Math.round(result.latencyMs),
-    });
+    let questionId: number | undefined;
+    try {
+      questionId = this.deps.questionLog.logQuestion({
+        channel: msg.channel,
+        chatHash: hashUserId(msg.channel, msg.chatId),
+        question: answer.question,
+        verdict: answer.verdict,
+        citedSourceIds: answer.citations.map((c) => c.sourceId),
+        latencyMs: Math.round(result.latencyMs),
+      });
+    } catch (err) {
+      // Statistics are best effort: a locked or full database must not cost the user the answer.
+      this.deps.logger.error({ err: (err as Error).message }, 'question log write failed');
+    }
     this.deps.metrics?.recordAnswer(msg.channel, answer.verdict, result.latencyMs, result.composer, result.fellBack);
     this.deps.logger.info(
       {
@@ -172,10 +178,13 @@ export class Conversation implements ConversationHandler {
       },
       'question answered',
     );
-    const choices: Choice[] = [
-      { id: `feedback:up:${questionId}`, label: '👍 Membantu' },
-      { id: `feedback:down:${questionId}`, label: '👎 Kurang tepat' },
-    ];
+    const choices: Choice[] =
+      questionId === undefined
+        ? []
+        : [
+            { id: `feedback:up:${questionId}`, label: '👍 Membantu' },
+            { id: `feedback:down:${questionId}`, label: '👎 Kurang tepat' },
+          ];
     if (answer.escalate) choices.push({ id: 'report:start', label: '📝 Laporkan pelanggaran' });
     return [{ kind: 'answer', answer, choices }];
   }

@@ -69,7 +69,7 @@ export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase
       problems.push(`${rel}: ${(err as Error).message}`);
     }
   }
-  problems.push(...duplicateIds(documents, cards));
+  problems.push(...duplicateIds(documents, cards), ...duplicateRefs(documents));
   if (problems.length > 0) throw new KnowledgeValidationError(problems);
   return { documents, cards, calendar, calendarHash: sha256(calendarHashes.join()) };
 }
@@ -232,6 +232,16 @@ async function loadCard(file: string, rel: string): Promise<CaseCard> {
   const card = validate(CaseCardSchema, fm.data);
   if (card.id !== path.basename(file, '.md')) throw new Error(`id "${card.id}" harus sama dengan nama file`);
   return { ...card, body: fm.body.trim(), file: rel, hash: sha256(raw) };
+}
+
+/** Two "## Pasal 3" in one file would make citations ambiguous (amendment laws often repeat numbers). */
+function duplicateRefs(documents: KnowledgeDocument[]): string[] {
+  return documents.flatMap((d) => {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const n of d.nodes) (seen.has(n.ref) ? twice : seen).add(n.ref);
+    return [...twice].map((ref) => `${d.file}: "${ref}" muncul lebih dari sekali; beri judul yang berbeda (mis. "Pasal 3 (angka 2 perubahan)")`);
+  });
 }
 
 function duplicateIds(documents: KnowledgeDocument[], cards: CaseCard[]): string[] {

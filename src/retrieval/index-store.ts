@@ -243,7 +243,14 @@ async function pruneBuilds(buildsDir: string, current: string, previous: string 
   // Keep the previous build: a bot that has not switched yet may still be reading it.
   const keep = new Set([current, previous]);
   for (const entry of await fs.readdir(buildsDir)) {
-    if (!keep.has(entry)) await fs.rm(path.join(buildsDir, entry), { recursive: true, force: true });
+    if (keep.has(entry)) continue;
+    const full = path.join(buildsDir, entry);
+    // Another process may be writing its build right now; only an abandoned one (an hour old) is removed.
+    if (entry.endsWith('.partial')) {
+      const age = Date.now() - (await fs.stat(full).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age < 3_600_000) continue;
+    }
+    await fs.rm(full, { recursive: true, force: true });
   }
 }
 
