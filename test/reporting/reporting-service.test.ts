@@ -35,7 +35,7 @@ describe('ReportingService: full flow', () => {
   it('stores a report with an attachment, routes it, and notifies the admin', async () => {
     const service = env.service();
     const image = jpeg('full-flow');
-    const confirm = await fillReport(service, '111', {
+    const confirm = await fillReport(service, '98765432101', {
       attachments: [photo(image, { fileName: '../../etc/passwd.jpg' })],
       links: 'Unggahannya di https://facebook.com/contoh/posts/1 kemarin',
     });
@@ -43,7 +43,7 @@ describe('ReportingService: full flow', () => {
     expect(textOf(confirm)).toContain('Budi Santoso');
     expect(textOf(confirm)).toContain('/kembali untuk kembali, /batal untuk membatalkan');
 
-    const done = await service.handle(choice('111', 'confirm:send'));
+    const done = await service.handle(choice('98765432101', 'confirm:send'));
     const ticket = ticketOf(done);
     expect(ticket).toMatch(/^NTR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     const reply = textOf(done);
@@ -53,7 +53,7 @@ describe('ReportingService: full flow', () => {
     expect(reply).toContain('Rabu, 28 Februari 2024'); // 19 Feb (Mon) + 7 working days
     expect(reply).toContain('tidak menggantikan kanal resmi');
     expect(reply).toContain('1. Nama dan alamat pelapor: Siti Aminah, Jl. Melati No. 5, Kota Contoh');
-    expect(service.isInFlow('telegram', '111')).toBe(false);
+    expect(service.isInFlow('telegram', '98765432101')).toBe(false);
 
     const report = env.db.prepare('SELECT * FROM reports WHERE ticket = ?').get(ticket) as Record<string, unknown>;
     expect(report).toMatchObject({
@@ -96,7 +96,7 @@ describe('ReportingService: full flow', () => {
     expect(notice.chatId).toBe(ADMIN_CHAT);
     expect(notice.text).toContain(ticket);
     expect(notice.text).toContain('Siti Aminah'); // consented
-    expect(notice.text).not.toContain('111'); // never the reporter's chat id
+    expect(notice.text).not.toContain('98765432101'); // never the reporter's chat id
   });
 
   it('accepts a typed custom kind, dates in words, and text answers for buttons', async () => {
