@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig } from '../src/config/config.js';
+import { loadConfig } from '../src/config/config.js';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.js';
 import { analyzeDocument, analyzeQuery } from '../src/retrieval/indonesian-analyzer.js';
 import { openDatabase } from '../src/storage/database.js';
 import { type GapCandidate, QuestionLog } from '../src/storage/question-log.js';
+import { runIfInvokedDirectly, UsageError } from './cli-runner.js';
 
 /**
  * `npm run gaps [-- --json] [--since YYYY-MM-DD] [--threshold 0.3] [--limit 1000]`
@@ -164,7 +163,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-class UsageError extends Error {}
 
 const USAGE = 'Pemakaian: npm run gaps [-- --json] [--since YYYY-MM-DD] [--threshold 0.3] [--limit 1000]';
 
@@ -245,17 +243,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      if (err instanceof UsageError) {
-        console.error(err.message ? `${err.message}\n${USAGE}` : USAGE);
-        process.exit(2);
-      }
-      console.error(err instanceof ConfigError ? err.message : `gaps gagal: ${(err as Error).message}`);
-      process.exit(1);
-    },
-  );
-}
+runIfInvokedDirectly(import.meta.url, main, 'gaps', USAGE);

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig } from '../src/config/config.js';
+import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/storage/database.js';
 import { type NetraStats, QuestionLog } from '../src/storage/question-log.js';
+import { runIfInvokedDirectly, UsageError } from './cli-runner.js';
 
 /**
  * `npm run stats [-- --since YYYY-MM-DD] [--json]`: usage figures from the configured database
@@ -65,7 +64,6 @@ export function formatStats(s: NetraStats, sinceLabel?: string): string {
   return lines.join('\n');
 }
 
-class UsageError extends Error {}
 const USAGE = 'Pemakaian: npm run stats [-- --since YYYY-MM-DD] [--json]';
 
 function parseArgs(argv: string[]): { json: boolean; since?: string } {
@@ -104,17 +102,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      if (err instanceof UsageError) {
-        console.error(err.message ? `${err.message}\n${USAGE}` : USAGE);
-        process.exit(2);
-      }
-      console.error(err instanceof ConfigError ? err.message : `stats gagal: ${(err as Error).message}`);
-      process.exit(1);
-    },
-  );
-}
+runIfInvokedDirectly(import.meta.url, main, 'stats', USAGE);

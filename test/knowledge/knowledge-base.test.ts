@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../src/knowledge/check-integrity.js';
 import { chunkKnowledge, type KnowledgeChunk } from '../../src/knowledge/chunk-knowledge.js';
 import type { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';

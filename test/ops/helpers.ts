@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type Answer, AnswerSchema } from '../../src/answer/answer-contract.js';
 import type { NetraApp } from '../../src/app.js';
-import { KNOWLEDGE_DIR } from '../support/test-app.js';
+import { type RunningHttpApi, startHttpApi } from '../../src/channels/http/http-api.js';
+import { createTestApp, KNOWLEDGE_DIR, type TestApp } from '../support/test-app.js';
 
 export interface HttpReply {
   status: number;
@@ -153,4 +154,21 @@ export async function mapConcurrent<T, R>(items: readonly T[], concurrency: numb
     }),
   );
   return out;
+}
+
+/**
+ * A real Netra with its HTTP API on 127.0.0.1 for the tests of one `describe` block: started
+ * before them, closed after. Read `t` and `api` inside tests, after `beforeAll` has run.
+ */
+export function useTestApi(env: Record<string, string> = {}, token?: string): { t: TestApp; api: RunningHttpApi } {
+  const holder = {} as { t: TestApp; api: RunningHttpApi };
+  beforeAll(async () => {
+    holder.t = await createTestApp(env);
+    holder.api = await startHttpApi({ app: holder.t.app, port: 0, host: '127.0.0.1', token });
+  });
+  afterAll(async () => {
+    await holder.api?.close();
+    await holder.t?.close();
+  });
+  return holder;
 }

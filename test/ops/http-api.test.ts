@@ -1,37 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, type RunningHttpApi, startHttpApi } from '../../src/channels/http/http-api.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { expectAnswer, expectCitationsVerbatim, expectClientError, postJson, questionCount, request } from './helpers.js';
+import { expectAnswer, expectCitationsVerbatim, expectClientError, postJson, questionCount, request, useTestApi } from './helpers.js';
 
 const LIKE_QUESTION = 'Bolehkah PNS like postingan caleg di Instagram?';
 
 describe('HTTP API (POST /v1/ask, GET /healthz, GET /metrics)', () => {
-  let t: TestApp;
-  let api: RunningHttpApi;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-    api = await startHttpApi({ app: t.app, port: 0, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await api?.close();
-    await t?.close();
-  });
+  const ctx = useTestApi();
 
   it('listens on 127.0.0.1 only', () => {
-    expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ctx.api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('answers the like-a-caleg question with the contract: dilarang, verbatim citations, logged', async () => {
-    const before = questionCount(t.app);
-    const answer = expectAnswer(await postJson(api.url, { question: LIKE_QUESTION }));
+    const before = questionCount(ctx.t.app);
+    const answer = expectAnswer(await postJson(ctx.api.url, { question: LIKE_QUESTION }));
     expect(answer.verdict).toBe('dilarang');
     expect(answer.question).toBe(LIKE_QUESTION);
     expect(answer.answer.length).toBeGreaterThan(40);
     expect(answer.citations.length).toBeGreaterThanOrEqual(1);
-    expectCitationsVerbatim(t.app, answer);
-    expect(questionCount(t.app)).toBe(before + 1);
-    const row = t.app.db.prepare('SELECT channel, question, verdict, cited_source_ids FROM questions ORDER BY id DESC LIMIT 1').get() as {
+    expectCitationsVerbatim(ctx.t.app, answer);
+    expect(questionCount(ctx.t.app)).toBe(before + 1);
+    const row = ctx.t.app.db.prepare('SELECT channel, question, verdict, cited_source_ids FROM questions ORDER BY id DESC LIMIT 1').get() as {
       channel: string;
       question: string;
       verdict: string;
@@ -42,16 +32,16 @@ describe('HTTP API (POST /v1/ask, GET /healthz, GET /metrics)', () => {
   });
 
   it('keeps a conversation: a follow-up with the same conversationId is answered in context', async () => {
-    const first = expectAnswer(await postJson(api.url, { question: 'Bolehkah PNS ikut kampanye calon bupati?', conversationId: 'c-1' }));
+    const first = expectAnswer(await postJson(ctx.api.url, { question: 'Bolehkah PNS ikut kampanye calon bupati?', conversationId: 'c-1' }));
     expect(first.verdict).toBe('dilarang');
-    const follow = expectAnswer(await postJson(api.url, { question: 'kalau cuma datang tanpa atribut?', conversationId: 'c-1' }));
+    const follow = expectAnswer(await postJson(ctx.api.url, { question: 'kalau cuma datang tanpa atribut?', conversationId: 'c-1' }));
     expect(follow.verdict).not.toBe('di_luar_topik');
     expect(follow.citations.length).toBeGreaterThan(0);
   });
 
   it('400 with an Indonesian error for invalid JSON', async () => {
     const error = expectClientError(
-      await request(api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body: '{"question": "Bolehkah' }),
+      await request(ctx.api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body: '{"question": "Bolehkah' }),
       400,
     );
     expect(error).toMatch(/JSON/);
@@ -59,20 +49,20 @@ describe('HTTP API (POST /v1/ask, GET /healthz, GET /metrics)', () => {
   });
 
   it('400 with an Indonesian error for a missing, non-text, empty or blank question', async () => {
-    expect(expectClientError(await postJson(api.url, {}), 400)).toMatch(/question/);
-    expect(expectClientError(await postJson(api.url, { pertanyaan: 'Bolehkah PNS ikut kampanye?' }), 400)).toMatch(/question/);
-    expect(expectClientError(await postJson(api.url, { question: 42 }), 400)).toMatch(/teks/);
-    expect(expectClientError(await postJson(api.url, { question: '' }), 400)).toMatch(/kosong/);
-    expect(expectClientError(await postJson(api.url, { question: '   \n\t ' }), 400)).toMatch(/kosong/);
-    expect(expectClientError(await postJson(api.url, { question: 'x'.repeat(4001) }), 400)).toMatch(/terlalu panjang/);
+    expect(expectClientError(await postJson(ctx.api.url, {}), 400)).toMatch(/question/);
+    expect(expectClientError(await postJson(ctx.api.url, { pertanyaan: 'Bolehkah PNS ikut kampanye?' }), 400)).toMatch(/question/);
+    expect(expectClientError(await postJson(ctx.api.url, { question: 42 }), 400)).toMatch(/teks/);
+    expect(expectClientError(await postJson(ctx.api.url, { question: '' }), 400)).toMatch(/kosong/);
+    expect(expectClientError(await postJson(ctx.api.url, { question: '   \n\t ' }), 400)).toMatch(/kosong/);
+    expect(expectClientError(await postJson(ctx.api.url, { question: 'x'.repeat(4001) }), 400)).toMatch(/terlalu panjang/);
   });
 
   it('400 with an Indonesian error when the body is JSON but not an object, or conversationId is not text', async () => {
     for (const body of ['null', '[]', '"Bolehkah PNS ikut kampanye?"', '42']) {
-      const reply = await request(api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body });
+      const reply = await request(ctx.api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body });
       expect(expectClientError(reply, 400)).toMatch(/objek JSON/);
     }
-    expect(expectClientError(await postJson(api.url, { question: 'Bolehkah PNS ikut kampanye?', conversationId: 7 }), 400)).toMatch(
+    expect(expectClientError(await postJson(ctx.api.url, { question: 'Bolehkah PNS ikut kampanye?', conversationId: 7 }), 400)).toMatch(
       /conversationId/,
     );
   });
@@ -80,10 +70,10 @@ describe('HTTP API (POST /v1/ask, GET /healthz, GET /metrics)', () => {
   it('413 for a body over 64 KB, declared or streamed in chunks, and the server still answers', async () => {
     const big = JSON.stringify({ question: 'Bolehkah PNS ikut kampanye? '.repeat(Math.ceil((MAX_BODY_BYTES + 1024) / 28)) });
     expect(Buffer.byteLength(big)).toBeGreaterThan(MAX_BODY_BYTES);
-    const before = questionCount(t.app);
-    const declared = await request(api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body: big });
+    const before = questionCount(ctx.t.app);
+    const declared = await request(ctx.api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body: big });
     expect(expectClientError(declared, 413)).toMatch(/64 KB/);
-    const streamed = await request(api.url, {
+    const streamed = await request(ctx.api.url, {
       method: 'POST',
       path: '/v1/ask',
       headers: { 'content-type': 'application/json' },
@@ -91,42 +81,42 @@ describe('HTTP API (POST /v1/ask, GET /healthz, GET /metrics)', () => {
       chunked: true,
     });
     expect(expectClientError(streamed, 413)).toMatch(/64 KB/);
-    expect(questionCount(t.app)).toBe(before);
-    expectAnswer(await postJson(api.url, { question: LIKE_QUESTION }));
+    expect(questionCount(ctx.t.app)).toBe(before);
+    expectAnswer(await postJson(ctx.api.url, { question: LIKE_QUESTION }));
   });
 
   it('a body of exactly 64 KB is not rejected for its size', async () => {
     const prefix = '{"question":"Bolehkah PNS ikut kampanye?","pad":"';
     const body = prefix + 'x'.repeat(MAX_BODY_BYTES - prefix.length - 2) + '"}';
     expect(Buffer.byteLength(body)).toBe(MAX_BODY_BYTES);
-    const reply = await request(api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body });
+    const reply = await request(ctx.api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body });
     expect(expectAnswer(reply).verdict).toBe('dilarang');
   });
 
   it('415 without a JSON content type', async () => {
     const body = JSON.stringify({ question: LIKE_QUESTION });
-    expect(expectClientError(await request(api.url, { method: 'POST', path: '/v1/ask', body }), 415)).toMatch(/Content-Type/);
+    expect(expectClientError(await request(ctx.api.url, { method: 'POST', path: '/v1/ask', body }), 415)).toMatch(/Content-Type/);
     expect(
-      expectClientError(await request(api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'text/plain' }, body }), 415),
+      expectClientError(await request(ctx.api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'text/plain' }, body }), 415),
     ).toMatch(/application\/json/);
     expect(
       expectClientError(
-        await request(api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'question=x' }),
+        await request(ctx.api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'question=x' }),
         415,
       ),
     ).toMatch(/JSON/);
   });
 
   it('405 for GET /v1/ask and 404 for unknown paths, in Indonesian', async () => {
-    expect(expectClientError(await request(api.url, { path: '/v1/ask' }), 405)).toMatch(/POST/);
-    expect(expectClientError(await request(api.url, { path: '/v2/tanya' }), 404)).toMatch(/tidak ditemukan/);
+    expect(expectClientError(await request(ctx.api.url, { path: '/v1/ask' }), 405)).toMatch(/POST/);
+    expect(expectClientError(await request(ctx.api.url, { path: '/v2/tanya' }), 404)).toMatch(/tidak ditemukan/);
   });
 
   it('GET /healthz reports the loaded index', async () => {
-    const reply = await request(api.url, { path: '/healthz' });
+    const reply = await request(ctx.api.url, { path: '/healthz' });
     expect(reply.status).toBe(200);
     const body = reply.json as { status: string; index: { loaded: boolean; buildId: string; builtAt: string; chunks: number }; llm: boolean };
-    const current = t.app.index.get();
+    const current = ctx.t.app.index.get();
     expect(body.status).toBe('ok');
     expect(body.index).toEqual({
       loaded: true,
@@ -139,8 +129,8 @@ describe('HTTP API (POST /v1/ask, GET /healthz, GET /metrics)', () => {
   });
 
   it('GET /metrics is Prometheus text with question counts and the latency histogram', async () => {
-    expectAnswer(await postJson(api.url, { question: LIKE_QUESTION }));
-    const reply = await request(api.url, { path: '/metrics' });
+    expectAnswer(await postJson(ctx.api.url, { question: LIKE_QUESTION }));
+    const reply = await request(ctx.api.url, { path: '/metrics' });
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toMatch(/^text\/plain/);
     expect(reply.text).toMatch(/^# HELP netra_questions_total /m);

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AnswerSchema } from '../../src/answer/answer-contract.js';
-import { type RunningHttpApi, startHttpApi } from '../../src/channels/http/http-api.js';
 import { BENCH_QUESTIONS } from '../../scripts/bench.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { mapConcurrent, questionCount } from './helpers.js';
+import { mapConcurrent, questionCount, useTestApi } from './helpers.js';
 
 const TOTAL = 1000;
 const CONCURRENCY = 64;
 const BUDGET_MS = 60_000;
 
 describe('load: 1,000 questions through POST /v1/ask at concurrency 64', () => {
-  let t: TestApp;
-  let api: RunningHttpApi;
-  beforeAll(async () => {
-    t = await createTestApp();
-    api = await startHttpApi({ app: t.app, port: 0, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await api?.close();
-    await t?.close();
-  });
+  const ctx = useTestApi();
 
   it('the question set is varied and labelled', () => {
     expect(BENCH_QUESTIONS.length).toBeGreaterThanOrEqual(55);
@@ -31,7 +20,7 @@ describe('load: 1,000 questions through POST /v1/ask at concurrency 64', () => {
   it(
     'no errors, every answer a valid contract, every on-topic answer cited, within the time budget',
     async () => {
-      const before = questionCount(t.app);
+      const before = questionCount(ctx.t.app);
       const problems: string[] = [];
       const latencies: number[] = [];
       const started = performance.now();
@@ -42,7 +31,7 @@ describe('load: 1,000 questions through POST /v1/ask at concurrency 64', () => {
           const t0 = performance.now();
           let res: Response;
           try {
-            res = await fetch(`${api.url}/v1/ask`, {
+            res = await fetch(`${ctx.api.url}/v1/ask`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               // One conversation per distinct question: memory is exercised under concurrency, yet what
@@ -78,7 +67,7 @@ describe('load: 1,000 questions through POST /v1/ask at concurrency 64', () => {
       expect(verdicts.filter(Boolean)).toHaveLength(TOTAL);
       expect(elapsed).toBeLessThan(BUDGET_MS);
       // Every accepted question is logged exactly once, even under concurrency.
-      expect(questionCount(t.app)).toBe(before + TOTAL);
+      expect(questionCount(ctx.t.app)).toBe(before + TOTAL);
       // The same questions get the same verdicts every time (no cross-talk between requests).
       const byQuestion = new Map<string, Set<string>>();
       verdicts.forEach((v, i) => {
@@ -88,7 +77,7 @@ describe('load: 1,000 questions through POST /v1/ask at concurrency 64', () => {
       const unstable = [...byQuestion].filter(([, v]) => v.size > 1).map(([q, v]) => `${q}: ${[...v].join('/')}`);
       expect(unstable, unstable.join('\n')).toEqual([]);
 
-      const metrics = await fetch(`${api.url}/metrics`).then((r) => r.text());
+      const metrics = await fetch(`${ctx.api.url}/metrics`).then((r) => r.text());
       const counted = [...metrics.matchAll(/^netra_questions_total\{channel="http",verdict="[a-z_]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
       expect(counted).toBe(TOTAL);
 
@@ -96,7 +85,7 @@ describe('load: 1,000 questions through POST /v1/ask at concurrency 64', () => {
       const p95 = latencies[Math.ceil(0.95 * latencies.length) - 1]!;
       console.info(`load: ${TOTAL} questions, c=${CONCURRENCY}, ${(elapsed / 1000).toFixed(1)} s, ${((TOTAL / elapsed) * 1000).toFixed(0)} req/s, p95 ${p95.toFixed(0)} ms`);
       // The server is still healthy afterwards.
-      expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${ctx.api.url}/healthz`)).status).toBe(200);
     },
     BUDGET_MS + 30_000,
   );

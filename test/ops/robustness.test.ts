@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerSchema } from '../../src/answer/answer-contract.js';
-import { type RunningHttpApi, startHttpApi } from '../../src/channels/http/http-api.js';
 import { HOSTILE_INPUTS, type HostileInput } from '../support/hostile-inputs.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { expectAnswer, expectCitationsVerbatim, expectClientError, postJson, questionCount, request } from './helpers.js';
+import { expectAnswer, expectCitationsVerbatim, expectClientError, postJson, questionCount, request, useTestApi } from './helpers.js';
 
 /** Invisible, control and direction characters that must never survive into an answer or the log. */
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffd]/;
@@ -68,43 +67,34 @@ describe('hostile inputs through the answer pipeline', () => {
 });
 
 describe('hostile inputs through POST /v1/ask', () => {
-  let t: TestApp;
-  let api: RunningHttpApi;
-  beforeAll(async () => {
-    t = await createTestApp();
-    api = await startHttpApi({ app: t.app, port: 0, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await api?.close();
-    await t?.close();
-  });
+  const ctx = useTestApi();
 
   it('each gets its expected answer or a clear 4xx; the log grows only by accepted questions; the server stays up', async () => {
-    const reportsBefore = (t.app.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
+    const reportsBefore = (ctx.t.app.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
     expect(reportsBefore).toBe(0);
-    const before = questionCount(t.app);
+    const before = questionCount(ctx.t.app);
     let accepted = 0;
     const outcomes: string[] = [];
     for (const h of HOSTILE_INPUTS) {
-      const reply = await request(api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body: h.body });
+      const reply = await request(ctx.api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body: h.body });
       outcomes.push(`${h.name}: ${reply.status}`);
       expect(reply.status, `${h.name}: ${reply.text.slice(0, 200)}`).toBe(h.expectHttp);
       if (h.expectHttp === 200) {
         const answer = expectAnswer(reply);
         checkAnswerContent(h, answer);
-        expectCitationsVerbatim(t.app, answer);
+        expectCitationsVerbatim(ctx.t.app, answer);
         accepted++;
       } else {
         expectClientError(reply, h.expectHttp);
       }
       // Still serving between every hostile request.
-      expect((await request(api.url, { path: '/healthz' })).status).toBe(200);
+      expect((await request(ctx.api.url, { path: '/healthz' })).status).toBe(200);
     }
     expect(accepted).toBeGreaterThan(5);
-    expect(questionCount(t.app), outcomes.join('\n')).toBe(before + accepted);
+    expect(questionCount(ctx.t.app), outcomes.join('\n')).toBe(before + accepted);
 
     // What was stored is the cleaned question, verbatim otherwise (SQL text is data, not SQL).
-    const rows = t.app.db.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT ?').all(accepted) as { question: string }[];
+    const rows = ctx.t.app.db.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT ?').all(accepted) as { question: string }[];
     for (const r of rows) {
       expect(r.question.length).toBeGreaterThan(0);
       expect(r.question).not.toMatch(INVISIBLE);
@@ -113,14 +103,14 @@ describe('hostile inputs through POST /v1/ask', () => {
     expect(rows.map((r) => r.question)).toContain("Bolehkah PNS ikut kampanye?'); DELETE FROM questions; DROP TABLE feedback; --");
 
     // The tables are all still there, and no report was created by any of it.
-    const tables = (t.app.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    const tables = (ctx.t.app.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     for (const name of ['reports', 'questions', 'feedback', 'report_drafts', 'reporter_identities', 'evidence']) expect(tables).toContain(name);
-    expect((t.app.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n).toBe(0);
-    expect((t.app.db.prepare('SELECT COUNT(*) AS n FROM report_drafts').get() as { n: number }).n).toBe(0);
-    expect(t.app.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((ctx.t.app.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n).toBe(0);
+    expect((ctx.t.app.db.prepare('SELECT COUNT(*) AS n FROM report_drafts').get() as { n: number }).n).toBe(0);
+    expect(ctx.t.app.db.pragma('integrity_check', { simple: true })).toBe('ok');
 
     // A normal question still works afterwards.
-    const normal = expectAnswer(await postJson(api.url, { question: 'Bolehkah PNS like postingan caleg di Instagram?' }));
+    const normal = expectAnswer(await postJson(ctx.api.url, { question: 'Bolehkah PNS like postingan caleg di Instagram?' }));
     expect(normal.verdict).toBe('dilarang');
     expect(normal.citations.length).toBeGreaterThan(0);
   });
@@ -128,17 +118,17 @@ describe('hostile inputs through POST /v1/ask', () => {
   it('the hostile bodies fired concurrently do not take the server down either', async () => {
     const replies = await Promise.all(
       [...HOSTILE_INPUTS, ...HOSTILE_INPUTS].map((h) =>
-        request(api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body: h.body }).then((r) => ({ h, r })),
+        request(ctx.api.url, { method: 'POST', path: '/v1/ask', headers: { 'content-type': 'application/json' }, body: h.body }).then((r) => ({ h, r })),
       ),
     );
     for (const { h, r } of replies) expect(r.status, h.name).toBe(h.expectHttp);
-    expect(expectAnswer(await postJson(api.url, { question: 'Apa sanksi PNS yang ikut kampanye?' })).citations.length).toBeGreaterThan(0);
+    expect(expectAnswer(await postJson(ctx.api.url, { question: 'Apa sanksi PNS yang ikut kampanye?' })).citations.length).toBeGreaterThan(0);
   });
 
   it('garbage headers and a truncated request do not crash the server', async () => {
     // A client that announces a body and hangs up half way.
     await new Promise<void>((resolve) => {
-      const url = new URL(api.url);
+      const url = new URL(ctx.api.url);
       void import('node:net').then(({ connect }) => {
         const socket = connect(Number(url.port), url.hostname, () => {
           socket.write('POST /v1/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"question":"Bol');
@@ -150,13 +140,13 @@ describe('hostile inputs through POST /v1/ask', () => {
         socket.on('error', () => resolve());
       });
     });
-    const weird = await request(api.url, {
+    const weird = await request(ctx.api.url, {
       method: 'POST',
       path: '/v1/ask?x=%ff%fe',
       headers: { 'content-type': 'application/json; charset=latin1', 'x-junk': '\u00ff\u00fe' },
       body: JSON.stringify({ question: 'Bolehkah PNS ikut kampanye?' }),
     });
     expect(expectAnswer(weird).verdict).toBe('dilarang');
-    expect((await request(api.url, { path: '/healthz' })).status).toBe(200);
+    expect((await request(ctx.api.url, { path: '/healthz' })).status).toBe(200);
   });
 });
