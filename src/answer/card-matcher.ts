@@ -85,17 +85,17 @@ function basisSupport(card: CaseCard, passages: ScoredChunk[]): number {
   return Math.min(support, 0.1);
 }
 
-const ASN_WORDS = /\b(pns|asn|pppk|p3k|cpns|pegawai|aparatur|guru|dosen|camat|lurah|honorer|civil servants?|public servants?|employees?|teachers?)\b/i;
 const ASN_AUDIENCE = /^(pns|pppk|cpns|asn|honorer)/i;
+const REGIONAL_HEAD_WORDS = /\b(kepala daerah|gubernur|wagub|bupati|wabup|wali ?kota|walkot|wawali|petahana|incumbent|pj|penjabat|regional head|governor|regent|mayor)\b/i;
 
 /**
- * A card written for someone else (an incumbent regional head, a candidate) fits a question about
- * a civil servant's own conduct less well, however similar the words: "Bolehkah PNS ikut
- * kampanye?" must not be answered with the rule on an incumbent's campaign leave.
+ * Netra's users are civil servants: a card written for someone else (an incumbent regional head)
+ * fits only when the question is about that person. "Katanya kalau sudah cuti boleh kampanye?"
+ * must not be answered with the rule on an incumbent's campaign leave.
  */
 function audienceFit(card: CaseCard, question: string): number {
   const forAsn = card.applies_to.some((a) => ASN_AUDIENCE.test(a));
-  return forAsn || !ASN_WORDS.test(question) ? 1 : 0.7;
+  return forAsn || REGIONAL_HEAD_WORDS.test(question) ? 1 : 0.7;
 }
 
 /**
