@@ -1,4 +1,5 @@
 import readline from 'node:readline';
+import type { Answer } from '../answer/answer-contract.js';
 import { AnswerPipeline } from '../answer/pipeline.js';
 import { LlmComposer } from '../answer/llm-composer.js';
 import { formatAnswerText } from '../channels/console/format-answer-text.js';
@@ -30,7 +31,21 @@ async function main(): Promise<number> {
     logger,
   });
   const print = async (q: string) => {
-    const { answer } = await pipeline.ask(q);
+    let answer: Answer;
+    try {
+      ({ answer } = await pipeline.ask(q));
+    } catch (err) {
+      // One failing question must not end a batch: its line still gets an honest answer.
+      logger.error({ err: (err as Error).message }, 'question failed');
+      answer = {
+        question: q,
+        verdict: 'tidak_pasti',
+        answer: 'Maaf, terjadi kesalahan saat menyiapkan jawaban. Silakan coba lagi atau tanyakan kepada bagian kepegawaian instansi Anda.',
+        citations: [],
+        escalate: false,
+        language: 'id',
+      };
+    }
     process.stdout.write(`${json ? JSON.stringify(answer) : formatAnswerText(answer)}\n`);
   };
   if (!stdin) {
