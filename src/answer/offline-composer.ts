@@ -37,7 +37,8 @@ export function composeOffline(input: ComposeInput): ComposedAnswer {
   if (!namesHeldLaw && !isOnTopic(input, strongCard, askingNews)) return plainAnswer(input, 'di_luar_topik', t.offTopic, false);
 
   const asksForText = /\b(isi|bunyi|berbunyi|teks|text|say|says|wording)\b/i.test(u.text);
-  if (article && (asksForText || u.intent !== 'conduct' || !strongCard)) {
+  // "Apa isi Pasal 282?" shows the article; "Pasal 70 ayat 2 bilang boleh, berarti saya boleh?" is a conduct question.
+  if (article && (asksForText || u.intent !== 'conduct')) {
     const answered = composeFromArticle(input, article);
     if (answered) return answered;
   }

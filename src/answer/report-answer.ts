@@ -23,7 +23,7 @@ export function composeReport(input: ComposeInput, card: CardMatch | undefined):
   }
   const channels = [t.reportIntro, ...t.reportChannels.map((c, i) => `${i + 1}. ${c}`)].join('\n');
   // Someone describing what they saw gets the verdict on the act first, then how to report it.
-  const conduct = card && card.card.verdict === 'dilarang' && card.card.topic !== 'pelaporan' ? card : undefined;
+  const conduct = u.incident && card && card.card.verdict === 'dilarang' && card.card.topic !== 'pelaporan' ? card : undefined;
   if (conduct) {
     const composed = composeFromCard(input, conduct);
     const citations = [...composed.answer.citations.slice(0, 2), ...reportCitations.slice(0, 2)];

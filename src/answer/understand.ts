@@ -26,6 +26,8 @@ export interface Understanding {
   offTopicPattern: boolean;
   /** The user describes something that happened (or asks how to report it): offer the reporting flow. */
   escalate: boolean;
+  /** The user describes something someone did (not only how to report). */
+  incident: boolean;
   /** The message tries to change the bot's rules ("abaikan instruksi…"). */
   injection: boolean;
   /** A short follow-up that only makes sense with the previous question ("kalau cuma like saja?"). */
@@ -96,25 +98,28 @@ const INJECTION_PATTERNS = [
 ];
 
 const INCIDENT_SUBJECT =
-  '(kepala sekolah|kepsek|kepala dinas|kadis|camat|lurah|kades|kepala desa|atasan|bos|sekda|bupati|walikota|pejabat|rekan|teman|temen|kolega|pns|asn|guru|dosen|pegawai|staf|kepala)';
+  '(kepala sekolah|kepsek|kepala dinas|kadis|camat|sekcam|lurah|kades|kepala desa|kepala puskesmas|kapus|atasan|bos|sekda|bupati|walikota|pejabat|rekan|teman|temen|kolega|pns|asn|guru|dosen|pegawai|staf|kepala|pak [a-z]+|bu [a-z]+|mobil (dinas|plat merah)|randis)';
 const INCIDENT_ACTION =
-  '(nyuruh|menyuruh|mengajak|ngajak|membagikan|bagiin|dibagiin|bagi-bagi|masang|memasang|posting|ngepost|bikin|membuat|ngumpulin|mengumpulkan|maksa|memaksa|mewajibkan|ngarahin|mengarahkan|orasi|nitip|menitipkan|pake|memakai|ikut kampanye|dateng|datang)';
+  '(nyuruh|menyuruh|mengajak|ngajak|membagikan|bagiin|dibagiin|bagi-bagi|bagi2|masang|memasang|pasang|tempel|nempel|posting|ngepost|upload|unggah|mengunggah|bikin|membuat|ngumpulin|mengumpulkan|maksa|memaksa|mewajibkan|wajib|ngarahin|mengarahkan|orasi|nitip|menitipkan|pake|pakai|memakai|ikut kampanye|dateng|datang|nganterin|mengantar|antar|ngangkut|mengangkut|nahan|menahan|edaran)';
 const INCIDENT_CONTEXT =
-  '(kemarin|kemaren|tadi|barusan|minggu lalu|bulan lalu|sy lihat|saya lihat|di tempat (sy|saya|kami)|kantor (sy|saya|kami)|sekolah (sy|saya|kami)|kelurahan (sy|saya)|desa (sy|saya)|\\bkami\\b|\\bsy\\b|screenshot|bukti|laporin)';
+  '(kemarin|kemaren|tadi|td|barusan|minggu lalu|bulan lalu|tiap|setiap|sy lihat|saya lihat|liat|lihat|di tempat (sy|saya|kami)|disini|di sini|kantor (sy|saya|kami)|sekolah (sy|saya|kami)|kelurahan (sy|saya)|desa (sy|saya)|\\bkami\\b|\\bsy\\b|screenshot|bukti|fotonya|laporin)';
 
 const INCIDENT_PATTERNS = [
   new RegExp(`\\b${INCIDENT_SUBJECT}\\b.{0,80}\\b${INCIDENT_ACTION}\\b[\\s\\S]*${INCIDENT_CONTEXT}`),
   new RegExp(`${INCIDENT_CONTEXT}[\\s\\S]*\\b${INCIDENT_SUBJECT}\\b.{0,80}\\b${INCIDENT_ACTION}\\b`),
+  // "kadis kami …", "lurah di tempat sy …", "kepala puskesmas kami …": someone the user knows did it.
+  new RegExp(`\\b${INCIDENT_SUBJECT}\\s+(kami|sy|saya|kita|di tempat (sy|saya|kami)|disini|di sini)\\b.{0,120}\\b${INCIDENT_ACTION}\\b`),
   /\bsaya (melihat|lihat|liat|menemukan|mendapati|tahu|dengar|mendengar)\b/,
-  /\b(aku|gue|gw) (lihat|liat|tahu)\b/,
+  /\b(aku|gue|gw|sy) (lihat|liat|tahu)\b/,
   /\b(ada|terdapat) (seorang |beberapa )?(pns|asn|pppk|pejabat|kepala|camat|lurah|guru|pegawai|atasan)\b.{0,60}\b(yang|sedang|lagi)\b/,
-  /\b(atasan|kepala dinas|kadis|camat|lurah|kepala sekolah|sekda|kabag|kasubag|rekan|teman) (saya|kami|aku)\b.{0,80}\b(membagikan|bagi|mengajak|ngajak|menyuruh|memaksa|kampanye|memasang|posting|mengumpulkan|mengerahkan)/,
-  /\b(kepala dinas|kadis|camat|lurah|kepala sekolah|sekda|pejabat)\b.{0,40}\b(membagikan|bagi-bagi|mengajak|menyuruh|memaksa|mengumpulkan|mengerahkan)\b/,
-  /\bi (saw|see|noticed|witnessed)\b/, /\bmy (boss|supervisor|colleague)\b/,
-  /\b(tadi|kemarin|barusan|minggu lalu)\b.{0,80}\b(pns|asn|pejabat|kepala|camat|lurah)\b/,
+  /\bi (saw|see|noticed|witnessed)\b/, /\bmy (boss|supervisor|colleague|head)\b/,
+  /\b(told|ordered|forced|instructed|asked) (all of )?(us|me|the staff|staff|employees|teachers)\b/, /\bwhat should (i|we) do\b/,
 ];
 
 const REPORT_PATTERNS = [
+  /\b(lapor|melapor|laporin|ngelaporin|laporkan|melaporkan|mengadu|ngadu)\b.{0,25}\b(kmn|kemana|ke mana|dimana|di mana|gimana|gmn|bagaimana|caranya|bisa|tanpa nama|anonim)\b/,
+  /\b(harus|mau|ingin|perlu|bisa|boleh)\s+(lapor|melapor|melaporkan|laporin)\b/,
+  /\bwhere (can|do|should) (i|we) report\b/,
   /\b(cara|bagaimana|gimana|gmn|mau|ingin|hendak|pengen|dimana|di mana|ke mana|kemana)\b.{0,30}\b(melapor|melaporkan|lapor|laporin|ngelaporin|laporkan|mengadu|ngadu|mengadukan|laporan)/,
   /\b(melaporkan|lapor|laporkan|laporin|ngelaporin|mengadukan)\b.{0,40}\b(asn|pns|pppk|pejabat|pelanggaran|kepala|camat|lurah|guru|temen|teman|rekan)\b/,
   /\b(laporin|laporinnya|ngelaporinnya|laporkannya|melaporkannya)\b/,
@@ -167,7 +172,8 @@ export function understand(question: string): Understanding {
   const weakHits = tokens.filter((t) => WEAK_DOMAIN.has(t)).length;
   const domain = strongHits > 0 ? 'strong' : weakHits > 0 ? 'weak' : 'none';
   const offTopicPattern = OFF_TOPIC_PATTERNS.some((p) => p.test(lower));
-  const onTopic = domain !== 'none' && !(offTopicPattern && strongHits < 2);
+  // An HR word ("absen", "gaji") does not make a question about a candidate or a campaign off-topic.
+  const onTopic = domain !== 'none' && !(offTopicPattern && strongHits === 0);
   const report = REPORT_PATTERNS.some((p) => p.test(lower));
   const incident = INCIDENT_PATTERNS.some((p) => p.test(lower));
 
@@ -193,6 +199,7 @@ export function understand(question: string): Understanding {
     domain,
     offTopicPattern,
     escalate: report || incident,
+    incident,
     injection,
     followUp: tokens.length <= 9 && FOLLOW_UP_PATTERNS.some((p) => p.test(lower)),
     actDate: findDate(lower),
