@@ -1,11 +1,8 @@
 import type { ChannelName } from '../conversation/messages.js';
 import type { NetraDatabase } from '../storage/database.js';
 import { SealError, type FieldSealer } from '../storage/field-crypto.js';
-import type { IsoDate } from './calendar-date.js';
 import type {
   ElectionType,
-  EvidenceFile,
-  ReportedParty,
   ReporterIdentity,
   StatusHistoryEntry,
   StoredReport,
@@ -14,25 +11,13 @@ import type { RouteDecision } from './report-routing.js';
 import type { ReportStatus } from './report-status.js';
 import { generateTicket } from './ticket-code.js';
 
-/** Everything needed to store a confirmed report. */
-export interface NewReport {
-  election: ElectionType;
-  kindId: string;
-  kindLabel: string;
-  reported: ReportedParty;
-  incidentDate: IsoDate;
-  place: string;
-  chronology: string;
-  evidence: EvidenceFile[];
-  links: string[];
-  channel: ChannelName;
+/** Everything needed to store a confirmed report: the stored fields the database does not assign itself. */
+export type NewReport = Omit<StoredReport, 'id' | 'ticket' | 'status' | 'route' | 'deadline' | 'createdAt' | 'updatedAt'> & {
   chatId: string;
-  anonymous: boolean;
-  consentForward: boolean;
   /** Stored only when given; the service passes it only with the reporter's consent. */
   identity?: ReporterIdentity;
   route: RouteDecision;
-}
+};
 
 /** What is known about a report's reporter identity. */
 export type IdentityLookup =
