@@ -37,6 +37,11 @@ async function main(): Promise<void> {
       maxFileBytes: config.maxEvidenceBytes,
     });
     stops.push(() => tg.stop());
+    // Running on without updates helps nobody: exit so the service manager restarts Netra.
+    void tg.failed.then(() => {
+      logger.fatal('Telegram polling stopped; exiting so the service manager can restart Netra');
+      void shutdown('telegram-polling-failed', 1);
+    });
     logger.info('Telegram channel started');
   }
   if (config.whatsapp) {
@@ -61,14 +66,14 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.error({ err }, 'stop failed'));
     await app.close();
-    process.exit(0);
-  };
+    process.exit(code);
+  }
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 

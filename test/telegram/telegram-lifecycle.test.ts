@@ -127,6 +127,16 @@ describe('Telegram adapter start and stop', () => {
     for (let i = 0; i < 50 && !harness.logs.some((l) => String(l.msg).includes('dua kali')); i++) await sleep(20);
     const conflict = harness.logs.find((l) => String(l.msg).includes('bot dijalankan dua kali'));
     expect(conflict).toMatchObject({ level: 50, method: 'getUpdates', code: 409 });
+    // Polling has ended by itself: the handle says so, so `npm start` can exit and be restarted.
+    const failure = await Promise.race([harness.telegram.failed, sleep(5000).then(() => undefined)]);
+    expect(failure).toBeInstanceOf(Error);
+  });
+
+  it('does not report a failure when the bot is stopped on purpose', async () => {
+    harness = await startHarness({});
+    const failed = harness.telegram.failed.then(() => 'failed');
+    await harness.telegram.stop();
+    expect(await Promise.race([failed, sleep(300).then(() => 'quiet')])).toBe('quiet');
   });
 
   it('receives updates through a webhook with a secret token', async () => {

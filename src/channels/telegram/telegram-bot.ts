@@ -29,6 +29,12 @@ export interface TelegramHandle {
    * unregisters the Telegram notifier. Safe to call twice. The caller wires SIGINT/SIGTERM.
    */
   stop(): Promise<void>;
+  /**
+   * Resolves with the error when polling ends by itself (a revoked token, another instance
+   * polling with the same token), so the caller can exit and let the service manager restart it
+   * instead of running on without updates. Never resolves after {@link stop}.
+   */
+  failed: Promise<Error>;
 }
 
 /** Thrown when the bot cannot start; `message` says what the operator should fix. */
@@ -78,9 +84,13 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramHandle>
   deps.notifiers.register(notifier);
 
   let stopReceiving: () => Promise<void>;
+  let reportFailure: (err: Error) => void = () => undefined;
+  const failed = new Promise<Error>((resolve) => {
+    reportFailure = resolve;
+  });
   const mode = deps.config.webhookUrl ? 'webhook' : 'polling';
   try {
-    stopReceiving = mode === 'webhook' ? await startWebhook(runtime, deps) : await startPolling(runtime);
+    stopReceiving = mode === 'webhook' ? await startWebhook(runtime, deps) : await startPolling(runtime, (err) => reportFailure(err));
   } catch (err) {
     deps.notifiers.unregister('telegram');
     if (err instanceof TelegramStartError) throw err;
@@ -95,6 +105,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramHandle>
   return {
     username: bot.botInfo.username,
     mode,
+    failed,
     stop() {
       stopping ??= (async () => {
         await stopReceiving();
@@ -106,7 +117,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramHandle>
   };
 }
 
-async function startPolling(runtime: TelegramRuntime): Promise<() => Promise<void>> {
+async function startPolling(runtime: TelegramRuntime, onFailure: (err: Error) => void): Promise<() => Promise<void>> {
   const { bot, logger } = runtime;
   // getUpdates answers 409 while a webhook is set, e.g. after switching from webhook mode.
   await bot.api.deleteWebhook();
@@ -114,11 +125,14 @@ async function startPolling(runtime: TelegramRuntime): Promise<() => Promise<voi
     // The observer transformer logs fetch problems through pino instead of console.
     runner: { silent: true, fetch: { allowed_updates: ALLOWED_UPDATES } },
   });
+  let stoppedByUs = false;
   runner.task()?.catch((err: unknown) => {
     // 401 and 409 were already logged with what to do about them.
     if (!actionableTelegramError(err)) logger.error({ error: describeError(err) }, 'polling Telegram berhenti');
+    if (!stoppedByUs) onFailure(err instanceof Error ? err : new Error(String(err)));
   });
   return async () => {
+    stoppedByUs = true;
     await runner.stop();
     await settle(runtime.inFlight);
   };
