@@ -4,10 +4,13 @@ import type { Verdict } from './answer-contract.js';
 export interface AnswerTexts {
   opening: Record<Verdict, string>;
   conditions: string;
+  conditionsTranslated: string;
   sanction: string;
+  sanctionTranslated: string;
   secondary: string;
   repealed: (name: string, replacement: string) => string;
   decides: string;
+  decidesTranslated: string;
   whoToAsk: string;
   injection: string;
   offTopic: string;
@@ -39,11 +42,14 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
       di_luar_topik: '',
     },
     conditions: 'Syaratnya:',
+    conditionsTranslated: 'Syaratnya:',
     sanction: 'Sanksi:',
+    sanctionTranslated: 'Sanksi:',
     secondary:
       'Catatan: sebagian dasar di atas bersumber dari lampiran SKB 2022 menurut pemberitaan (sumber sekunder), bukan dari teks resmi lampiran SKB.',
     repealed: (name, replacement) => `${name} sudah dicabut dan diganti ${replacement}; kutipannya ditampilkan karena masih banyak dirujuk.`,
     decides: 'Yang berwenang memutuskan:',
+    decidesTranslated: 'Yang berwenang memutuskan:',
     whoToAsk:
       'Untuk kepastian, tanyakan kepada bagian kepegawaian instansi Anda (BKPSDM/Pejabat Pembina Kepegawaian) atau BKN; untuk dugaan pelanggaran pemilu atau pilkada, kepada Bawaslu setempat.',
     injection: 'Netra tetap menjawab berdasarkan peraturan; permintaan untuk mengubah atau mengabaikan aturan tidak diikuti.',
@@ -81,11 +87,14 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
       di_luar_topik: '',
     },
     conditions: 'Conditions (in Indonesian):',
+    conditionsTranslated: 'Conditions:',
     sanction: 'Sanction (as stated in Indonesian):',
+    sanctionTranslated: 'Sanction:',
     secondary:
       'Note: part of this basis is the SKB 2022 annex as reported by the news (a secondary source), not the official annex text.',
     repealed: (name, replacement) => `${name} has been repealed and replaced by ${replacement}; it is quoted because it is still widely cited.`,
     decides: 'Who decides (in Indonesian):',
+    decidesTranslated: 'Who decides:',
     whoToAsk:
       'For a definite answer ask your agency’s personnel office (BKPSDM / Pejabat Pembina Kepegawaian) or BKN; for suspected election violations, the local Bawaslu.',
     injection: 'Netra answers from the regulations only; requests to change or ignore its rules are not followed.',

@@ -52,19 +52,26 @@ export function composeFromCard(input: ComposeInput, match: CardMatch): Composed
   if (u.injection) parts.push(t.injection);
   // Cards may open with their own "Tidak boleh."/"Ya, …"; never say it twice.
   const opening = sanctionAsked || /^(tidak boleh|boleh|ya,|not allowed|allowed)/i.test(card.body) ? '' : t.opening[verdict];
-  const body = u.language === 'en' ? (card.summary_en ?? card.title) : card.body;
+  const en = u.language === 'en';
+  // English answers use the card's English fields where they exist, and say so where they do not.
+  const body = en ? (card.body_en ?? card.summary_en ?? card.title) : card.body;
   parts.push([opening, body].filter(Boolean).join(' '));
   if (card.verdict === 'boleh_bersyarat' && card.conditions.length > 0) {
-    parts.push(`${t.conditions}\n${card.conditions.map((c) => `• ${c}`).join('\n')}`);
+    const conditions = en && card.conditions_en ? card.conditions_en : card.conditions;
+    const heading = en && card.conditions_en ? t.conditionsTranslated : t.conditions;
+    parts.push(`${heading}\n${conditions.map((c) => `• ${c}`).join('\n')}`);
   }
   if (card.sanction && (sanctionAsked || card.verdict === 'dilarang' || card.verdict === 'tidak_pasti')) {
-    parts.push(`${t.sanction} ${card.sanction}`);
+    parts.push(en && card.sanction_en ? `${t.sanctionTranslated} ${card.sanction_en}` : `${t.sanction} ${card.sanction}`);
   }
   parts.push(...sourceNotes(kb, citations, u.language));
   if (STAGE_SENSITIVE_TOPICS.has(card.topic) && card.verdict !== 'boleh') {
     parts.push(stageNote(input.stage, u.actDate !== undefined, u.language));
   }
-  if (card.verdict === 'tidak_pasti') parts.push(card.decides ? `${t.decides} ${card.decides}` : t.whoToAsk);
+  if (card.verdict === 'tidak_pasti') {
+    const decides = en && card.decides_en ? card.decides_en : card.decides;
+    parts.push(decides ? `${en && card.decides_en ? t.decidesTranslated : t.decides} ${decides}` : t.whoToAsk);
+  }
   if (u.escalate) parts.push(t.escalateOffer);
   if (u.language === 'en') parts.push(t.quotedInIndonesian);
   const followUps = [

@@ -72,8 +72,17 @@ export const CaseCardSchema = z
     decides: z.string().optional(),
     notes: z.string().optional(),
     summary_en: z.string().optional(),
+    /** English versions for answers in English; each falls back to the Indonesian field when absent. */
+    body_en: z.string().optional(),
+    sanction_en: z.string().optional(),
+    conditions_en: z.array(z.string()).optional(),
+    decides_en: z.string().optional(),
   })
   .loose()
+  .refine((c) => c.conditions_en === undefined || c.conditions_en.length === c.conditions.length, {
+    message: 'conditions_en harus sepanjang conditions (satu terjemahan per syarat)',
+    path: ['conditions_en'],
+  })
   .refine((c) => c.verdict !== 'boleh_bersyarat' || c.conditions.length > 0, {
     message: 'verdict boleh_bersyarat membutuhkan daftar conditions',
     path: ['conditions'],
