@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerSchema } from '../../src/answer/answer-contract.js';
 import { REPO_ROOT } from '../support/test-app.js';
@@ -27,6 +28,32 @@ describe('npm start (console chat, the embedded default)', () => {
     expect(r.stdout).toMatch(/Dasar:\n1\. .+ — .+\n {3}“.+”/);
     expect(r.stdout).toContain('Langkah 1 dari');
     expect(r.stdout).toMatch(/dibatalkan/i);
+  });
+
+  it('takes a whole report in the console and stores it with a ticket', () => {
+    const steps = [
+      'lapor',
+      '1', // kind: the first listed violation
+      '1', // Pemilu
+      'Budi Santoso, Kepala Seksi, Dinas Pendidikan Kabupaten Contoh',
+      '12-01-2024',
+      'Kantor Dinas Pendidikan Kabupaten Contoh',
+      'Pada rapat staf pagi itu, Budi membagikan kaos bergambar caleg nomor 3 kepada semua pegawai dan meminta mereka memakainya.',
+      'selesai',
+      'anonim',
+      '1', // Kirim
+    ];
+    const r = run('src/cli/start.ts', [], `${steps.join('\n')}\n`);
+    expect(r.status).toBe(0);
+    const ticket = /NTR-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(r.stdout)?.[0];
+    expect(ticket, r.stdout.slice(-1500)).toBeDefined();
+    const db = new Database(path.join(dataDir, 'netra.sqlite'), { readonly: true });
+    try {
+      const row = db.prepare('SELECT ticket, chronology FROM reports WHERE ticket = ?').get(ticket) as { ticket: string; chronology: string } | undefined;
+      expect(row?.chronology).toContain('membagikan kaos bergambar caleg');
+    } finally {
+      db.close();
+    }
   });
 
   it('fails at start with one line naming a malformed variable', () => {
