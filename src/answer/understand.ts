@@ -85,6 +85,7 @@ const OFF_TOPIC_PATTERNS = [
   /\bcuti (tahunan|melahirkan|besar|sakit|bersalin)\b/, /\bnilai skd\b/, /\bskp\b/, /\be-?kinerja\b/, /\bpresensi\b/,
   /\babsen(si)?\b/, /\bdiklat\b/, /\bkenaikan gaji\b/, /\bpppk paruh waktu\b.*\b(gaji|kontrak|perpanjang)/, /\bbpjs\b/,
   /\btaspen\b/, /\bsertifikasi guru\b/, /\bjabatan fungsional\b/, /\bangka kredit\b/,
+  /\b(besaran|jumlah|nominal|kapan cair|pencairan|naik)\b.{0,20}\b(tpp|tukin|tunjangan)\b/, /\btpp\b/,
 ];
 
 const INJECTION_PATTERNS = [
@@ -127,6 +128,8 @@ const REPORT_PATTERNS = [
 ];
 
 const RECOMMENDATION_PATTERNS = [
+  /\b(menurut (kamu|anda|netra|bot)|pendapat (kamu|anda)|saran (kamu|anda))\b.{0,60}\b(capres|cawapres|caleg|paslon|partai|calon|kandidat)\b/,
+  /\b(capres|cawapres|caleg|paslon|partai|calon|kandidat)\b.{0,10}\bmana\b.{0,60}\b(paling|lebih|terbaik|bagus|layak|masuk akal|pantas)\b/,
   /\b(partai|calon|capres|caleg|paslon|kandidat)\b.{0,30}\b(mana|siapa)\b.{0,40}\b(layak|terbaik|bagus|harus|sebaiknya|pantas)\b/,
   /\b(siapa|mana)\b.{0,30}\b(sebaiknya|harus|layak)\b.{0,20}\b(saya )?(pilih|dipilih|coblos)\b/,
   /\bwho should i vote\b/, /\bwhich (party|candidate) should\b/,

@@ -47,6 +47,9 @@ describe('offline answers', () => {
     expect(a.language).toBe('en');
     expect(a.verdict).toBe('dilarang');
     expect(a.answer).toMatch(/Not allowed/);
+    // The explanation and the sanction come from the card's English fields, not its Indonesian text.
+    expect(a.answer).toMatch(/^Sanction: /m);
+    expect(a.answer).not.toMatch(/Tidak boleh|Sanksi:/);
   });
 
   it('declines questions outside ASN political conduct in one polite line, without citations', async () => {
