@@ -13,6 +13,7 @@ export interface AnswerTexts {
   decidesTranslated: string;
   whoToAsk: string;
   injection: string;
+  mitigated: (circumstance: string) => string;
   offTopic: string;
   recommendation: string;
   greeting: string;
@@ -53,6 +54,8 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
     whoToAsk:
       'Untuk kepastian, tanyakan kepada bagian kepegawaian instansi Anda (BKPSDM/Pejabat Pembina Kepegawaian) atau BKN; untuk dugaan pelanggaran pemilu atau pilkada, kepada Bawaslu setempat.',
     injection: 'Netra tetap menjawab berdasarkan peraturan; permintaan untuk mengubah atau mengabaikan aturan tidak diikuti.',
+    mitigated: (c) =>
+      `Pertanyaan Anda menyebut keadaan ("${c}") yang mungkin membedakannya dari perbuatan yang dilarang, dan teks peraturan tidak mengatur keadaan itu secara tegas. Larangan terdekat yang berlaku:`,
     offTopic:
       'Maaf, pertanyaan ini di luar cakupan Netra. Netra membantu ASN (PNS, PPPK, dan CPNS) memahami apa yang boleh dan tidak boleh dilakukan terkait pemilu dan pilkada, dengan kutipan peraturan, serta membantu melaporkan dugaan pelanggaran netralitas (ketik /lapor).',
     recommendation:
@@ -98,6 +101,8 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
     whoToAsk:
       'For a definite answer ask your agency’s personnel office (BKPSDM / Pejabat Pembina Kepegawaian) or BKN; for suspected election violations, the local Bawaslu.',
     injection: 'Netra answers from the regulations only; requests to change or ignore its rules are not followed.',
+    mitigated: (c) =>
+      `Your question mentions a circumstance ("${c}") that may set it apart from the prohibited act, and the regulations do not address it expressly. The closest prohibition:`,
     offTopic:
       'Sorry, this is outside what Netra covers. Netra helps Indonesian civil servants (PNS, PPPK, CPNS) understand what political conduct is allowed during elections, with citations, and helps report suspected neutrality violations (type /lapor).',
     recommendation:

@@ -38,20 +38,54 @@ export function trustedCard(cards: CardMatch[]): CardMatch | undefined {
 }
 
 /** The answer from a case card: verdict, explanation, conditions, sanction, source notes, stage, who decides. */
+/**
+ * Circumstances that take an act outside what a prohibition describes: treating every candidate
+ * alike, not steering anyone, a fictitious candidate, a routine programme, nothing posted.
+ */
+const MITIGATING = [
+  /\bsemua (paslon|calon|kandidat|partai|capres|caleg)\b/,
+  /\btanpa (menyebut|nyebut|mengarahkan|ngarahin|ngarahkan|memihak|mengajak|ngajak)\b/,
+  /\b(calon|paslon|kandidat) fiktif\b/,
+  /\bsimulasi (pemilu|pemilihan|pencoblosan)\b/,
+  /\b(secara akademik|akademis|netral|rutin|reguler)\b/,
+  /\b(ga|gak|nggak|tidak|tdk|enggak|belum) (di)?(posting|post|upload|unggah|sebar)/,
+  /\b(all (candidates|parties)|without (naming|steering|endorsing)|fictional candidates?|not posted)\b/,
+];
+
+/** The mitigating circumstance the question states and the card does not already cover, if any. */
+function mitigation(question: string, cardText: string): string | undefined {
+  const q = question.toLowerCase();
+  const c = cardText.toLowerCase();
+  for (const p of MITIGATING) {
+    const m = p.exec(q);
+    if (m && !p.test(c)) return m[0];
+  }
+  return undefined;
+}
+
 export function composeFromCard(input: ComposeInput, match: CardMatch): ComposedAnswer {
   const { understanding: u, kb } = input;
   const t = TEXTS[u.language];
   const card = match.card;
   const sanctionAsked = u.intent === 'sanction';
   let verdict: Verdict = card.verdict;
+  // A prohibition fits the act as the card describes it; when the user states a circumstance
+  // that takes the act outside that description, say it is not settled instead of "dilarang".
+  const differs =
+    card.verdict === 'dilarang' && !sanctionAsked
+      ? mitigation(u.text, [card.title, ...card.phrasings, card.body].join(' '))
+      : undefined;
+  if (differs) verdict = 'tidak_pasti';
   // A question about the sanction of an act is a factual question; the act itself stays forbidden,
   // and an uncertain card stays uncertain.
   if (sanctionAsked && card.verdict !== 'tidak_pasti') verdict = 'informasi';
   const citations = citationsForCard(kb, card, sanctionAsked);
   const parts: string[] = [];
   if (u.injection) parts.push(t.injection);
+  if (differs) parts.push(`${t.opening.tidak_pasti} ${t.mitigated(differs)}`);
   // Cards may open with their own "Tidak boleh."/"Ya, …"; never say it twice.
-  const opening = sanctionAsked || /^(tidak boleh|boleh|ya,|not allowed|allowed)/i.test(card.body) ? '' : t.opening[verdict];
+  const opening =
+    differs || sanctionAsked || /^(tidak boleh|boleh|ya,|not allowed|allowed)/i.test(card.body) ? '' : t.opening[verdict];
   const en = u.language === 'en';
   // English answers use the card's English fields where they exist, and say so where they do not.
   const body = en ? (card.body_en ?? card.summary_en ?? card.title) : card.body;
@@ -68,6 +102,7 @@ export function composeFromCard(input: ComposeInput, match: CardMatch): Composed
   if (STAGE_SENSITIVE_TOPICS.has(card.topic) && card.verdict !== 'boleh') {
     parts.push(stageNote(input.stage, u.actDate !== undefined, u.language));
   }
+  if (differs) parts.push(t.whoToAsk);
   if (card.verdict === 'tidak_pasti') {
     const decides = en && card.decides_en ? card.decides_en : card.decides;
     parts.push(decides ? `${en && card.decides_en ? t.decidesTranslated : t.decides} ${decides}` : t.whoToAsk);

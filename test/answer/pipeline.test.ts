@@ -91,6 +91,15 @@ describe('offline answers', () => {
     expect(a.citations.map((c) => c.quote).join(' ')).toMatch(/like/);
   });
 
+  it('does not call an act forbidden when the user states what sets it apart from the prohibition', async () => {
+    const plain = await ask('Bolehkah guru PNS mengajak murid mendukung capres?');
+    expect(plain.verdict).toBe('dilarang');
+    const mock = await ask('guru PNS ngadain simulasi pemilu di kelas pakai calon fiktif, boleh?');
+    expect(mock.verdict).toBe('tidak_pasti');
+    expect(mock.answer).toContain('calon fiktif');
+    expect(mock.answer).toMatch(/BKPSDM|BKN/);
+  });
+
   it('says so when the corpus does not settle a question, and who decides', async () => {
     const a = await ask('Bolehkah PNS menjadi anggota KPPS di TPS dekat rumahnya?');
     expect(a.verdict).toBe('tidak_pasti');
