@@ -95,8 +95,21 @@ const REGIONAL_HEAD_WORDS = /\b(kepala daerah|gubernur|wagub|bupati|wabup|wali ?
  */
 function audienceFit(card: CaseCard, question: string): number {
   const forAsn = card.applies_to.some((a) => ASN_AUDIENCE.test(a));
-  return forAsn || REGIONAL_HEAD_WORDS.test(question) ? 1 : 0.7;
+  if (!forAsn) return REGIONAL_HEAD_WORDS.test(question) ? 1 : 0.7;
+  // A PPPK or CPNS asking is best served by the card written for them (PP 49/2018, PP 94/2021 Pasal 43).
+  for (const [group, words] of GROUP_WORDS) {
+    if (!words.test(question)) continue;
+    const only = card.applies_to.length === 1 && card.applies_to[0]!.toUpperCase() === group;
+    if (only) return 1.1;
+    if (!card.applies_to.some((a) => a.toUpperCase() === group)) return 0.85;
+  }
+  return 1;
 }
+
+const GROUP_WORDS: [string, RegExp][] = [
+  ['PPPK', /\b(pppk|p3k)\b/i],
+  ['CPNS', /\b(cpns|calon pns|calon pegawai negeri sipil)\b/i],
+];
 
 /**
  * Ranks the case cards for a question by combining how close it is to the ways people ask
