@@ -7,8 +7,8 @@ import type { Logger } from '../logging/logger.js';
 import { type Citation, type Verdict, VERDICTS } from './answer-contract.js';
 import { locateQuote } from './citation-verifier.js';
 import { citationTitle } from './citations.js';
-import type { ComposedAnswer, ComposeInput } from './offline-composer.js';
-import { trustedCard } from './offline-composer.js';
+import type { ComposedAnswer, ComposeInput } from './compose-input.js';
+import { trustedCard } from './card-answer.js';
 import type { Composer } from './pipeline.js';
 import { resolveBasis } from '../knowledge/check-integrity.js';
 

@@ -9,9 +9,6 @@ import { composeFromNews } from './news-answer.js';
 import { composeFromPassages, strongPassage } from './passage-answer.js';
 import { composeReport } from './report-answer.js';
 
-export type { ComposedAnswer, ComposeInput } from './compose-input.js';
-export { CARD_CONFIDENCE, trustedCard } from './card-answer.js';
-
 /**
  * The offline composer: picks the best-supported case card when the evidence is strong enough,
  * otherwise answers from the passages themselves (`informasi`) or says plainly that the corpus

@@ -6,7 +6,8 @@ import { matchCards } from './card-matcher.js';
 import { verifyCitations } from './citation-verifier.js';
 import { stageOn } from './election-stage.js';
 import { newsSignal } from './news-signal.js';
-import { type ComposedAnswer, type ComposeInput, composeOffline } from './offline-composer.js';
+import type { ComposedAnswer, ComposeInput } from './compose-input.js';
+import { composeOffline } from './offline-composer.js';
 import { understand } from './understand.js';
 
 /** One earlier exchange of the same conversation, for follow-ups like "kalau cuma like saja?". */
