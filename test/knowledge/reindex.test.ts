@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { KnowledgeValidationError } from '../../src/knowledge/knowledge-base.js';
 import { buildIndex, loadIndex, readCurrentBuild } from '../../src/retrieval/index-store.js';
@@ -74,6 +75,26 @@ describe('npm run reindex', () => {
     expect(await readCurrentBuild(scratch.config.indexDir)).toBe(first.buildId);
     const builds = fs.readdirSync(path.join(scratch.config.indexDir, 'builds'));
     expect(builds).toEqual([first.buildId]);
+  });
+
+  it('a full disk during re-index leaves the index in use untouched', async () => {
+    scratch = scratchKnowledge();
+    const first = await build(scratch);
+    fs.appendFileSync(path.join(scratch.knowledgeDir, 'news', '001_75b8f14d6287ef92.md'), '\nParagraf tambahan yang cukup panjang untuk menjadi potongan baru.\n');
+    const writeFile = fsp.writeFile.bind(fsp);
+    const spy = vi.spyOn(fsp, 'writeFile').mockImplementation(async (file, data, options) => {
+      if (String(file).endsWith('lexical.json')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return writeFile(file, data, options);
+    });
+    try {
+      await expect(build(scratch)).rejects.toThrow(/ENOSPC/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await readCurrentBuild(scratch.config.indexDir)).toBe(first.buildId);
+    expect(fs.readdirSync(path.join(scratch.config.indexDir, 'builds'))).toEqual([first.buildId]);
+    const index = await loadIndex(scratch.config.indexDir, scratch.config);
+    expect(index.chunks.length).toBe(first.manifest.counts.chunks);
   });
 
   it('ingests PDF, HTML and plain-text regulations dropped into knowledge/, with a sidecar', async () => {
