@@ -24,18 +24,18 @@ async function main(): Promise<void> {
   const logger = createLogger(serverMode ? config.logLevel : 'warn');
   const app = await createNetra(config, logger, { watchIndex: serverMode });
   const stops: (() => Promise<void>)[] = [];
+  // What every chat channel gets: the conversation to talk to, and nothing of the pipeline below it.
+  const channelDeps = {
+    conversation: app.conversation,
+    notifiers: app.notifiers,
+    logger,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    maxFileBytes: config.maxEvidenceBytes,
+  };
 
   if (config.telegram) {
     const { startTelegram } = await import('../channels/telegram/telegram-bot.js');
-    const tg = await startTelegram({
-      config: config.telegram,
-      adminChatId: config.adminChatId,
-      conversation: app.conversation,
-      notifiers: app.notifiers,
-      logger,
-      rateLimitPerMinute: config.rateLimitPerMinute,
-      maxFileBytes: config.maxEvidenceBytes,
-    });
+    const tg = await startTelegram({ ...channelDeps, config: config.telegram, adminChatId: config.adminChatId });
     stops.push(() => tg.stop());
     // Running on without updates helps nobody: exit so the service manager restarts Netra.
     void tg.failed.then(() => {
@@ -46,15 +46,7 @@ async function main(): Promise<void> {
   }
   if (config.whatsapp) {
     const { startWhatsApp } = await import('../channels/whatsapp/whatsapp-channel.js');
-    const wa = await startWhatsApp({
-      config: config.whatsapp,
-      dataDir: config.dataDir,
-      conversation: app.conversation,
-      notifiers: app.notifiers,
-      logger,
-      rateLimitPerMinute: config.rateLimitPerMinute,
-      maxFileBytes: config.maxEvidenceBytes,
-    });
+    const wa = await startWhatsApp({ ...channelDeps, config: config.whatsapp, dataDir: config.dataDir });
     stops.push(() => wa.stop());
     logger.info('WhatsApp channel started');
   }
