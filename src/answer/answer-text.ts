@@ -14,6 +14,7 @@ export interface AnswerTexts {
   whoToAsk: string;
   injection: string;
   mitigated: (circumstance: string) => string;
+  noRepealFound: string;
   offTopic: string;
   recommendation: string;
   greeting: string;
@@ -54,6 +55,8 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
     whoToAsk:
       'Untuk kepastian, tanyakan kepada bagian kepegawaian instansi Anda (BKPSDM/Pejabat Pembina Kepegawaian) atau BKN; untuk dugaan pelanggaran pemilu atau pilkada, kepada Bawaslu setempat.',
     injection: 'Netra tetap menjawab berdasarkan peraturan; permintaan untuk mengubah atau mengabaikan aturan tidak diikuti.',
+    noRepealFound:
+      'Netra tidak menemukan, dalam basis pengetahuannya, peraturan atau putusan yang mencabut larangan ini; kabar seperti itu perlu dicek ke sumber resmi (JDIH, BKN, Bawaslu). Menurut peraturan yang tercatat:',
     mitigated: (c) =>
       `Pertanyaan Anda menyebut keadaan ("${c}") yang mungkin membedakannya dari perbuatan yang dilarang, dan teks peraturan tidak mengatur keadaan itu secara tegas. Larangan terdekat yang berlaku:`,
     offTopic:
@@ -101,6 +104,8 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
     whoToAsk:
       'For a definite answer ask your agency’s personnel office (BKPSDM / Pejabat Pembina Kepegawaian) or BKN; for suspected election violations, the local Bawaslu.',
     injection: 'Netra answers from the regulations only; requests to change or ignore its rules are not followed.',
+    noRepealFound:
+      'Netra found no regulation or court decision in its knowledge base that repeals this prohibition; check such news against official sources (JDIH, BKN, Bawaslu). According to the regulations on record:',
     mitigated: (c) =>
       `Your question mentions a circumstance ("${c}") that may set it apart from the prohibited act, and the regulations do not address it expressly. The closest prohibition:`,
     offTopic:

@@ -83,6 +83,7 @@ export function composeFromCard(input: ComposeInput, match: CardMatch): Composed
   const parts: string[] = [];
   if (u.injection) parts.push(t.injection);
   if (differs) parts.push(`${t.opening.tidak_pasti} ${t.mitigated(differs)}`);
+  if (u.claimsRepeal && !differs) parts.push(t.noRepealFound);
   // Cards may open with their own "Tidak boleh."/"Ya, …"; never say it twice.
   const opening =
     differs || sanctionAsked || /^(tidak boleh|boleh|ya,|not allowed|allowed)/i.test(card.body) ? '' : t.opening[verdict];

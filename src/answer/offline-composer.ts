@@ -46,6 +46,12 @@ export function composeOffline(input: ComposeInput): ComposedAnswer {
     if (news) return news;
   }
   if (u.intent === 'report') return composeReport(input, strongCard);
+  // "Katanya larangan itu sudah dicabut": the claim is noise around the act; answer the act with the
+  // law Netra holds, saying it found no repeal, rather than "belum pasti".
+  if (u.claimsRepeal && !strongCard) {
+    const act = claimedAct(input);
+    if (act) return composeFromCard(input, act);
+  }
   if (strongCard && !(u.intent !== 'conduct' && strongCard.confidence < 0.7 && strongPassage(input))) {
     return composeFromCard(input, strongCard);
   }
@@ -54,6 +60,20 @@ export function composeOffline(input: ComposeInput): ComposedAnswer {
     if (passage) return composeFromPassages(input, 'informasi');
   }
   return composeFromPassages(input, 'tidak_pasti');
+}
+
+/** How close a prohibiting card must be to answer a question wrapped in a claim of repeal. */
+const CLAIM_CARD_CONFIDENCE = 0.25;
+
+/**
+ * The prohibition a repeal claim is about: the prohibiting card whose title names what follows
+ * "larangan" ("larangan kampanye" → the card on taking part in campaigns), else the closest one.
+ */
+function claimedAct(input: ComposeInput): CardMatch | undefined {
+  const candidates = input.cards.filter((m) => m.card.verdict === 'dilarang' && m.confidence >= CLAIM_CARD_CONFIDENCE);
+  const subject = /\blarangan\s+(?:untuk\s+|bagi\s+)?([a-z]+)/i.exec(input.understanding.text)?.[1]?.toLowerCase();
+  const named = subject ? candidates.find((m) => m.card.title.toLowerCase().includes(subject)) : undefined;
+  return named ?? candidates[0];
 }
 
 /**

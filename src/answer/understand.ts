@@ -30,6 +30,8 @@ export interface Understanding {
   incident: boolean;
   /** The message tries to change the bot's rules ("abaikan instruksi…"). */
   injection: boolean;
+  /** The user relays a claim that a rule was repealed or changed ("katanya MK sudah hapus larangan…"). */
+  claimsRepeal: boolean;
   /** A short follow-up that only makes sense with the previous question ("kalau cuma like saja?"). */
   followUp: boolean;
   /** A date the act happened on, when the question gives one. */
@@ -156,6 +158,10 @@ const FOLLOW_UP_PATTERNS = [
   /^(sanksinya|hukumannya|dasar hukumnya|pasalnya|caranya)\b/,
 ];
 
+/** "MK udah hapus larangan", "Perpres baru nyabut larangan", "aturan itu sudah tidak berlaku". */
+const REPEAL_CLAIM =
+  /\b(hapus|dihapus|menghapus|ngehapus|cabut|dicabut|nyabut|mencabut|batalkan|dibatalkan|membatalkan)\b.{0,40}\b(larangan|aturan|pasal|ketentuan)\b|\b(larangan|aturan|ketentuan)\b.{0,40}\b(sudah|udah|udh|sdh) (tidak|gak|ga|nggak) berlaku\b|\b(repealed|abolished|no longer applies|struck down)\b/;
+
 const MONTHS: Record<string, number> = {
   januari: 1, februari: 2, maret: 3, april: 4, mei: 5, juni: 6, juli: 7, agustus: 8, september: 9,
   oktober: 10, november: 11, desember: 12, january: 1, february: 2, march: 3, may: 5, june: 6, july: 7,
@@ -204,6 +210,7 @@ export function understand(question: string): Understanding {
     escalate: report || incident,
     incident,
     injection,
+    claimsRepeal: REPEAL_CLAIM.test(lower),
     followUp: tokens.length <= 9 && FOLLOW_UP_PATTERNS.some((p) => p.test(lower)),
     actDate: findDate(lower),
   };

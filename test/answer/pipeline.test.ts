@@ -100,6 +100,13 @@ describe('offline answers', () => {
     expect(mock.answer).toMatch(/BKPSDM|BKN/);
   });
 
+  it('answers a claim that a prohibition was repealed with the law on record', async () => {
+    const a = await ask('Kata temen di grup, MK udh hapus larangan kampanye buat PNS tahun 2025, jadi skrg PNS boleh kampanye. bener kan?');
+    expect(a.verdict).toBe('dilarang');
+    expect(a.answer).toMatch(/tidak menemukan.*mencabut larangan/);
+    expect(a.citations.some((c) => c.sourceId === 'pp-94-2021' && c.ref.startsWith('Pasal 5 huruf n'))).toBe(true);
+  });
+
   it('says so when the corpus does not settle a question, and who decides', async () => {
     const a = await ask('Bolehkah PNS menjadi anggota KPPS di TPS dekat rumahnya?');
     expect(a.verdict).toBe('tidak_pasti');
