@@ -4,8 +4,8 @@ import { expect } from 'vitest';
 import type { PipelineResult } from '../../src/answer/pipeline.js';
 import { AnswerPipeline } from '../../src/answer/pipeline.js';
 import type { ChatBody, FakeOpenAIServer, PromptPassage } from '../support/fake-openai-server.js';
-import { promptPassages } from '../support/fake-openai-server.js';
-import { KNOWLEDGE_DIR, type TestApp } from '../support/test-app.js';
+import { promptPassages, startFakeOpenAI } from '../support/fake-openai-server.js';
+import { createTestApp, KNOWLEDGE_DIR, type TestApp } from '../support/test-app.js';
 
 export const TIMEOUT_MS = 1500;
 
@@ -78,4 +78,26 @@ export function expectQuotesInKnowledge(result: PipelineResult): void {
     expect(c.quote.length).toBeGreaterThan(0);
     expect(corpus.includes(collapse(c.quote)), `quote not in knowledge/: ${c.quote}`).toBe(true);
   }
+}
+
+/** A fake OpenAI-compatible server, a real Netra configured to use it, and the offline pipeline to compare with. */
+export interface LlmTestApp {
+  fake: FakeOpenAIServer;
+  t: TestApp;
+  offline: AnswerPipeline;
+  close(): Promise<void>;
+}
+
+export async function startLlmTestApp(): Promise<LlmTestApp> {
+  const fake = await startFakeOpenAI();
+  const t = await createTestApp(llmEnv(fake));
+  return {
+    fake,
+    t,
+    offline: offlinePipeline(t),
+    async close() {
+      await t.close();
+      await fake.close();
+    },
+  };
 }

@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnswerPipeline, PipelineResult } from '../../src/answer/pipeline.js';
-import {
-  type ChatBody,
-  type FakeOpenAIServer,
-  promptPassages,
-  startFakeOpenAI,
-  systemMessage,
-  userMessage,
-} from '../support/fake-openai-server.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { expectQuotesInKnowledge, llmEnv, offlinePipeline, primaryPassage } from './helpers.js';
+import { type ChatBody, type FakeOpenAIServer, promptPassages, systemMessage, userMessage } from '../support/fake-openai-server.js';
+import type { TestApp } from '../support/test-app.js';
+import { expectQuotesInKnowledge, primaryPassage, type LlmTestApp, startLlmTestApp } from './helpers.js';
 
 /** A strong `dilarang` case card (medsos-like-komentar-share-akun-pemenangan). */
 const LIKE_QUESTION = 'Bolehkah PNS like postingan caleg di Instagram?';
@@ -42,16 +35,14 @@ async function expectOfflineFallback(question: string, r: PipelineResult) {
   expectQuotesInKnowledge(r);
 }
 
+let env: LlmTestApp | undefined;
+
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  t = await createTestApp(llmEnv(fake));
-  offline = offlinePipeline(t);
+  env = await startLlmTestApp();
+  ({ fake, t, offline } = env);
 });
 
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => env?.close());
 
 beforeEach(() => {
   fake.reset();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnswerPipeline, PipelineResult } from '../../src/answer/pipeline.js';
 import { type FakeOpenAIServer, startFakeOpenAI, userMessage } from '../support/fake-openai-server.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { expectQuotesInKnowledge, llmEnv, offlinePipeline, primaryPassage, TIMEOUT_MS } from './helpers.js';
+import type { TestApp } from '../support/test-app.js';
+import { expectQuotesInKnowledge, primaryPassage, TIMEOUT_MS, type LlmTestApp, startLlmTestApp } from './helpers.js';
 
 const QUESTION = 'Bolehkah PNS like postingan caleg di Instagram?';
 const LLM_TEXT = 'Tidak boleh. Memberi like pada unggahan akun pemenangan calon dilarang bagi PNS.';
@@ -14,17 +14,15 @@ let t: TestApp;
 let offline: AnswerPipeline;
 let offlineAnswer: PipelineResult;
 
+let env: LlmTestApp | undefined;
+
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  t = await createTestApp(llmEnv(fake));
-  offline = offlinePipeline(t);
+  env = await startLlmTestApp();
+  ({ fake, t, offline } = env);
   offlineAnswer = await offline.ask(QUESTION);
 });
 
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => env?.close());
 
 beforeEach(() => {
   fake.reset();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/answer/answer-contract.js';
 import type { AnswerPipeline } from '../../src/answer/pipeline.js';
-import { type FakeOpenAIServer, startFakeOpenAI, userMessage } from '../support/fake-openai-server.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { expectQuotesInKnowledge, llmEnv, offlinePipeline, primaryPassage } from './helpers.js';
+import { type FakeOpenAIServer, userMessage } from '../support/fake-openai-server.js';
+import type { TestApp } from '../support/test-app.js';
+import { expectQuotesInKnowledge, primaryPassage, type LlmTestApp, startLlmTestApp } from './helpers.js';
 
 /**
  * A strong case card is curated; the model only phrases it. Whatever the model (or a prompt
@@ -33,16 +33,14 @@ let fake: FakeOpenAIServer;
 let t: TestApp;
 let offline: AnswerPipeline;
 
+let env: LlmTestApp | undefined;
+
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  t = await createTestApp(llmEnv(fake));
-  offline = offlinePipeline(t);
+  env = await startLlmTestApp();
+  ({ fake, t, offline } = env);
 });
 
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => env?.close());
 
 beforeEach(() => fake.reset());
 
