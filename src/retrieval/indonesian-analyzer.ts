@@ -155,8 +155,3 @@ export function weightedQueryTerms(text: string): Map<string, number> {
   }
   return weights;
 }
-
-/** True for a token that is only question framing or a stop word. */
-export function isStopWord(token: string): boolean {
-  return STOP.has(token);
-}
