@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/storage/database.js';
 import { collectReports, toCsv, toJson } from '../src/reporting/report-export.js';
-import { makeDate } from '../src/reporting/calendar-date.js';
+import { makeDate } from '../src/knowledge/calendar-date.js';
 
 const ArgsSchema = z.object({
   format: z.enum(['csv', 'json'], { error: '--format harus csv atau json' }),

@@ -3,7 +3,7 @@ import type { ScoredChunk } from '../retrieval/hybrid-retriever.js';
 import type { Answer, Citation, Verdict } from './answer-contract.js';
 import { TEXTS } from './answer-text.js';
 import type { CardMatch } from './card-matcher.js';
-import type { StageOnDate } from './election-stage.js';
+import type { StageOnDate } from '../knowledge/election-stage.js';
 import type { Understanding } from './understand.js';
 
 /** Everything a composer needs; the LLM composer receives the same. */

@@ -4,13 +4,18 @@ import { HybridRetriever, type RetrievalMode } from '../retrieval/hybrid-retriev
 import { AnswerSchema, type Answer } from './answer-contract.js';
 import { matchCards } from './card-matcher.js';
 import { verifyCitations } from './citation-verifier.js';
-import { stageOn } from './election-stage.js';
+import { jakartaDate } from '../knowledge/calendar-date.js';
+import { stageOn } from '../knowledge/election-stage.js';
 import { newsSignal } from './news-signal.js';
 import type { ComposedAnswer, ComposeInput } from './compose-input.js';
 import { composeOffline } from './offline-composer.js';
 import { understand } from './understand.js';
 
-/** One earlier exchange of the same conversation, for follow-ups like "kalau cuma like saja?". */
+/**
+ * One earlier exchange of the same conversation, for follow-ups like "kalau cuma like saja?".
+ * Opaque to callers: the conversation stores the `turn` of each {@link PipelineResult} and hands
+ * the recent ones back to {@link AnswerPipeline.ask}; it never builds one itself.
+ */
 export interface Turn {
   question: string;
   cardId?: string;
@@ -40,6 +45,8 @@ export interface PipelineResult extends ComposedAnswer {
   droppedCitations: number;
   /** True when an LLM was configured but its answer was not used. */
   fellBack: boolean;
+  /** What to remember of this exchange for the next question of the same conversation. */
+  turn: Turn;
 }
 
 const MAX_QUESTION_CHARS = 2000;
@@ -73,7 +80,8 @@ export class AnswerPipeline {
     const [hits, cardHits] = await Promise.all([this.retriever.search(query, 20), this.retriever.search(query, 10, 'card')]);
     const kb = index.knowledge;
     const cards = matchCards(query, cardHits, kb, hits);
-    const today = this.options.today ?? new Date().toISOString().slice(0, 10);
+    // One clock for the whole bot: the calendar day in Asia/Jakarta, where the users are.
+    const today = this.options.today ?? jakartaDate(new Date());
     const input: ComposeInput = {
       question,
       understanding,
@@ -122,7 +130,8 @@ export class AnswerPipeline {
     droppedCitations: number,
     fellBack: boolean,
   ): PipelineResult {
-    return { ...composed, latencyMs: performance.now() - started, retrievedIds, droppedCitations, fellBack };
+    const turn: Turn = { question: composed.answer.question, cardId: composed.cardId };
+    return { ...composed, latencyMs: performance.now() - started, retrievedIds, droppedCitations, fellBack, turn };
   }
 }
 

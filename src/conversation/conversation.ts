@@ -148,7 +148,7 @@ export class Conversation implements ConversationHandler {
     const history: Turn[] = this.memory.recent(key);
     const result = await this.deps.pipeline.ask(question, history);
     const { answer } = result;
-    this.memory.remember(key, { question: answer.question, cardId: result.cardId });
+    this.memory.remember(key, result.turn);
     let questionId: number | undefined;
     try {
       questionId = this.deps.questionLog.logQuestion({

@@ -1,4 +1,4 @@
-import { addDays, formatShortDate, makeDate, type IsoDate } from './calendar-date.js';
+import { addDays, formatShortDate, makeDate, type IsoDate } from '../knowledge/calendar-date.js';
 
 export type DateParseResult = { ok: true; date: IsoDate } | { ok: false; message: string };
 

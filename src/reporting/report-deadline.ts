@@ -1,4 +1,4 @@
-import { addDays, dayOfWeek, daysBetween, formatLongDate, formatShortDate, type IsoDate } from './calendar-date.js';
+import { addDays, dayOfWeek, daysBetween, formatLongDate, formatShortDate, type IsoDate } from '../knowledge/calendar-date.js';
 import type { ElectionType } from './report-model.js';
 
 /** How close the Bawaslu deadline is. `near` = two (working) days or fewer left, including today. */

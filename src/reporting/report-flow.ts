@@ -1,5 +1,5 @@
 import type { Choice, OutgoingMessage } from '../conversation/messages.js';
-import { formatLongDate, type IsoDate } from './calendar-date.js';
+import { formatLongDate, type IsoDate } from '../knowledge/calendar-date.js';
 import { DATE_FORMAT_HINT, parseIncidentDate } from './incident-date.js';
 import { computeDeadline, describeDeadline } from './report-deadline.js';
 import {

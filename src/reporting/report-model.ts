@@ -1,5 +1,5 @@
 import type { ChannelName } from '../conversation/messages.js';
-import type { IsoDate } from './calendar-date.js';
+import type { IsoDate } from '../knowledge/calendar-date.js';
 import type { ReportStatus } from './report-status.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { IsoDate } from './calendar-date.js';
+import type { IsoDate } from '../knowledge/calendar-date.js';
 import { computeDeadline, describeDeadline, type ReportDeadline } from './report-deadline.js';
 import type { ElectionType, ReportedParty, ReporterIdentity } from './report-model.js';
 

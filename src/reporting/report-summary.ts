@@ -1,4 +1,4 @@
-import { formatLongDate, formatTimestamp } from './calendar-date.js';
+import { formatLongDate, formatTimestamp } from '../knowledge/calendar-date.js';
 import { describeKind, formatBytes } from './evidence-store.js';
 import {
   ELECTION_LABELS,

@@ -3,7 +3,7 @@ import type { NotifierRegistry } from '../conversation/notifier-registry.js';
 import { hashUserId, type Logger } from '../logging/logger.js';
 import type { NetraDatabase } from '../storage/database.js';
 import { createFieldSealer, type FieldSealer } from '../storage/field-crypto.js';
-import { formatShortDate, formatTimestamp, jakartaDate } from './calendar-date.js';
+import { formatShortDate, formatTimestamp, jakartaDate } from '../knowledge/calendar-date.js';
 import { KeyedLock } from './chat-lock.js';
 import { DraftRepository, UnreadableDraftError } from './draft-repository.js';
 import { EvidenceStore } from './evidence-store.js';

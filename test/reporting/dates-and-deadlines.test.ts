@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIncidentDate } from '../../src/reporting/incident-date.js';
 import { addWorkingDays, computeDeadline, describeDeadline } from '../../src/reporting/report-deadline.js';
-import { jakartaDate } from '../../src/reporting/calendar-date.js';
+import { jakartaDate } from '../../src/knowledge/calendar-date.js';
 
 const TODAY = '2024-02-20'; // a Tuesday
 

@@ -93,7 +93,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<RunningHttp
       if (!body.success) throw new HttpError(400, `Permintaan tidak valid: ${body.error.issues[0]?.message}`);
       const key = body.data.conversationId ? `http:${body.data.conversationId}` : undefined;
       const result = await app.pipeline.ask(body.data.question, key ? memory.recent(key) : []);
-      if (key) memory.remember(key, { question: result.answer.question, cardId: result.cardId });
+      if (key) memory.remember(key, result.turn);
       try {
         app.questionLog.logQuestion({
           channel: 'http',
