@@ -1,4 +1,5 @@
 import type { LegalNode } from './legal-structure.js';
+import type { NormalizeLexiconFile, SituationLexiconFile } from './lexicon.js';
 import type { BasisRef, CaseCardFrontMatter, ElectionCalendar } from './schemas.js';
 
 /** Regulations are law text (or the news-reported annex); news is guidance about what officials said. */
@@ -50,6 +51,10 @@ export interface KnowledgeBase {
   calendar: ElectionCalendar;
   /** Hash of the calendar file(s), so a calendar change also counts as a knowledge change. */
   calendarHash: string;
+  /** The situation vocabulary (knowledge/lexicon), as validated; the answer layer compiles it. */
+  lexicon: { situation: SituationLexiconFile; normalize: NormalizeLexiconFile };
+  /** Hash of the lexicon files: a vocabulary change is a knowledge change too. */
+  lexiconHash: string;
 }
 
 /** Everything wrong with `knowledge/`, each line naming the file and the field at fault. */

@@ -18,6 +18,8 @@ export interface KnowledgeSnapshot {
   cards: KnowledgeBase['cards'];
   calendar: KnowledgeBase['calendar'];
   calendarHash: string;
+  lexicon: KnowledgeBase['lexicon'];
+  lexiconHash: string;
 }
 
 export function toSnapshot(kb: KnowledgeBase): KnowledgeSnapshot {
@@ -39,6 +41,8 @@ export function toSnapshot(kb: KnowledgeBase): KnowledgeSnapshot {
     cards: kb.cards,
     calendar: kb.calendar,
     calendarHash: kb.calendarHash,
+    lexicon: kb.lexicon,
+    lexiconHash: kb.lexiconHash,
   };
 }
 
@@ -64,5 +68,7 @@ export function fromSnapshot(s: KnowledgeSnapshot): KnowledgeBase {
     cards: s.cards,
     calendar: s.calendar,
     calendarHash: s.calendarHash,
+    lexicon: s.lexicon,
+    lexiconHash: s.lexiconHash,
   };
 }

@@ -8,6 +8,8 @@ import { FrontMatterError, parseFrontMatter } from './front-matter.js';
 import type { CaseCard, DocumentKind, KnowledgeBase, KnowledgeDocument } from './knowledge-base.js';
 import { KnowledgeValidationError } from './knowledge-base.js';
 import { type LegalNode, parseLegalStructure } from './legal-structure.js';
+import { checkLexicon, NormalizeLexiconSchema, SituationLexiconSchema } from './lexicon.js';
+import { checkCardSituations } from './check-card-situations.js';
 import {
   CalendarSchema,
   CaseCardSchema,
@@ -69,9 +71,49 @@ export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase
       problems.push(`${rel}: ${(err as Error).message}`);
     }
   }
+  const lexicon = await loadLexicon(knowledgeDir, problems);
   problems.push(...duplicateIds(documents, cards), ...duplicateRefs(documents));
-  if (problems.length > 0) throw new KnowledgeValidationError(problems);
-  return { documents, cards, calendar, calendarHash: sha256(calendarHashes.join()) };
+  if (lexicon) problems.push(...checkCardSituations(cards, lexicon.files.situation));
+  if (problems.length > 0 || !lexicon) throw new KnowledgeValidationError(problems);
+  return {
+    documents,
+    cards,
+    calendar,
+    calendarHash: sha256(calendarHashes.join()),
+    lexicon: lexicon.files,
+    lexiconHash: lexicon.hash,
+  };
+}
+
+/** Reads knowledge/lexicon/situation.yaml and normalize.yaml; problems are reported with the file name. */
+async function loadLexicon(knowledgeDir: string, problems: string[]) {
+  const dir = path.join(knowledgeDir, 'lexicon');
+  const read = async (name: string) => {
+    try {
+      return await fs.readFile(path.join(dir, name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        problems.push(`lexicon/${name}: berkas kosakata situasi tidak ada (salin dari repositori Netra)`);
+        return undefined;
+      }
+      throw err;
+    }
+  };
+  const [situationRaw, normalizeRaw] = await Promise.all([read('situation.yaml'), read('normalize.yaml')]);
+  if (situationRaw === undefined || normalizeRaw === undefined) return undefined;
+  try {
+    const situation = validate(SituationLexiconSchema, YAML.parse(situationRaw));
+    const normalize = validate(NormalizeLexiconSchema, YAML.parse(normalizeRaw));
+    const wrong = checkLexicon(situation);
+    if (wrong.length > 0) {
+      problems.push(...wrong.map((w) => `lexicon/situation.yaml: ${w}`));
+      return undefined;
+    }
+    return { files: { situation, normalize }, hash: sha256(`${situationRaw}\n${normalizeRaw}`) };
+  } catch (err) {
+    problems.push(`lexicon: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 async function listFiles(dir: string): Promise<string[]> {

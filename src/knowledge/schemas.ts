@@ -56,6 +56,93 @@ export type BasisRef = z.infer<typeof BasisRefSchema>;
 
 export const CARD_VERDICTS = ['dilarang', 'boleh', 'boleh_bersyarat', 'tidak_pasti', 'informasi'] as const;
 
+const FacetId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'id kosakata (knowledge/lexicon/situation.yaml)');
+
+/**
+ * A condition on the situation read from a question; every key given must hold. Ids refer to
+ * knowledge/lexicon/situation.yaml and are checked at re-index.
+ */
+export const SituationConditionSchema = z
+  .object({
+    /** The actor's status is one of these. */
+    actors: z.array(FacetId).optional(),
+    /** The target of the act is one of these. */
+    targets: z.array(FacetId).optional(),
+    /** Each listed circumstance is stated as true (`true`) or as not so (`false`). */
+    circumstances: z.record(FacetId, z.boolean()).optional(),
+    /** Every act in the question is among these (the question asks about nothing else). */
+    only_acts: z.array(FacetId).optional(),
+    /** At least one of these acts is in the question. */
+    any_acts: z.array(FacetId).optional(),
+  })
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, { message: 'kondisi kosong' });
+export type SituationCondition = z.infer<typeof SituationConditionSchema>;
+
+/** What a card covers: the acts it is about, toward which targets, for which actors. */
+export const CardSituationSchema = z
+  .object({
+    acts: z.array(FacetId).min(1),
+    /** Empty: any target. */
+    targets: z.array(FacetId).default([]),
+    /** The statuses the card's rule binds; empty: the ASN statuses in `applies_to`. */
+    actors: z.array(FacetId).default([]),
+    /** The card only fits when this holds too (e.g. a card about someone who already resigned). */
+    requires: SituationConditionSchema.optional(),
+  })
+  .strict();
+export type CardSituation = z.infer<typeof CardSituationSchema>;
+
+/** A circumstance that takes a case outside the card's rule, with the verdict and basis that then apply. */
+export const CardExceptionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+    when: SituationConditionSchema,
+    verdict: z.enum(CARD_VERDICTS),
+    /** The explanation that replaces the card's body for this case. */
+    explain: z.string().min(20),
+    explain_en: z.string().optional(),
+    conditions: z.array(z.string().min(3)).default([]),
+    conditions_en: z.array(z.string()).optional(),
+    /** The texts the exception rests on; the card's basis when empty. */
+    basis: z.array(BasisRefSchema).default([]),
+  })
+  .strict()
+  .refine((e) => e.verdict !== 'boleh_bersyarat' || e.conditions.length > 0, {
+    message: 'verdict boleh_bersyarat membutuhkan conditions',
+    path: ['conditions'],
+  });
+export type CardException = z.infer<typeof CardExceptionSchema>;
+
+/**
+ * A fact that decides between the card's rule and one of its exceptions. When the question does
+ * not state it, the answer gives both branches and asks (`ask` / `ask_en`, with `options` as quick replies).
+ */
+export const DecidingFactSchema = z
+  .object({
+    circumstance: FacetId,
+    ask: z.string().min(5),
+    ask_en: z.string().optional(),
+    /** Replies offered as buttons; each is a short sentence the reader understands ("Fotonya tidak diunggah"). */
+    options: z.array(z.string().min(2)).min(2).max(4),
+    options_en: z.array(z.string()).optional(),
+  })
+  .strict();
+export type DecidingFact = z.infer<typeof DecidingFactSchema>;
+
+/** The consequence of the card's act for one status, with its own basis. */
+export const ConsequenceSchema = z
+  .object({
+    text: z.string().min(10),
+    text_en: z.string().optional(),
+    basis: z.array(BasisRefSchema).default([]),
+  })
+  .strict();
+export type Consequence = z.infer<typeof ConsequenceSchema>;
+
+/** Status keys a card's `consequences` may use. */
+export const CONSEQUENCE_STATUSES = ['pns', 'pppk', 'cpns', 'non_asn_staff', 'pejabat', 'kepala_daerah', 'kepala_desa', 'pidana'] as const;
+
 /** A curated case card in `knowledge/cases/`: conduct → verdict → legal basis → sanction. */
 export const CaseCardSchema = z
   .object({
@@ -77,6 +164,12 @@ export const CaseCardSchema = z
     sanction_en: z.string().optional(),
     conditions_en: z.array(z.string()).optional(),
     decides_en: z.string().optional(),
+    /** The situation the card covers (issue 10): what the decision rules match a question against. */
+    situation: CardSituationSchema.optional(),
+    exceptions: z.array(CardExceptionSchema).default([]),
+    deciding: z.array(DecidingFactSchema).default([]),
+    /** Consequences per status (PNS, PPPK, CPNS, non-ASN staff …), shown for the asker's status. */
+    consequences: z.partialRecord(z.enum(CONSEQUENCE_STATUSES), ConsequenceSchema).default({}),
   })
   .loose()
   .refine((c) => c.conditions_en === undefined || c.conditions_en.length === c.conditions.length, {
