@@ -38,6 +38,27 @@ export function citationForChunk(kb: KnowledgeBase, chunk: KnowledgeChunk): Cita
   return doc && node ? citationFor(doc, node, chunk.quote || undefined) : undefined;
 }
 
+/** Citations for a list of basis references, law in force first, without duplicates. */
+export function citationsForBasis(kb: KnowledgeBase, list: BasisRef[], max = 4): Citation[] {
+  const resolved = list
+    .flatMap((b) => {
+      const r = resolveBasis(kb, b);
+      return typeof r === 'string' ? [] : [r];
+    })
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => statusRank(a.r.document.status) - statusRank(b.r.document.status) || a.i - b.i);
+  const seen = new Set<string>();
+  const out: Citation[] = [];
+  for (const { r } of resolved) {
+    const key = `${r.document.id}|${r.node.ref}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(citationFor(r.document, r.node, r.quote));
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
 /**
  * The citations of a card: its basis (law in force first, the news-reported annex last) and one
  * sanction article; when the question is about the sanction, the sanction articles come first.

@@ -83,7 +83,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     (a) => !targets.some((t) => t.start <= a.start && t.end >= a.end && t.end - t.start > a.end - a.start),
   );
   const circumstanceHits = lex.circumstances.flatMap((c) => c.yes.find(text).map((h) => ({ ...h, id: c.id })));
-  const negated = resolveNegation(cues, [...actHits, ...circumstanceHits], text, lex);
+  const negated = resolveNegation(cues, [...actHits, ...circumstanceHits, ...targets], text, lex);
 
   const acts: ActHit[] = actHits.map((h) => {
     const owner = ownerOf(h, persons, targets, text, lex);
