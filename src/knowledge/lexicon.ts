@@ -13,6 +13,8 @@ const Entry = z.object({
   label: z.string().min(2),
   label_en: z.string().optional(),
   patterns: z.array(Pattern).min(1),
+  /** Ids of the same facet this one also counts as ("a family member who runs" is a candidate). */
+  implies: z.array(Id).default([]),
 });
 
 const Circumstance = z.object({
@@ -137,6 +139,7 @@ export interface CompiledEntry {
   label: string;
   labelEn?: string;
   set: PatternSet;
+  implies: string[];
 }
 
 export interface CompiledCircumstance {
@@ -213,7 +216,7 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
   const set = (patterns: string[]) => new PatternSet(patterns, table);
   const words = (list: string[]) => new Set(list.map((w) => table[w] ?? w));
   const entries = (rec: Record<string, z.infer<typeof Entry>>): CompiledEntry[] =>
-    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns) }));
+    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies }));
   const speech = entries(file.speech);
   const a = file.attribution;
   return {

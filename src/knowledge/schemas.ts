@@ -74,6 +74,8 @@ export const SituationConditionSchema = z
     only_acts: z.array(FacetId).optional(),
     /** At least one of these acts is in the question. */
     any_acts: z.array(FacetId).optional(),
+    /** The candidate's side does at least one of these at the event ("caleg kasih sambutan", "bagi kalender"). */
+    candidate_acts: z.array(FacetId).optional(),
   })
   .strict()
   .refine((c) => Object.keys(c).length > 0, { message: 'kondisi kosong' });
@@ -98,6 +100,8 @@ export const CardExceptionSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
     when: SituationConditionSchema,
+    /** The exception does not hold when this does (a family event where the candidate campaigns is no longer just a family event). */
+    unless: SituationConditionSchema.optional(),
     verdict: z.enum(CARD_VERDICTS),
     /** The explanation that replaces the card's body for this case. */
     explain: z.string().min(20),

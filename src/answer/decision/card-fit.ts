@@ -2,7 +2,7 @@ import type { CaseCard } from '../../knowledge/knowledge-base.js';
 import type { CardException } from '../../knowledge/schemas.js';
 import type { CardMatch } from '../card-matcher.js';
 import type { Situation } from '../situation/situation.js';
-import { conditionHolds, statusIn } from './condition.js';
+import { conditionHolds, exceptionHolds, statusIn } from './condition.js';
 import { POLICY } from './policy.js';
 
 const PERMISSIVE = new Set(['boleh', 'boleh_bersyarat']);
@@ -55,14 +55,19 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
     const sim = similarity.get(card.id) ?? 0;
     const declared = card.situation;
     const covered = declared ? actIds.filter((a) => declared.acts.includes(a)) : [];
+    // Each covered act counts by its place in the question (most specific first); covering more of
+    // what the question describes fits better ("aula kecamatan gratis untuk satu partai": facility + favour).
     let actScore = 0;
-    if (covered.length > 0) {
-      const first = actIds.indexOf(covered[0]!);
-      actScore = POLICY.fit.actWeights[Math.min(first, POLICY.fit.actWeights.length - 1)]!;
+    for (const a of covered) {
+      const w = POLICY.fit.actWeights;
+      actScore += w[Math.min(actIds.indexOf(a), w.length - 1)]!;
     }
+    actScore = Math.min(actScore, POLICY.fit.actScoreCap);
+    // A card that only states a sanction or a procedure does not answer "boleh?" about an act.
+    if (situation.speech.act === 'conduct' && card.verdict === 'informasi') actScore *= POLICY.fit.informationCardOnConduct;
     if (actScore === 0 && sim < POLICY.fit.similarityOnly) continue;
     const permissive = PERMISSIVE.has(card.verdict);
-    const exception = card.exceptions.find((e) => conditionHolds(e.when, situation, PERMISSIVE.has(e.verdict)));
+    const exception = card.exceptions.find((e) => exceptionHolds(e, situation));
     let outside: CardFit['outside'];
     if (declared) {
       const status = situation.actor.status?.id;

@@ -3,7 +3,10 @@ import { ASN_STATUSES, type Situation } from '../situation/situation.js';
 
 /** Whether an actor status satisfies a card's list of statuses ("asn" stands for every ASN status). */
 export function statusIn(status: string | undefined, list: readonly string[]): boolean {
-  if (list.length === 0 || status === undefined) return true;
+  if (list.length === 0) return true;
+  // An unstated status is taken as the usual asker, a PNS: a card only for PPPK, CPNS, retirees or
+  // non-ASN staff needs the status said.
+  if (status === undefined) return list.includes('pns') || list.includes('asn');
   if (list.includes(status)) return true;
   if (status === 'asn') return list.some((s) => ASN_STATUSES.has(s));
   return list.includes('asn') && ASN_STATUSES.has(status);
@@ -32,5 +35,12 @@ export function conditionHolds(c: SituationCondition, s: Situation, permissive =
   }
   if (c.only_acts && !(s.acts.length > 0 && s.acts.every((a) => c.only_acts!.includes(a.id)))) return false;
   if (c.any_acts && !s.acts.some((a) => c.any_acts!.includes(a.id))) return false;
+  if (c.candidate_acts && !s.candidateActs.some((a) => c.candidate_acts!.includes(a.id))) return false;
   return true;
+}
+
+/** An exception holds when its condition does and its `unless` does not. */
+export function exceptionHolds(e: { when: SituationCondition; unless?: SituationCondition; verdict: string }, s: Situation): boolean {
+  const permissive = e.verdict === 'boleh' || e.verdict === 'boleh_bersyarat';
+  return conditionHolds(e.when, s, permissive) && !(e.unless && conditionHolds(e.unless, s));
 }

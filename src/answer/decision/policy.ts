@@ -11,6 +11,10 @@ export const POLICY = {
    */
   fit: {
     actWeights: [1, 0.85, 0.7, 0.6, 0.5] as const,
+    /** Most a card can get from acts: two well-placed acts, so a card listing every act cannot outscore a specific one. */
+    actScoreCap: 1.6,
+    /** An information card (sanctions, procedure) fits a "boleh?" question at this share of its act score. */
+    informationCardOnConduct: 0.5,
     /** Share of the phrasing/vector similarity (0–1) added to the act score. */
     similarityShare: 0.35,
     /** A card that covers none of the question's acts needs this similarity to answer alone. */

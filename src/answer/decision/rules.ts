@@ -1,6 +1,6 @@
 import type { Verdict } from '../answer-contract.js';
 import type { CardMatch } from '../card-matcher.js';
-import type { CardFit } from './card-fit.js';
+import { type CardFit, cardActors } from './card-fit.js';
 import type { Decision, DecisionContext } from './decision.js';
 import { POLICY } from './policy.js';
 
@@ -13,6 +13,8 @@ export interface Rule {
 }
 
 const PERMISSIVE = new Set<Verdict>(['boleh', 'boleh_bersyarat']);
+/** Statuses the civil-service rules do not bind: a relative who is not ASN, a retiree, a former ASN. */
+const NOT_BOUND = new Set(['not_asn', 'retired', 'former_asn']);
 const plain = (rule: string, message: Extract<Decision, { kind: 'plain' }>['message'], verdict: Verdict = 'di_luar_topik'): Decision => ({
   rule,
   kind: 'plain',
@@ -132,6 +134,21 @@ export const RULES: Rule[] = [
     decide: (c) => {
       const fit = decidingFit(c);
       return fit && fit.acts.length > 0 ? fromCard('card', fit, c) : undefined;
+    },
+  },
+  {
+    name: 'not-bound',
+    why: 'The act is one the rules forbid civil servants, but whoever does it is not one (a non-ASN relative, a retiree, a former ASN): the card written for that person decides.',
+    decide: (c) => {
+      const status = c.situation.actor.status?.id;
+      if (!status || !NOT_BOUND.has(status) || !c.fits.some((f) => f.acts.length > 0 && f.outside === 'actor')) return undefined;
+      const sim = new Map(c.similar.map((m) => [m.card.id, m.confidence] as const));
+      const card = c.kb.cards
+        .filter((k) => cardActors(k).includes(status))
+        .sort((a, b) => (sim.get(b.id) ?? 0) - (sim.get(a.id) ?? 0))[0];
+      if (!card) return undefined;
+      const fit = c.fits.find((f) => f.card.id === card.id) ?? { card, score: sim.get(card.id) ?? 0, acts: [], similarity: sim.get(card.id) ?? 0 };
+      return fromCard('not-bound', fit, c);
     },
   },
   {

@@ -85,8 +85,18 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const circumstanceHits = lex.circumstances.flatMap((c) => c.yes.find(text).map((h) => ({ ...h, id: c.id })));
   const negated = resolveNegation(cues, [...actHits, ...circumstanceHits, ...targets], text, lex);
 
+  // "kakak ipar saya caleg, dia mau kasih sambutan": a person described as a candidate acts as the candidate's side.
+  const candidatePersons = new Set(
+    persons.flatMap((p, i) =>
+      p.id !== 'self' &&
+      targets.some((t) => ['candidate', 'prospective_candidate', 'family_candidate'].includes(t.id) && text.sentence[t.start] === text.sentence[p.start] && (overlaps(t, p) || (t.start >= p.end && t.start - p.end <= 3)))
+        ? [i]
+        : [],
+    ),
+  );
   const acts: ActHit[] = actHits.map((h) => {
-    const owner = ownerOf(h, persons, targets, text, lex);
+    const raw = ownerOf(h, persons, targets, text, lex);
+    const owner: Owner = raw.kind === 'person' && candidatePersons.has(antecedent.get(raw.index) ?? raw.index) ? { kind: 'candidate' } : raw;
     // "dia", "beliau", "he": the person mentioned last before them.
     const resolved = owner.kind === 'person' && antecedent.has(owner.index) ? { kind: 'person' as const, index: antecedent.get(owner.index)! } : owner;
     return { ...h, negated: negated.has(h), owner: resolved };
@@ -179,8 +189,9 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     asker: { status: askerStatus },
     actor: { who, person: who === 'other' ? actorPersonId : undefined, status: actorStatus, roles: dedupe(actorRoles).map(value) },
     acts: uniqueActs.map(value),
+    candidateActs: dedupe(acts.filter((a) => !a.negated && a.owner.kind === 'candidate')).map(value),
     negatedActs: negatedActs.map(value),
-    targets: dedupe(targets.filter((t) => !negated.has(t))).map(value),
+    targets: withImplied(dedupe(targets.filter((t) => !negated.has(t))), lex.targets).map(value),
     mentionedStatuses: [...new Set(statuses.map((s) => s.id))],
     circumstances,
     date: findDate(question.toLowerCase()),
@@ -191,6 +202,17 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   };
   if (previous && isFollowUp(situation, text)) situation = carryOver(situation, previous);
   return SituationSchema.parse(situation);
+}
+
+/** Adds the targets each target implies ("a family member who runs" is also a candidate). */
+function withImplied(list: Mention[], entries: CompiledEntry[]): Mention[] {
+  const out = [...list];
+  for (const m of list) {
+    for (const id of entries.find((e) => e.id === m.id)?.implies ?? []) {
+      if (!out.some((o) => o.id === id)) out.push({ ...m, id });
+    }
+  }
+  return out;
 }
 
 function overlaps(a: PatternHit, b: PatternHit): boolean {
@@ -335,8 +357,8 @@ function ownerOf(h: PatternHit, persons: Mention[], targets: Mention[], text: No
     const previous = persons.find((q) => q.end === p.start);
     return previous !== undefined && previous !== p && isObject(previous);
   };
-  // "baliho … minta saya pasang": a person right before the act's last word is the one acting.
-  const inside = persons.map((p, i) => [p, i] as const).filter(([p]) => p.start >= h.start && p.end === h.end - 1 && !isObject(p));
+  // "baliho … minta saya pasang": the user right before the act's last word is the one acting.
+  const inside = persons.map((p, i) => [p, i] as const).filter(([p]) => p.id === 'self' && p.start >= h.start && p.end === h.end - 1);
   if (inside.length > 0) return { kind: 'person', index: inside.at(-1)![1] };
   let best = -1;
   persons.forEach((p, i) => {
@@ -491,6 +513,7 @@ function carryOver(s: Situation, prev: Situation): Situation {
   if (s.acts.length === 0) {
     out.acts = prev.acts;
     out.negatedActs = prev.negatedActs;
+    out.candidateActs = prev.candidateActs;
     if (prev.acts.length > 0) carried.push('acts');
   }
   if (s.targets.length === 0 && prev.targets.length > 0) {

@@ -61,6 +61,8 @@ export const SituationSchema = z.object({
   actor: ActorSchema,
   /** Acts the question is about (not negated), most specific first. */
   acts: z.array(FacetValueSchema),
+  /** Acts the candidate's side does in the story ("caleg kasih sambutan", "tim bagi kaos"): context for exceptions. */
+  candidateActs: z.array(FacetValueSchema),
   /** Acts the question says were NOT done ("tidak komen, tidak like"). */
   negatedActs: z.array(FacetValueSchema),
   targets: z.array(FacetValueSchema),
@@ -90,6 +92,7 @@ export function describeSituation(s: Situation): Record<string, unknown> {
     actor: `${s.actor.who}${s.actor.person ? `:${s.actor.person}` : ''}${s.actor.status ? `/${s.actor.status.id}` : ''}`,
     asker: s.asker.status?.id,
     acts: s.acts.map((a) => a.id),
+    candidateActs: s.candidateActs.map((a) => a.id),
     negated: s.negatedActs.map((a) => a.id),
     targets: s.targets.map((t) => t.id),
     circumstances: Object.fromEntries(Object.entries(s.circumstances).map(([k, v]) => [k, v.value])),
