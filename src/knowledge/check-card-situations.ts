@@ -27,6 +27,7 @@ export function checkCardSituations(cards: CaseCard[], lexicon: SituationLexicon
       at(`${where}.only_acts`, 'acts', c.only_acts);
       at(`${where}.any_acts`, 'acts', c.any_acts);
       at(`${where}.candidate_acts`, 'acts', c.candidate_acts);
+      c.any_of?.forEach((alt, i) => condition(`${where}.any_of[${i}]`, alt));
       at(`${where}.circumstances`, 'circumstances', Object.keys(c.circumstances ?? {}));
     };
     if (card.situation) {

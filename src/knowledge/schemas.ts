@@ -62,7 +62,7 @@ const FacetId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'id kosakata (knowledge/le
  * A condition on the situation read from a question; every key given must hold. Ids refer to
  * knowledge/lexicon/situation.yaml and are checked at re-index.
  */
-export const SituationConditionSchema = z
+export const SituationConditionSchema: z.ZodType<SituationConditionShape> = z
   .object({
     /** The actor's status is one of these. */
     actors: z.array(FacetId).optional(),
@@ -76,10 +76,24 @@ export const SituationConditionSchema = z
     any_acts: z.array(FacetId).optional(),
     /** The candidate's side does at least one of these at the event ("caleg kasih sambutan", "bagi kalender"). */
     candidate_acts: z.array(FacetId).optional(),
+    /** At least one of these conditions holds (e.g. off duty, or on leave). */
+    get any_of() {
+      return z.array(SituationConditionSchema).min(2).optional();
+    },
   })
   .strict()
   .refine((c) => Object.keys(c).length > 0, { message: 'kondisi kosong' });
-export type SituationCondition = z.infer<typeof SituationConditionSchema>;
+/** A condition on a situation (see {@link SituationConditionSchema}). */
+export interface SituationConditionShape {
+  actors?: string[];
+  targets?: string[];
+  circumstances?: Record<string, boolean>;
+  only_acts?: string[];
+  any_acts?: string[];
+  candidate_acts?: string[];
+  any_of?: SituationConditionShape[];
+}
+export type SituationCondition = SituationConditionShape;
 
 /** What a card covers: the acts it is about, toward which targets, for which actors. */
 export const CardSituationSchema = z

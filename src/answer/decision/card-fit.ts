@@ -81,7 +81,9 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
       else if (!targetOk) outside = 'target';
       else if (declared.requires && !conditionHolds(declared.requires, situation, permissive)) outside = 'requires';
     }
-    const score = actScore + POLICY.fit.similarityShare * sim;
+    // Between cards covering the same act, the one about fewer acts is the more specific rule.
+    const specificity = declared && covered.length > 0 ? POLICY.fit.specificityShare / declared.acts.length : 0;
+    const score = actScore + POLICY.fit.similarityShare * sim + specificity;
     fits.push({ card, score, acts: covered, similarity: sim, exception, outside });
   }
   return fits.sort((a, b) => b.score - a.score);

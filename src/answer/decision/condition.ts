@@ -36,6 +36,7 @@ export function conditionHolds(c: SituationCondition, s: Situation, permissive =
   if (c.only_acts && !(s.acts.length > 0 && s.acts.every((a) => c.only_acts!.includes(a.id)))) return false;
   if (c.any_acts && !s.acts.some((a) => c.any_acts!.includes(a.id))) return false;
   if (c.candidate_acts && !s.candidateActs.some((a) => c.candidate_acts!.includes(a.id))) return false;
+  if (c.any_of && !c.any_of.some((alt) => conditionHolds(alt, s, permissive))) return false;
   return true;
 }
 

@@ -15,6 +15,8 @@ export const POLICY = {
     actScoreCap: 1.6,
     /** An information card (sanctions, procedure) fits a "boleh?" question at this share of its act score. */
     informationCardOnConduct: 0.5,
+    /** Bonus for a card about few acts (divided by how many it lists): a specific rule beats a catch-all. */
+    specificityShare: 0.2,
     /** Share of the phrasing/vector similarity (0–1) added to the act score. */
     similarityShare: 0.35,
     /** A card that covers none of the question's acts needs this similarity to answer alone. */

@@ -89,7 +89,13 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const candidatePersons = new Set(
     persons.flatMap((p, i) =>
       p.id !== 'self' &&
-      targets.some((t) => ['candidate', 'prospective_candidate', 'family_candidate'].includes(t.id) && text.sentence[t.start] === text.sentence[p.start] && (overlaps(t, p) || (t.start >= p.end && t.start - p.end <= 3)))
+      targets.some(
+        (t) =>
+          ['candidate', 'prospective_candidate', 'family_candidate'].includes(t.id) &&
+          text.sentence[t.start] === text.sentence[p.start] &&
+          (overlaps(t, p) ||
+            (t.start >= p.end && t.start - p.end <= 3 && text.tokens.slice(p.end, t.start).every((w) => attr.subjectGlue.has(w) || w === 'saya' || w === 'kami'))),
+      )
         ? [i]
         : [],
     ),
@@ -162,7 +168,11 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     ((actorPersonId !== undefined && OFFICIAL_PERSONS.has(actorPersonId)) ||
       (actorStatus !== undefined && (ASN_STATUSES.has(actorStatus.id) || OFFICE_STATUSES.has(actorStatus.id))));
   const ordered = circumstances.ordered_by_superior?.value === true;
-  const incident = uniqueActs.length > 0 && ((actorIsOfficial && !has('hypothetical')) || has('incident') || ordered);
+  // Someone else's act is an incident when it is told as something that happened (a time in the
+  // past, a person the user knows: "kadis kami", "atasan saya"), not a rule question about officials.
+  const knownPerson = actorIndex >= 0 && ['saya', 'kami'].includes(text.tokens[persons[actorIndex]!.end] ?? '');
+  const narrated = has('narrative') || has('incident') || knownPerson;
+  const incident = uniqueActs.length > 0 && ((actorIsOfficial && narrated && !has('hypothetical')) || has('incident') || ordered);
 
   const speech = classifySpeech({
     n,
