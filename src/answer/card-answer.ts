@@ -64,6 +64,12 @@ function consequencesFor(card: CaseCard, s: Situation, en: boolean): { lines: st
   return { lines, basis };
 }
 
+/** "Sanksi: …" on one line for one consequence, a list for several; in English, says when the text is the card's translation. */
+function sanctionBlock(lines: string[], translated: boolean, t: (typeof TEXTS)['id']): string {
+  const heading = translated ? t.sanctionTranslated : t.sanction;
+  return lines.length === 1 ? `${heading} ${lines[0]}` : `${heading}\n${lines.map((l) => `• ${l}`).join('\n')}`;
+}
+
 /** Which option of a deciding fact stands for the exception's branch, read back through the situation reader. */
 function optionFor(kb: KnowledgeBase, fact: DecidingFact, value: boolean, en: boolean): string | undefined {
   const options = en && fact.options_en ? fact.options_en : fact.options;
@@ -118,7 +124,8 @@ export function composeCardDecision(
     const ifBranch = optionFor(kb, deciding, value, en) ?? (en ? 'In the other case' : 'Dalam keadaan sebaliknya');
     const ifRule = optionFor(kb, deciding, !value, en) ?? (en ? 'Otherwise' : 'Jika tidak');
     body = [
-      t.dependsOn(en && deciding.ask_en ? deciding.ask_en : deciding.ask),
+      // The verdict first, then what it depends on: "Tidak boleh. Jawabannya bergantung pada …".
+      `${opening} ${t.dependsOn(en && deciding.ask_en ? deciding.ask_en : deciding.ask)}`.trim(),
       `• ${ifBranch}: ${t.opening[branch.verdict]} ${explainOf(branch, en)}`.trim(),
       `• ${ifRule}: ${bodyOf(card, en)}`,
     ].join('\n');
@@ -137,7 +144,7 @@ export function composeCardDecision(
   }
 
   const consequences = verdict === 'dilarang' || verdict === 'tidak_pasti' || via === 'branches' ? consequencesFor(card, s, en) : { lines: [], basis: [] };
-  if (consequences.lines.length > 0) parts.push(`${t.sanction}\n${consequences.lines.map((l) => `• ${l}`).join('\n')}`);
+  if (consequences.lines.length > 0) parts.push(sanctionBlock(consequences.lines, en && card.sanction_en !== undefined, t));
 
   const superior = s.circumstances.ordered_by_superior?.value === true ? superiorOrderCard(kb) : undefined;
   if (superior && superior.id !== card.id) parts.push(`${t.superiorOrder} ${bodyOf(superior, en)}`);
@@ -192,7 +199,7 @@ export function composeSanctionDecision(input: ComposeInput, fit: CardFit): Comp
   const parts: string[] = [];
   if (u.injection) parts.push(t.injection);
   parts.push(en ? `About: ${card.summary_en ?? card.title}.` : `Tentang: ${card.title}.`);
-  if (lines.length > 0) parts.push(`${t.sanction}\n${lines.map((l) => `• ${l}`).join('\n')}`);
+  if (lines.length > 0) parts.push(sanctionBlock(lines, en && card.sanction_en !== undefined, t));
   else parts.push(bodyOf(card, en));
   const citations = citationsForBasis(kb, [...basis, ...card.sanction_basis, ...card.basis], 4);
   parts.push(...sourceNotes(kb, citations, u.language));

@@ -124,9 +124,11 @@ const PERMISSIVENESS: Partial<Record<Verdict, number>> = { dilarang: 0, tidak_pa
  * itself has that verdict (a sanction question on a "dilarang" card is answered as "informasi").
  */
 function loosens(cardVerdict: Verdict, offlineVerdict: Verdict, llmVerdict: Verdict): boolean {
+  if (llmVerdict === offlineVerdict) return false;
   const card = PERMISSIVENESS[cardVerdict];
-  if (card === undefined || llmVerdict === offlineVerdict) return false;
   const llm = PERMISSIVENESS[llmVerdict];
+  // A factual answer ("informasi") may only become a prohibition; "di luar topik" stays as it is.
+  if (card === undefined) return !(cardVerdict === 'informasi' && llmVerdict === 'dilarang');
   return llm === undefined || llm > card;
 }
 
@@ -158,7 +160,8 @@ function selectPassages(input: ComposeInput): Passage[] {
 }
 
 function renderUserPrompt(input: ComposeInput, passages: Passage[], offline: ComposedAnswer): string {
-  const card = input.decision.kind === 'card' ? input.decision.fit : undefined;
+  const d = input.decision;
+  const card = d.kind === 'card' ? d.fit : d.kind === 'sanction' || d.kind === 'report' || d.kind === 'overview' ? d.fit : undefined;
   const lines = passages.map((p) => {
     const tag = p.doc.status === 'sekunder' ? ' [SEKUNDER]' : p.doc.status === 'dicabut' ? ' [DICABUT]' : p.doc.kind === 'news' ? ' [BERITA]' : '';
     return `${p.id} — ${p.doc.shortName}, ${p.ref}${tag}:\n${p.text}`;
@@ -167,7 +170,7 @@ function renderUserPrompt(input: ComposeInput, passages: Passage[], offline: Com
     `<pertanyaan>\n${input.question.replace(/<\/?pertanyaan>/g, '')}\n</pertanyaan>`,
     `Bahasa jawaban: ${input.understanding.language === 'en' ? 'English' : 'Bahasa Indonesia'}`,
     card
-      ? `Kartu kasus kurasi yang diputuskan: "${card.card.title}" → ${offline.answer.verdict}${card.card.conditions.length ? ` (syarat: ${card.card.conditions.join('; ')})` : ''}. Sanksi: ${card.card.sanction || '-'}. Jawaban tidak boleh lebih longgar dari putusan ini.`
+      ? `Kartu kasus kurasi yang diputuskan: "${card.card.title}" → ${offline.answer.verdict}${card.card.conditions.length ? ` (syarat: ${card.card.conditions.join('; ')})` : ''}. Sanksi: ${card.card.sanction || '-'}. Jawaban tidak boleh lebih longgar dari kartu ini.`
       : `Draf jawaban offline: ${offline.answer.verdict}.`,
     `PASSAGES:\n${lines.join('\n\n')}`,
   ].join('\n\n');

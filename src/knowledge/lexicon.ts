@@ -15,6 +15,8 @@ const Entry = z.object({
   patterns: z.array(Pattern).min(1),
   /** Ids of the same facet this one also counts as ("a family member who runs" is a candidate). */
   implies: z.array(Id).default([]),
+  /** A target that names a person in the story ("om saya yang nyaleg"): that person is the candidate. */
+  names_person: z.boolean().default(false),
 });
 
 const Circumstance = z.object({
@@ -22,6 +24,8 @@ const Circumstance = z.object({
   label_en: z.string().optional(),
   yes: z.array(Pattern).default([]),
   no: z.array(Pattern).default([]),
+  /** Target words inside a "yes" phrase are not real targets ("calon fiktif" names no candidate). */
+  cancels_targets: z.boolean().default(false),
 });
 
 export const SituationLexiconSchema = z.object({
@@ -49,6 +53,7 @@ export const SituationLexiconSchema = z.object({
     subject_glue: z.array(z.string()),
     speech_verbs: z.array(z.string()),
     copula_words: z.array(z.string()),
+    question_tags: z.array(z.string()),
   }),
   /** Single words that tell English from Indonesian (counted, not matched as patterns). */
   language: z.object({ en: z.array(z.string()), id: z.array(z.string()) }),
@@ -140,6 +145,7 @@ export interface CompiledEntry {
   labelEn?: string;
   set: PatternSet;
   implies: string[];
+  namesPerson: boolean;
 }
 
 export interface CompiledCircumstance {
@@ -148,6 +154,7 @@ export interface CompiledCircumstance {
   labelEn?: string;
   yes: PatternSet;
   no: PatternSet;
+  cancelsTargets: boolean;
 }
 
 /** The lexicon ready to read questions with. */
@@ -173,6 +180,7 @@ export interface SituationLexicon {
     subjectGlue: Set<string>;
     speechVerbs: Set<string>;
     copulaWords: Set<string>;
+    questionTags: Set<string>;
   };
   /** Every id per facet, for validating the cards' references. */
   ids: { statuses: Set<string>; acts: Set<string>; targets: Set<string>; circumstances: Set<string>; roles: Set<string> };
@@ -216,7 +224,7 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
   const set = (patterns: string[]) => new PatternSet(patterns, table);
   const words = (list: string[]) => new Set(list.map((w) => table[w] ?? w));
   const entries = (rec: Record<string, z.infer<typeof Entry>>): CompiledEntry[] =>
-    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies }));
+    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies, namesPerson: e.names_person }));
   const speech = entries(file.speech);
   const a = file.attribution;
   return {
@@ -232,6 +240,7 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
       subjectGlue: words(a.subject_glue),
       speechVerbs: words(a.speech_verbs),
       copulaWords: words(a.copula_words),
+      questionTags: words(a.question_tags),
     },
     persons: entries(file.persons),
     statuses: entries(file.statuses),
@@ -244,6 +253,7 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
       labelEn: c.label_en,
       yes: set(c.yes),
       no: set(c.no),
+      cancelsTargets: c.cancels_targets,
     })),
     speech: new Map(speech.map((s) => [s.id, s])),
     topic: {

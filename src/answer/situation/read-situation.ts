@@ -76,7 +76,11 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   // Negation: a cue negates the first act or stated circumstance after it ("tidak komen", "tanpa pose").
   const cues = lex.negation.cues.find(text).filter((c) => {
     const next = text.tokens[c.end];
-    return !(next !== undefined && attr.modalWords.has(next)) && !statuses.some((s) => s.start === c.end || overlaps(s, c));
+    const before = text.tokens[c.start - 1];
+    // "tidak boleh", "tidak perlu": a modality, not the act negated; "boleh gk saya …": a question tag.
+    if (next !== undefined && attr.modalWords.has(next)) return false;
+    if (c.end - c.start === 1 && text.tokens[c.start] === 'tidak' && before !== undefined && attr.questionTags.has(before)) return false;
+    return !statuses.some((s) => s.start === c.end || overlaps(s, c));
   });
   // "like akun tim pemenangan": words inside a longer target name are not an act of their own.
   const actHits = mentions(lex.acts, text, false).filter(
@@ -155,6 +159,8 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const uniqueActs = dedupe([...actorActs].sort((a, b) => specificity(b) - specificity(a) || a.start - b.start));
   const negatedActs = dedupe(acts.filter((a) => a.negated && !uniqueActs.some((p) => p.id === a.id)));
   const circumstances = readCircumstances(lex, text, negated, circumstanceHits);
+  const cancelling = new Set(lex.circumstances.filter((c) => c.cancelsTargets).map((c) => c.id));
+  const cancelled = (t: PatternHit) => circumstanceHits.some((h) => cancelling.has(h.id) && !negated.has(h) && overlaps(h, t));
 
   const topicStrong = lex.topic.strong.test(text) || (uniqueActs.length > 0 && targets.length > 0);
   const topic: Situation['topic'] = topicStrong ? 'strong' : lex.topic.weak.test(text) ? 'weak' : 'none';
@@ -201,7 +207,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     acts: uniqueActs.map(value),
     candidateActs: dedupe(acts.filter((a) => !a.negated && a.owner.kind === 'candidate')).map(value),
     negatedActs: negatedActs.map(value),
-    targets: withImplied(dedupe(targets.filter((t) => !negated.has(t))), lex.targets).map(value),
+    targets: withImplied(dedupe(targets.filter((t) => !negated.has(t) && !cancelled(t))), lex.targets).map(value),
     mentionedStatuses: [...new Set(statuses.map((s) => s.id))],
     circumstances,
     date: findDate(question.toLowerCase()),
@@ -260,9 +266,11 @@ function mentions(entries: CompiledEntry[], text: NormalizedText, exclusive: boo
  */
 function findPersons(lex: SituationLexicon, text: NormalizedText, isOffice: (m: PatternHit) => boolean, targets: Mention[]): Mention[] {
   const attr = lex.attribution;
-  // "grup sahabat pak X": a word inside a longer target name is not a person in the story.
+  // "grup sahabat pak X": a word inside a longer target name is not a person in the story, unless the
+  // target names that person ("om saya yang nyaleg").
+  const namesPerson = new Set(lex.targets.filter((e) => e.namesPerson).map((e) => e.id));
   const all = mentions(lex.persons, text, true).filter(
-    (p) => !targets.some((t) => t.start <= p.start && t.end >= p.end && t.end - t.start > p.end - p.start),
+    (p) => !targets.some((t) => !namesPerson.has(t.id) && t.start <= p.start && t.end >= p.end && t.end - t.start > p.end - p.start),
   );
   const others = all.filter((m) => m.id !== 'self');
   const selfs = all.filter((m) => {
