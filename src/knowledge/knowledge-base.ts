@@ -1,4 +1,5 @@
 import type { LegalNode } from './legal-structure.js';
+import type { DocumentProvenance } from './provenance.js';
 import type { NormalizeLexiconFile, SituationLexiconFile } from './lexicon.js';
 import type { BasisRef, CaseCardFrontMatter, ElectionCalendar } from './schemas.js';
 
@@ -21,6 +22,8 @@ export interface KnowledgeDocument {
   status: 'berlaku' | 'dicabut' | 'sekunder' | 'berita';
   replacedBy?: string;
   url?: string;
+  /** Regulations: the grade and source of each section (front matter `grade`, `source_url`, `sections`). */
+  provenance?: DocumentProvenance;
   year?: number;
   /** ISO date of a news article, when known. */
   date?: string | null;

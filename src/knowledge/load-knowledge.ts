@@ -10,6 +10,8 @@ import { KnowledgeValidationError } from './knowledge-base.js';
 import { type LegalNode, parseLegalStructure } from './legal-structure.js';
 import { checkLexicon, NormalizeLexiconSchema, SituationLexiconSchema } from './lexicon.js';
 import { checkCardSituations } from './check-card-situations.js';
+import { checkCardProvenance } from './check-card-provenance.js';
+import { checkProvenance } from './provenance.js';
 import {
   CalendarSchema,
   CaseCardSchema,
@@ -72,7 +74,8 @@ export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase
     }
   }
   const lexicon = await loadLexicon(knowledgeDir, problems);
-  problems.push(...duplicateIds(documents, cards), ...duplicateRefs(documents));
+  problems.push(...duplicateIds(documents, cards), ...duplicateRefs(documents), ...checkProvenance(documents));
+  problems.push(...checkCardProvenance(cards, documents));
   if (lexicon) problems.push(...checkCardSituations(cards, lexicon.files.situation));
   if (problems.length > 0 || !lexicon) throw new KnowledgeValidationError(problems);
   return {
@@ -176,6 +179,7 @@ async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKin
       status: meta.status,
       replacedBy: meta.replaced_by,
       url: meta.source_url,
+      provenance: { ...(meta.grade ? { grade: meta.grade } : {}), source: meta.source_url, sections: meta.sections },
       year: meta.year,
       file: rel,
       text: raw,
@@ -240,6 +244,9 @@ async function loadPlainDocument(file: string, rel: string, kind: DocumentKind):
     status,
     replacedBy: meta.replaced_by,
     url: meta.source_url,
+    ...(effectiveKind === 'regulation'
+      ? { provenance: { ...(meta.grade ? { grade: meta.grade } : {}), ...(meta.source_url ? { source: meta.source_url } : {}), sections: meta.sections } }
+      : {}),
     year: meta.year,
     date: meta.date ?? null,
     outlet: meta.outlet,

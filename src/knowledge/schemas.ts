@@ -4,6 +4,61 @@ const docId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'id hanya huruf kecil, angka, "-", "_" dan "."');
 
+/**
+ * How sure a section's text is (SOURCES.md): A the official text (clean copy or checked OCR from a
+ * regulation corpus), B OCR of the official document or the text as quoted by an official body,
+ * C quoted in news. D (paraphrase) is never stored in knowledge/, so it is rejected here.
+ */
+export const GRADES = ['A', 'B', 'C'] as const;
+export type Grade = (typeof GRADES)[number];
+export const GradeSchema = z.enum(GRADES, {
+  error: (issue) =>
+    issue.input === 'D'
+      ? 'tingkat D (parafrase) tidak boleh ada di knowledge/: hapus bagian itu atau cari teks yang dikutip (A/B/C)'
+      : 'tingkat harus A (teks resmi), B (OCR teks resmi / dikutip lembaga resmi) atau C (dikutip media)',
+});
+
+/**
+ * Where a section's text comes from, as users are told: derived from the grade unless set
+ * (`dikutip_lembaga_resmi` is grade B text quoted by an official body such as mkri.id, not OCR).
+ */
+export const PROVENANCES = ['teks_resmi', 'ocr_teks_resmi', 'dikutip_lembaga_resmi', 'dikutip_media'] as const;
+export type Provenance = (typeof PROVENANCES)[number];
+
+const httpUrl = z.string().regex(/^https?:\/\/\S+$/, 'harus alamat http(s) lengkap');
+
+/**
+ * Grade and source of one section (`sections: {"Pasal 494": {grade: C, source: "https://…"}}`).
+ * A field left out is taken from the nearest listed parent ref, then from the file (`grade`, `source_url`).
+ */
+export const SectionProvenanceSchema = z
+  .object({
+    grade: GradeSchema.optional(),
+    /** The page the text was taken from. */
+    source: httpUrl.optional(),
+    /** An official page showing this section, linked instead of `source` when known (e.g. mkri.id). */
+    page: httpUrl.optional(),
+    provenance: z.enum(PROVENANCES).optional(),
+    /** The section that replaced this one (e.g. PP 11/2017 Pasal 254 ayat (4) → PP 17/2020). */
+    superseded_by: z.object({ doc: docId, ref: z.string().min(3) }).strict().optional(),
+    note: z.string().optional(),
+  })
+  .strict()
+  .refine((p) => p.grade === undefined || p.provenance === undefined || provenanceFitsGrade(p.grade, p.provenance), {
+    message: 'provenance tidak cocok dengan grade (A: teks_resmi; B: ocr_teks_resmi atau dikutip_lembaga_resmi; C: dikutip_media)',
+    path: ['provenance'],
+  });
+export type SectionProvenance = z.infer<typeof SectionProvenanceSchema>;
+
+/** The provenance a grade implies when a section does not name one. */
+export function defaultProvenance(grade: Grade): Provenance {
+  return grade === 'A' ? 'teks_resmi' : grade === 'B' ? 'ocr_teks_resmi' : 'dikutip_media';
+}
+
+export function provenanceFitsGrade(grade: Grade, provenance: Provenance): boolean {
+  return grade === 'B' ? provenance === 'ocr_teks_resmi' || provenance === 'dikutip_lembaga_resmi' : provenance === defaultProvenance(grade);
+}
+
 /** Front matter of a regulation in `knowledge/regulations/`. Unknown keys (corpus notes) are kept. */
 export const RegulationFrontMatterSchema = z
   .object({
@@ -19,6 +74,10 @@ export const RegulationFrontMatterSchema = z
     completeness: z.string().optional(),
     text_notes: z.string().optional(),
     status_note: z.string().optional(),
+    /** Grade of every section not listed in `sections`; leave it out when the file's sections differ. */
+    grade: GradeSchema.optional(),
+    /** Grade and source per citation ref; the most specific listed ref wins. */
+    sections: z.record(z.string().min(2), SectionProvenanceSchema).default({}),
   })
   .loose()
   .refine((r) => r.status !== 'dicabut' || r.replaced_by !== undefined, {
@@ -216,6 +275,9 @@ export const SidecarSchema = z
     status: z.enum(['berlaku', 'dicabut', 'sekunder']).optional(),
     replaced_by: docId.optional(),
     source_url: z.string().optional(),
+    /** A regulation needs a grade (A/B/C) for its text, here or per section. */
+    grade: GradeSchema.optional(),
+    sections: z.record(z.string().min(2), SectionProvenanceSchema).default({}),
     outlet: z.string().optional(),
     place: z.string().optional(),
     date: z.string().nullable().optional(),
