@@ -12,9 +12,12 @@ import { checkLexicon, NormalizeLexiconSchema, SituationLexiconSchema } from './
 import { checkCardSituations } from './check-card-situations.js';
 import { checkCardProvenance } from './check-card-provenance.js';
 import { checkProvenance } from './provenance.js';
+import { CURRENT_STATE_FILE, checkCurrentState } from './current-state.js';
 import {
   CalendarSchema,
   CaseCardSchema,
+  type CurrentState,
+  CurrentStateSchema,
   describeZodError,
   type ElectionCalendar,
   NewsFrontMatterSchema,
@@ -61,27 +64,35 @@ export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase
     }
   }
   let calendar: ElectionCalendar = [];
+  let currentState: CurrentState | undefined;
   const calendarHashes: string[] = [];
   for (const file of await listFiles(path.join(knowledgeDir, 'calendar'))) {
     if (!/\.ya?ml$/.test(file)) continue;
     const rel = path.relative(knowledgeDir, file);
     try {
       const raw = await fs.readFile(file, 'utf8');
+      // The current state is a change of the calendar too: both count in the re-index change check.
       calendarHashes.push(sha256(raw));
-      calendar = calendar.concat(validate(CalendarSchema, YAML.parse(raw)));
+      if (rel === CURRENT_STATE_FILE) currentState = validate(CurrentStateSchema, YAML.parse(raw));
+      else calendar = calendar.concat(validate(CalendarSchema, YAML.parse(raw)));
     } catch (err) {
       problems.push(`${rel}: ${(err as Error).message}`);
     }
   }
+  if (!currentState && !problems.some((p) => p.startsWith(CURRENT_STATE_FILE))) {
+    problems.push(`${CURRENT_STATE_FILE}: berkas keadaan terkini tidak ada (salin dari repositori Netra)`);
+  }
   const lexicon = await loadLexicon(knowledgeDir, problems);
   problems.push(...duplicateIds(documents, cards), ...duplicateRefs(documents), ...checkProvenance(documents));
   problems.push(...checkCardProvenance(cards, documents));
+  if (currentState) problems.push(...checkCurrentState(currentState, documents, calendar));
   if (lexicon) problems.push(...checkCardSituations(cards, lexicon.files.situation));
-  if (problems.length > 0 || !lexicon) throw new KnowledgeValidationError(problems);
+  if (problems.length > 0 || !lexicon || !currentState) throw new KnowledgeValidationError(problems);
   return {
     documents,
     cards,
     calendar,
+    currentState,
     calendarHash: sha256(calendarHashes.join()),
     lexicon: lexicon.files,
     lexiconHash: lexicon.hash,

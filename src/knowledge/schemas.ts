@@ -246,23 +246,132 @@ const isoDate = z.union([
   z.date().transform((d) => d.toISOString().slice(0, 10)),
 ]);
 
-/** The election calendar in `knowledge/calendar/*.yaml`. */
+/** A fact about the election timeline is B (an official body's own site) or C (news); never law text. */
+const FactGradeSchema = z.enum(['B', 'C'], { error: 'grade fakta kalender: B (situs resmi lembaga) atau C (pemberitaan)' });
+
+/** One stage of an election; `grade`, `source` and `certainty` override the election's own. */
+const CalendarStageSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'id tahapan: huruf kecil, angka, "_"'),
+    name: z.string().min(3),
+    start: isoDate,
+    end: isoDate,
+    grade: FactGradeSchema.optional(),
+    source: httpUrl.optional(),
+    certainty: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .loose()
+  .refine((s) => s.start <= s.end, { message: 'start setelah end', path: ['end'] });
+
+/**
+ * The election calendar in `knowledge/calendar/*.yaml` (all but current-state.yaml). `type`:
+ * a regular election (`pemilihan`), a re-vote ordered by the MK (`psu`) or a new election after the
+ * empty column won (`pilkada_ulang`); the last two hold only in their `regions`.
+ */
 export const CalendarSchema = z.array(
   z
     .object({
       id: docId,
       name: z.string(),
       kind: z.enum(['pemilu', 'pilkada']),
+      type: z.enum(['pemilihan', 'psu', 'pilkada_ulang']).default('pemilihan'),
+      /** Where the election is held when not everywhere ("Kab. Bangka"); empty: nationwide. */
+      regions: z.array(z.string().min(3)).default([]),
       source: z.string().optional(),
-      certainty: z.string().optional(),
-      stages: z
-        .array(z.object({ id: z.string(), name: z.string(), start: isoDate, end: isoDate }).loose())
-        .min(1),
+      source_urls: z.array(httpUrl).min(1, 'setiap pemilihan butuh paling sedikit satu source_urls'),
+      grade: FactGradeSchema,
+      certainty: z.string().min(10, 'setiap pemilihan butuh certainty (seberapa pasti tanggalnya)'),
+      stages: z.array(CalendarStageSchema).min(1),
     })
     .loose()
-    .refine((e) => e.stages.every((s) => s.start <= s.end), { message: 'tahapan dengan start setelah end' }),
+    .refine((e) => e.type === 'pemilihan' || e.regions.length > 0, {
+      message: 'PSU dan pilkada ulang harus menyebut regions (daerahnya)',
+      path: ['regions'],
+    }),
 );
 export type ElectionCalendar = z.infer<typeof CalendarSchema>;
+
+/** A source of a timeline fact: a page (`url`) or, when only the outlet is known, its name. */
+const FactSourceSchema = z
+  .object({ name: z.string().min(3), url: httpUrl.optional(), date: isoDate.optional() })
+  .strict();
+
+/** What every fact of the current state carries: the sentence to say, its basis and how sure it is. */
+const factFields = {
+  text_id: z.string().min(20),
+  text_en: z.string().min(20),
+  /** A: read from an official text; B: an official body's page or an OCR of law text; C: news. */
+  grade: GradeSchema,
+  /** Law passages the fact rests on; each must resolve in knowledge/regulations. */
+  basis: z.array(BasisRefSchema).default([]),
+  sources: z.array(FactSourceSchema).default([]),
+  /** The date the fact is known to hold (the newest source). */
+  as_of: isoDate,
+};
+
+const fact = <T extends z.ZodRawShape>(data: T) =>
+  z
+    .object({ ...factFields, data: z.object(data).strict() })
+    .strict()
+    .refine((f) => f.basis.length > 0 || f.sources.some((s) => s.url !== undefined), {
+      message: 'fakta butuh basis (doc + ref) atau paling sedikit satu sumber dengan url',
+      path: ['basis'],
+    });
+
+const nullableIsoDate = isoDate.nullable();
+
+/**
+ * `knowledge/calendar/current-state.yaml`: the state of the election timeline as data, for
+ * questions about "now" ("sekarang masa kampanye?", "kapan pemilu berikutnya?"). Every fact says
+ * what is known, on what basis, and as of when; `null` means not known from the sources.
+ */
+export const CurrentStateSchema = z
+  .object({
+    /** The date the timeline is known to (the newest stored source). Answers must say it. */
+    checked_on: isoDate,
+    /** When the stored sources were searched (facts after `checked_on` were looked for and not found). */
+    compiled_on: isoDate,
+    /** Whether any Pemilu/Pilkada stage is running on `checked_on` (checked against the calendar). */
+    stage_running: z.boolean(),
+    facts: z
+      .object({
+        /** "Sekarang masa kampanye?" */
+        tahapan: fact({ stage_running: z.boolean(), last_stage_ended: nullableIsoDate, next_stages_expected: z.string().nullable() }),
+        /** "Kapan pemilu berikutnya?" */
+        pemilu_berikutnya: fact({
+          year: z.number().int().min(2024).max(2100),
+          voting_date: nullableIsoDate,
+          stages_start_months_before: z.number().int().min(1),
+        }),
+        /** "Pemilu dan pilkada masih serentak?" */
+        keserentakan: fact({
+          same_day: z.boolean(),
+          national_year: z.number().int(),
+          local_year_estimate: z.number().int(),
+          local_latest: z.string(),
+          implementing_law_enacted: z.boolean().nullable(),
+        }),
+        /** "UU pemilu baru sudah disahkan?" */
+        ruu_pemilu: fact({
+          status: z.enum(['penyusunan', 'pembahasan', 'disahkan']),
+          enacted: z.boolean().nullable(),
+          target_draft: z.string().nullable(),
+          target_discussion: z.string().nullable(),
+          target_completion: z.string().nullable(),
+          ruu_pilkada_in_prolegnas_2026: z.boolean().nullable(),
+        }),
+        /** "KASN masih ada?" */
+        kasn: fact({ exists: z.boolean(), functions_moved_to: z.array(z.string()).min(1) }),
+        /** MK 121: the independent merit-supervision body and its deadline. */
+        lembaga_independen: fact({ deadline: isoDate, formed: z.boolean().nullable() }),
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((s) => s.checked_on <= s.compiled_on, { message: 'checked_on tidak boleh setelah compiled_on', path: ['checked_on'] });
+export type CurrentState = z.infer<typeof CurrentStateSchema>;
+export type CurrentStateFactId = keyof CurrentState['facts'];
 
 /** Sidecar metadata (`<file>.meta.yaml`) for a .txt/.html/.pdf dropped into knowledge/. */
 export const SidecarSchema = z

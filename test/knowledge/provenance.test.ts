@@ -32,6 +32,7 @@ const provenanceOf = (doc: string, ref: string) => {
 
 /** Edits one file of a scratch copy of knowledge/ and returns the loader's problems (empty if it loads). */
 async function problemsAfter(file: string, edit: (raw: string) => string): Promise<string[]> {
+  scratch?.cleanup();
   scratch = scratchKnowledge();
   const full = path.join(scratch.knowledgeDir, file);
   const raw = fs.readFileSync(full, 'utf8');
@@ -107,6 +108,7 @@ describe('grades and sources of the regulation texts', () => {
   });
 
   it('rejects a regulation dropped as HTML without a sidecar giving its grade and source', async () => {
+    scratch?.cleanup();
     scratch = scratchKnowledge();
     fs.writeFileSync(path.join(scratch.knowledgeDir, 'regulations', 'se-tanpa-sumber.html'), '<html><body><p>Pasal 1</p><p>Pegawai wajib netral di grup dinas.</p></body></html>');
     const err = (await loadKnowledge(scratch.knowledgeDir).catch((e: unknown) => e)) as KnowledgeValidationError;
