@@ -55,6 +55,8 @@ export const SituationLexiconSchema = z.object({
     copula_words: z.array(z.string()),
     question_tags: z.array(z.string()),
   }),
+  /** Words of each "today" question, keyed by the fact id of knowledge/calendar/current-state.yaml. */
+  today_topics: z.record(Id, z.array(Pattern)).default({}),
   /** Single words that tell English from Indonesian (counted, not matched as patterns). */
   language: z.object({ en: z.array(z.string()), id: z.array(z.string()) }),
 });
@@ -170,6 +172,7 @@ export interface SituationLexicon {
   speech: Map<string, CompiledEntry>;
   topic: { strong: PatternSet; weak: PatternSet; offTopic: PatternSet };
   language: { en: Set<string>; id: Set<string> };
+  todayTopics: { id: string; set: PatternSet }[];
   attribution: {
     objectMarkers: Set<string>;
     possessiveNouns: Set<string>;
@@ -262,6 +265,7 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
       offTopic: set(file.topic.off_topic),
     },
     language: { en: new Set(file.language.en), id: new Set(file.language.id) },
+    todayTopics: Object.entries(file.today_topics).map(([id, patterns]) => ({ id, set: set(patterns) })),
     ids: {
       statuses: new Set(Object.keys(file.statuses)),
       acts: new Set(Object.keys(file.acts)),

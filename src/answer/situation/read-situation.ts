@@ -210,6 +210,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     targets: withImplied(dedupe(targets.filter((t) => !negated.has(t) && !cancelled(t))), lex.targets).map(value),
     mentionedStatuses: [...new Set(statuses.map((s) => s.id))],
     circumstances,
+    todayTopics: lex.todayTopics.filter((t) => t.set.test(text)).map((t) => t.id),
     date: findDate(question.toLowerCase()),
     topic,
     offTopicWords,
