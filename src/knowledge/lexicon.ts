@@ -65,6 +65,8 @@ export type SituationLexiconFile = z.infer<typeof SituationLexiconSchema>;
 export const NormalizeLexiconSchema = z.object({
   /** Tokens left as typed even though a letter repeats (official abbreviations such as "pppk"). */
   keep: z.array(z.string()).default([]),
+  /** Words written apart that mean one thing ("terima kasih" is thanks, not "terima" = receive). */
+  phrases: z.record(z.string().regex(/^[a-z0-9']+( [a-z0-9']+)+$/), z.string().regex(/^[a-z0-9']+$/)).default({}),
   tokens: z.record(z.string().regex(/^[a-z0-9']+$/), z.string().min(1)),
 });
 export type NormalizeLexiconFile = z.infer<typeof NormalizeLexiconSchema>;
@@ -109,8 +111,9 @@ export class PatternSet {
   constructor(
     readonly patterns: readonly string[],
     table: Record<string, string> = {},
+    phrases: Record<string, string> = {},
   ) {
-    this.regexes = patterns.map((p) => compilePattern(p, table));
+    this.regexes = patterns.map((p) => compilePattern(p, table, phrases));
   }
 
   /** Every place any pattern matches, leftmost-longest first, without overlaps. */
@@ -223,15 +226,16 @@ export function checkLexicon(file: SituationLexiconFile): string[] {
 
 export function compileLexicon(file: SituationLexiconFile, normalizeFile: NormalizeLexiconFile): SituationLexicon {
   const table = normalizeFile.tokens;
+  const phrases = normalizeFile.phrases;
   // Patterns are normalised with the same table as questions, so "ngajak" in a pattern meets "ngajak" typed.
-  const set = (patterns: string[]) => new PatternSet(patterns, table);
+  const set = (patterns: string[]) => new PatternSet(patterns, table, phrases);
   const words = (list: string[]) => new Set(list.map((w) => table[w] ?? w));
   const entries = (rec: Record<string, z.infer<typeof Entry>>): CompiledEntry[] =>
     Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies, namesPerson: e.names_person }));
   const speech = entries(file.speech);
   const a = file.attribution;
   return {
-    normalize: (text) => normalizeText(text, table, new Set(normalizeFile.keep)),
+    normalize: (text) => normalizeText(text, table, new Set(normalizeFile.keep), phrases),
     negation: { cues: set(file.negation.cues), reach: file.negation.reach, chain: file.negation.chain },
     attribution: {
       objectMarkers: words(a.object_markers),
@@ -282,7 +286,12 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
  * one pattern in the lexicon covers the ways people type a word. Sentences are split on . ? ! ;
  * and line breaks, because who-did-what is read within a sentence.
  */
-export function normalizeText(raw: string, table: Record<string, string>, keep: ReadonlySet<string> = new Set()): NormalizedText {
+export function normalizeText(
+  raw: string,
+  table: Record<string, string>,
+  keep: ReadonlySet<string> = new Set(),
+  phrases: Record<string, string> = {},
+): NormalizedText {
   const tokens: string[] = [];
   const sentence: number[] = [];
   const questions = new Set<number>();
@@ -322,6 +331,7 @@ export function normalizeText(raw: string, table: Record<string, string>, keep: 
       }
     }
   });
+  joinPhrases(tokens, sentence, phrases);
   const offsets: number[] = [];
   let padded = ' ';
   for (const t of tokens) {
@@ -329,6 +339,21 @@ export function normalizeText(raw: string, table: Record<string, string>, keep: 
     padded += `${t} `;
   }
   return { tokens, padded, offsets, sentence, questions, commaAfter };
+}
+
+/** Replaces each multi-word phrase of `phrases` by its single token, within a sentence. */
+function joinPhrases(tokens: string[], sentence: number[] | undefined, phrases: Record<string, string>): void {
+  const entries = Object.entries(phrases).map(([k, v]) => [k.split(' '), v] as const);
+  if (entries.length === 0) return;
+  for (let i = 0; i < tokens.length; i++) {
+    for (const [words, joined] of entries) {
+      if (words.every((w, j) => tokens[i + j] === w && (!sentence || sentence[i + j] === sentence[i]))) {
+        tokens.splice(i, words.length, joined);
+        sentence?.splice(i, words.length, sentence[i]!);
+        break;
+      }
+    }
+  }
 }
 
 function tokenAt(text: NormalizedText, charIndex: number): number {
@@ -353,14 +378,15 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * {@link NormalizedText.padded}: tokens separated by spaces; `a|b` alternatives; `kata*` prefix;
  * `[a|b]` optional; `~` / `~N` a gap of up to 3 / N tokens.
  */
-export function compilePattern(pattern: string, table: Record<string, string> = {}): RegExp {
+export function compilePattern(pattern: string, table: Record<string, string> = {}, phrases: Record<string, string> = {}): RegExp {
   // Literal words go through the same spelling table as questions; a word that expands to several
-  // ("gpp" → "tidak apa apa") is spliced in as separate tokens.
+  // ("gpp" → "tidak apa apa") is spliced in as separate tokens, and phrases are joined as in questions.
   const parts = pattern
     .trim()
     .toLowerCase()
     .split(/\s+/)
     .flatMap((p) => (/^[\p{L}\p{N}']+$/u.test(p) && table[p] ? table[p]!.split(' ') : [p]));
+  joinPhrases(parts, undefined, phrases);
   if (parts.length === 0 || parts[0] === '') throw new Error('pola kosong');
   let body = '';
   let needSpace = false;

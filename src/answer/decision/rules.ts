@@ -61,7 +61,8 @@ function fromCard(rule: string, fit: CardFit, ctx: DecisionContext): Decision {
     const branch = fit.card.exceptions.find((e) => e.when.circumstances && missing.circumstance in e.when.circumstances);
     // Both branches are shown; the verdict is the card's own unless the other branch allows the
     // act, in which case the act is allowed only under the branch's conditions.
-    const verdict: Verdict = branch && PERMISSIVE.has(branch.verdict) && fit.card.verdict === 'dilarang' ? 'boleh_bersyarat' : fit.card.verdict;
+    const verdict: Verdict =
+      branch && PERMISSIVE.has(branch.verdict) && (fit.card.verdict === 'dilarang' || fit.card.verdict === 'tidak_pasti') ? 'boleh_bersyarat' : fit.card.verdict;
     return { rule: `${rule}:ask-back`, kind: 'card', fit, verdict, via: 'branches', deciding: missing };
   }
   return { rule, kind: 'card', fit, verdict: fit.card.verdict, via: 'rule' };

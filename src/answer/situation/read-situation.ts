@@ -124,7 +124,15 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const selfAsks = [...asked].some((si) => persons.some((p) => p.id === 'self' && text.sentence[p.start] === si));
   // Reporting is what the user wants to do about someone else's act: that act decides the actor.
   const notReport = (list: ActHit[]) => list.filter((a) => a.id !== 'report_violation');
+  // "Boleh ASN melaporkan atasannya?": when permission is asked about reporting itself, reporting is the act.
+  // Not when the user also asks whether the other's act was a violation: then that act is the question.
+  const reportAsked = speechHit('asks_violation').length > 0 ? [] : inQuestion.filter(
+    (a) => a.id === 'report_violation' && speechHit('asks_permission').some((h) => text.sentence[h.start] === text.sentence[a.start]),
+  );
   const candidates =
+    reportAsked.length > 0
+      ? reportAsked
+      :
     notReport(inQuestion).length > 0
       ? notReport(inQuestion)
       : notReport(positive).length > 0
