@@ -55,6 +55,8 @@ export const SituationLexiconSchema = z.object({
     copula_words: z.array(z.string()),
     question_tags: z.array(z.string()),
   }),
+  /** Circumstances that start on a date, and words for a time still to come or already past. */
+  timing: z.object({ dated: z.array(Id), future: z.array(Pattern), past: z.array(Pattern) }).default({ dated: [], future: [], past: [] }),
   /** Words of each "today" question, keyed by the fact id of knowledge/calendar/current-state.yaml. */
   today_topics: z.record(Id, z.array(Pattern)).default({}),
   /** Single words that tell English from Indonesian (counted, not matched as patterns). */
@@ -176,6 +178,7 @@ export interface SituationLexicon {
   topic: { strong: PatternSet; weak: PatternSet; offTopic: PatternSet };
   language: { en: Set<string>; id: Set<string> };
   todayTopics: { id: string; set: PatternSet }[];
+  timing: { dated: Set<string>; future: PatternSet; past: PatternSet };
   attribution: {
     objectMarkers: Set<string>;
     possessiveNouns: Set<string>;
@@ -270,6 +273,7 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
     },
     language: { en: new Set(file.language.en), id: new Set(file.language.id) },
     todayTopics: Object.entries(file.today_topics).map(([id, patterns]) => ({ id, set: set(patterns) })),
+    timing: { dated: new Set(file.timing.dated), future: set(file.timing.future), past: set(file.timing.past) },
     ids: {
       statuses: new Set(Object.keys(file.statuses)),
       acts: new Set(Object.keys(file.acts)),

@@ -100,6 +100,10 @@ export const RULES: Rule[] = [
       const s = c.situation;
       if (s.speech.act === 'off_topic') return plain('off-topic', 'off_topic');
       if (s.topic === 'none' && s.acts.length === 0 && !decidingFit(c) && c.newsTerms === 0) return plain('off-topic', 'off_topic');
+      // Civil-service words alone ("Korpri", "ASN", "sanksi") are in scope only when the evidence confirms it.
+      if (s.topic === 'weak' && !s.targets.length && !c.fits.some((f) => f.acts.length > 0 && !f.outside) && !similarCard(c.similar) && !strongPassageHit(c) && c.newsTerms === 0) {
+        return plain('off-topic', 'off_topic');
+      }
       return undefined;
     },
   },
@@ -112,6 +116,15 @@ export const RULES: Rule[] = [
       if (s.speech.act === 'official_said') return { rule: 'news', kind: 'news' };
       if (c.newsTerms > 0 && s.acts.length === 0 && !s.asksPermission && s.speech.act === 'conduct') return { rule: 'news', kind: 'news' };
       return undefined;
+    },
+  },
+  {
+    name: 'incident-to-report',
+    why: 'Someone describes what an official did and asks where to report it: the verdict on that act first, then the channels for today\'s stage.',
+    decide: (c) => {
+      if (c.situation.speech.act !== 'report_how' || !c.situation.incident) return undefined;
+      const fit = decidingFit(c);
+      return fit && fit.acts.length > 0 && fit.card.verdict === 'dilarang' && !fit.exception ? fromCard('incident-to-report', fit, c) : undefined;
     },
   },
   {

@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { CompiledEntry, NormalizedText, PatternHit, SituationLexicon } from '../../knowledge/lexicon.js';
 import { lexiconOf } from './compiled-lexicon.js';
+import { timingNear } from './date-near.js';
 import { findDate } from './find-date.js';
 import { ASN_STATUSES, type FacetValue, type Situation, SituationSchema, type SpeechAct } from './situation.js';
 
@@ -42,7 +43,7 @@ const SELF_DESCRIPTIONS = new Set(['official', 'superior', 'other_asn', 'colleag
  * last question: a follow-up ("kalau cuma like?", "apa sanksinya?", "fotonya tidak diunggah")
  * changes it instead of starting over.
  */
-export function readSituation(question: string, kb: KnowledgeBase, previous?: Situation): Situation {
+export function readSituation(question: string, kb: KnowledgeBase, previous?: Situation, today?: string): Situation {
   const lex = lexiconOf(kb);
   const text = lex.normalize(question);
   const attr = lex.attribution;
@@ -55,11 +56,15 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   };
   const persons = findPersons(lex, text, isOffice, targets);
   const antecedent = resolveThirdPersons(persons);
-  const statuses = mentions(lex.statuses, text, true).filter(
-    (s) =>
-      !(OFFICE_STATUSES.has(s.id) && isOffice(s)) &&
-      !text.tokens.slice(Math.max(0, s.start - 2), s.start).some((t) => attr.aspirationWords.has(t)),
-  );
+  // "TMT pensiun 1 Januari 2027", "kontrak habis bulan depan": a status that starts later is not the status yet.
+  const later = (h: PatternHit) => today !== undefined && timingNear(text, h.start, h.end, lex, today) === 'future';
+  const statuses = mentions(lex.statuses, text, true)
+    .filter(
+      (s) =>
+        !(OFFICE_STATUSES.has(s.id) && isOffice(s)) &&
+        !text.tokens.slice(Math.max(0, s.start - 2), s.start).some((t) => attr.aspirationWords.has(t)),
+    )
+    .map((s) => (s.id === 'retired' && later(s) ? { ...s, id: 'pns' } : s.id === 'former_asn' && later(s) ? { ...s, id: /kontrak|pppk/.test(s.text) ? 'pppk' : 'asn' } : s));
   const roles = mentions(lex.roles, text, true).filter((r) => !isOffice(r));
 
   const speechHits = new Map<string, PatternHit[]>();
@@ -126,9 +131,18 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const notReport = (list: ActHit[]) => list.filter((a) => a.id !== 'report_violation');
   // "Boleh ASN melaporkan atasannya?": when permission is asked about reporting itself, reporting is the act.
   // Not when the user also asks whether the other's act was a violation: then that act is the question.
-  const reportAsked = speechHit('asks_violation').length > 0 ? [] : inQuestion.filter(
-    (a) => a.id === 'report_violation' && speechHit('asks_permission').some((h) => text.sentence[h.start] === text.sentence[a.start]),
-  );
+  // And not "where can I report this?": that is a how/where question about someone else's act.
+  const reportAsked =
+    speechHit('asks_violation').length > 0
+      ? []
+      : inQuestion.filter((a) => {
+          const si = text.sentence[a.start];
+          return (
+            a.id === 'report_violation' &&
+            speechHit('asks_permission').some((h) => text.sentence[h.start] === si) &&
+            !speechHit('report_how').some((h) => text.sentence[h.start] === si)
+          );
+        });
   const candidates =
     reportAsked.length > 0
       ? reportAsked
@@ -166,7 +180,9 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const actorActs = positive.filter((a) => a.owner.kind === 'none' || (a.owner.kind === 'person' && samePerson(a.owner.index)));
   const uniqueActs = dedupe([...actorActs].sort((a, b) => specificity(b) - specificity(a) || a.start - b.start));
   const negatedActs = dedupe(acts.filter((a) => a.negated && !uniqueActs.some((p) => p.id === a.id)));
-  const circumstances = readCircumstances(lex, text, negated, circumstanceHits);
+  // A dated circumstance that starts after today is stated as not (yet) so.
+  const notYet = new Set(circumstanceHits.filter((h) => lex.timing.dated.has(h.id) && later(h)));
+  const circumstances = readCircumstances(lex, text, new Set([...negated, ...notYet]), circumstanceHits);
   const cancelling = new Set(lex.circumstances.filter((c) => c.cancelsTargets).map((c) => c.id));
   const cancelled = (t: PatternHit) => circumstanceHits.some((h) => cancelling.has(h.id) && !negated.has(h) && overlaps(h, t));
 
