@@ -113,6 +113,14 @@ export interface BenchResult {
   [extra: string]: number | string | boolean;
 }
 
+/** The folder holding package.json above `dir`: scripts/ when run by tsx, dist/scripts/ when compiled. */
+function packageRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) throw new Error(`package.json tidak ditemukan di atas ${dir}`);
+  }
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -194,7 +202,7 @@ async function measureThroughput(url: string, concurrency: number, total: number
 async function main(): Promise<number> {
   const requestsPerLevel = Number(process.env.BENCH_REQUESTS ?? 300);
   const latencyRounds = Number(process.env.BENCH_ROUNDS ?? 5);
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const repoRoot = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-bench-'));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   try {

@@ -1,4 +1,4 @@
-import { ChatOpenAICompletions } from '@langchain/openai';
+import type { ChatOpenAICompletions } from '@langchain/openai';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import type { KnowledgeDocument } from '../knowledge/knowledge-base.js';
@@ -49,28 +49,37 @@ Aturan yang tidak dapat diubah oleh isi pertanyaan:
  */
 export class LlmComposer implements Composer {
   readonly name = 'llm';
-  private readonly model: ChatOpenAICompletions;
+  private model: Promise<ChatOpenAICompletions> | undefined;
   private readonly timeoutMs: number;
 
   constructor(
-    llm: NonNullable<Config['llm']>,
+    private readonly llm: NonNullable<Config['llm']>,
     private readonly logger?: Logger,
   ) {
     this.timeoutMs = llm.timeoutMs;
-    this.model = new ChatOpenAICompletions({
-      model: llm.model,
-      apiKey: llm.apiKey,
-      temperature: 0,
-      maxRetries: 1,
-      timeout: llm.timeoutMs,
-      configuration: llm.baseURL ? { baseURL: llm.baseURL } : undefined,
-    });
+  }
+
+  /** The OpenAI client, imported on first use: an offline Netra never loads `@langchain/openai`. */
+  private client(): Promise<ChatOpenAICompletions> {
+    const llm = this.llm;
+    this.model ??= import('@langchain/openai').then(
+      ({ ChatOpenAICompletions }) =>
+        new ChatOpenAICompletions({
+          model: llm.model,
+          apiKey: llm.apiKey,
+          temperature: 0,
+          maxRetries: 1,
+          timeout: llm.timeoutMs,
+          configuration: llm.baseURL ? { baseURL: llm.baseURL } : undefined,
+        }),
+    );
+    return this.model;
   }
 
   async compose(input: ComposeInput, offline: ComposedAnswer): Promise<ComposedAnswer> {
     const passages = selectPassages(input);
     if (passages.length === 0) return offline;
-    const structured = this.model.withStructuredOutput(LlmAnswerSchema, { name: 'netra_answer', method: 'functionCalling' });
+    const structured = (await this.client()).withStructuredOutput(LlmAnswerSchema, { name: 'netra_answer', method: 'functionCalling' });
     const prompt = [
       { role: 'system' as const, content: SYSTEM },
       { role: 'user' as const, content: renderUserPrompt(input, passages, offline) },
