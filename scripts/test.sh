@@ -27,9 +27,9 @@ else
   failed=$((failed + 1))
 fi
 
-echo "== eval (dev set, --check)"
+echo "== eval (dev and dev-real sets, --check)"
 eval_dir=$(mktemp -d)
-if NETRA_DATA_DIR="$eval_dir" npx tsx scripts/eval.ts --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if NETRA_DATA_DIR="$eval_dir" npm run --silent eval -- --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 rm -rf "$eval_dir"
 
 echo "$passed passed, $failed failed"
