@@ -132,7 +132,9 @@ export function scoreSet(items: readonly EvalItem[], answers: readonly ScoredAns
   const misses: string[] = [];
   items.forEach((c, i) => {
     const a = answers[i]!;
-    const cat = (perCategory[c.cat ?? 'all'] ??= { n: 0, lenient: 0, strict: 0, citeN: 0, cite: 0 });
+    const catKey = c.cat ?? 'all';
+    const cat = perCategory[catKey] ?? { n: 0, lenient: 0, strict: 0, citeN: 0, cite: 0 };
+    perCategory[catKey] = cat;
     cat.n += 1;
     const best = c.best ?? c.verdict[0]!;
     const vGood = (c.verdict as readonly string[]).includes(a.verdict);

@@ -17,7 +17,6 @@ import { composeReport } from './report-answer.js';
 export function composeOffline(input: ComposeInput): ComposedAnswer {
   const { understanding: u, kb } = input;
   const t = TEXTS[u.language];
-  const best = input.cards[0];
   const strongCard = trustedCard(input.cards);
 
   if (u.intent === 'greeting') {

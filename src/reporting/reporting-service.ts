@@ -5,7 +5,7 @@ import type { NetraDatabase } from '../storage/database.js';
 import { createFieldSealer, type FieldSealer } from '../storage/field-crypto.js';
 import { formatShortDate, formatTimestamp, jakartaDate } from '../knowledge/calendar-date.js';
 import { KeyedLock } from './chat-lock.js';
-import { DraftRepository, UnreadableDraftError } from './draft-repository.js';
+import { DraftRepository, type StoredDraft, UnreadableDraftError } from './draft-repository.js';
 import { EvidenceStore } from './evidence-store.js';
 import { StatusNoteSchema, validate } from './report-fields.js';
 import {
@@ -382,7 +382,7 @@ export class ReportingService {
   }
 
   private load(msg: IncomingMessage): { kind: 'draft'; state: DraftState } | { kind: 'none'; message: string } {
-    let stored;
+    let stored: StoredDraft | undefined;
     try {
       stored = this.drafts.get(msg.channel, msg.chatId);
     } catch (err) {

@@ -342,7 +342,10 @@ describe('ReportingService: drafts', () => {
       await service.handle(m);
     }
     let loaded = false;
-    const big = { kind: 'document' as const, mimeType: 'application/pdf', fileName: 'bukti.pdf', size: 5000, load: async () => ((loaded = true), Buffer.alloc(5000)) };
+    const big = { kind: 'document' as const, mimeType: 'application/pdf', fileName: 'bukti.pdf', size: 5000, load: async () => {
+        loaded = true;
+        return Buffer.alloc(5000);
+      } };
     let r = await service.handle(msg('4', '', { attachments: [big] }));
     expect(textOf(r)).toContain('"bukti.pdf" terlalu besar. Ukuran maksimal per berkas 2 KB');
     expect(loaded).toBe(false);

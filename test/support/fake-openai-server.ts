@@ -6,7 +6,7 @@ export interface RecordedRequest {
   url: string;
   /** The Authorization header, e.g. "Bearer sk-test". */
   auth: string | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever fields the OpenAI client sent
   body: any;
 }
 
