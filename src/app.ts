@@ -1,6 +1,6 @@
 import type { Config } from './config/config.js';
 import { AnswerPipeline, type Composer } from './answer/pipeline.js';
-import { LlmComposer } from './answer/llm-composer.js';
+import { type LlmHealth, LlmComposer } from './answer/llm-composer.js';
 import { formatDateId } from './answer/election-stage.js';
 import { Conversation } from './conversation/conversation.js';
 import { NotifierRegistry } from './conversation/notifier-registry.js';
@@ -25,6 +25,8 @@ export interface NetraApp {
   questionLog: QuestionLog;
   metrics: Metrics;
   db: NetraDatabase;
+  /** The LLM's state (circuit breaker, failures, counts) for /healthz; undefined when offline. */
+  llm?: { health(): LlmHealth };
   close(): Promise<void>;
 }
 
@@ -48,7 +50,8 @@ const REPORT_KIND_LABELS: Record<string, string> = {
 export async function createNetra(config: Config, logger: Logger, options: { watchIndex?: boolean } = {}): Promise<NetraApp> {
   const index = new IndexHolder(await ensureIndex(config), config, logger);
   if (options.watchIndex) index.watch();
-  const composer: Composer | undefined = config.llm ? new LlmComposer(config.llm, logger) : undefined;
+  const llmComposer = config.llm ? new LlmComposer(config.llm, logger) : undefined;
+  const composer: Composer | undefined = llmComposer;
   const pipeline = new AnswerPipeline({ index: () => index.get(), composer, today: config.today, logger });
   const db = openDatabase(config.databasePath);
   const questionLog = new QuestionLog(db);
@@ -99,6 +102,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     questionLog,
     metrics,
     db,
+    llm: llmComposer,
     async close() {
       index.close();
       db.close();
