@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { secureFiles } from '../storage/secure-files.js';
 
 /** Where the generated secret lives inside the data directory. */
 export const ID_SECRET_FILE = 'id-secret';
@@ -31,7 +32,7 @@ export function loadIdSecret(dataDir: string, fromEnv?: string): IdSecret {
   try {
     const parsed = StoredSecret.safeParse(fs.readFileSync(file, 'utf8'));
     if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]?.message}. Hapus berkas itu agar Netra membuat yang baru, atau atur NETRA_ID_SECRET.`);
-    fs.chmodSync(file, 0o600);
+    secureFiles(file);
     return { secret: parsed.data, source: 'file' };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { secureDir, secureFiles } from './secure-files.js';
+import { toStorageError } from './storage-errors.js';
 
 /**
  * Netra's SQLite handle. It is the plain better-sqlite3 connection so callers can prepare their
@@ -173,6 +174,15 @@ export const RUNTIME_BUSY_TIMEOUT_MS = 50;
  * so an old build never writes into a database it does not understand.
  */
 export function openDatabase(filePath: string): NetraDatabase {
+  try {
+    return open(filePath);
+  } catch (err) {
+    // A read-only or full data directory at start: one typed error with an actionable message.
+    throw toStorageError(err) ?? err;
+  }
+}
+
+function open(filePath: string): NetraDatabase {
   const inMemory = filePath === ':memory:';
   if (!inMemory) {
     const file = path.resolve(filePath);
