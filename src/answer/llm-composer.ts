@@ -117,7 +117,7 @@ export class LlmComposer implements Composer {
   async compose(input: ComposeInput, offline: ComposedAnswer): Promise<ComposedAnswer> {
     try {
       const composed = await this.composeChecked(input, offline);
-      this.counts.used += 1;
+      if (composed.composer === 'llm') this.counts.used += 1;
       return composed;
     } catch (err) {
       const failure = err instanceof LlmFailure ? err : new LlmFailure('invalid_output');
@@ -206,8 +206,9 @@ export class LlmComposer implements Composer {
       return parsed.data;
     } catch (err) {
       const failure = classifyLlmError(err, expired);
+      // Malformed output still came from a working endpoint: only transport failures count against it.
       if (TRANSPORT_FAILURES.has(failure.kind)) this.breaker.failure(failure.retryAfterMs);
-      else this.breaker.release();
+      else this.breaker.success();
       throw failure;
     } finally {
       clearTimeout(timer);

@@ -57,14 +57,6 @@ export class CircuitBreaker {
     }
   }
 
-  /** A trial call ended without telling anything about the endpoint (e.g. our own budget ran out first). */
-  release(): void {
-    if (this.state === 'half_open') {
-      this.state = 'open';
-      this.openUntil = this.now();
-    }
-  }
-
   snapshot(): BreakerSnapshot {
     const open = this.state === 'open';
     return {
