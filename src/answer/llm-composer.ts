@@ -191,6 +191,9 @@ export class LlmComposer implements Composer {
         reject(new LlmFailure('timeout'));
       }, this.llm.budgetMs);
     });
+    // Handled by the race below; without this, a budget that runs out while the client is still
+    // being imported would be an unhandled rejection (which ends the process).
+    budget.catch(() => undefined);
     try {
       const structured = (await this.client()).withStructuredOutput(LlmAnswerSchema, { name: 'netra_answer', method: 'functionCalling' });
       const prompt = [
