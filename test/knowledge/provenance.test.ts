@@ -67,7 +67,8 @@ describe('grades and sources of the regulation texts', () => {
     expect(provenanceOf('uu-7-2017', 'Pasal 454 ayat (6)')).toMatchObject({ grade: 'B', link: expect.stringContaining('flipbuilder.com/cmvf/wgnv/files/basic-html/page312') });
     expect(provenanceOf('uu-7-2017', 'Pasal 280 ayat (3)')!.link).toContain('grahamedia.id');
     expect(provenanceOf('uu-20-2023', 'Pasal 52 ayat (4)')).toMatchObject({ grade: 'B', link: expect.stringContaining('pasal.id') });
-    expect(provenanceOf('uu-20-2023', 'Pasal 70 ayat (3)')).toMatchObject({ grade: 'B', link: expect.stringContaining('mkri.id') });
+    expect(provenanceOf('uu-20-2023', 'Pasal 70 ayat (3)')).toMatchObject({ grade: 'B', provenance: 'dikutip_lembaga_resmi', link: expect.stringContaining('mkri.id') });
+    expect(provenanceOf('uu-20-2023', 'Pasal 52 ayat (4)')!.provenance).toBe('ocr_teks_resmi');
     expect(provenanceOf('uu-20-2023', 'Pasal 59 ayat (3)')).toMatchObject({ grade: 'C' });
     expect(provenanceOf('pp-17-2020', 'Pasal 254 ayat (4)')!.link).toContain('page21.html');
     expect(provenanceOf('putusan-mk-136-2024', 'Pemaknaan baru Pasal 188')).toMatchObject({ grade: 'C', link: expect.stringContaining('nzwrestling.com') });
