@@ -74,7 +74,7 @@ describe('the current state of the election timeline (knowledge/calendar/current
     const file = path.join(scratch.knowledgeDir, STATE);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('target_completion: "November 2026"', 'target_completion: "Desember 2026"'));
     expect((await build()).noop).toBe(false);
-  });
+  }, 120_000);
 
   it('rejects a missing file, a missing field, an unknown basis and a grade higher than the basis, naming file and field', async () => {
     scratch = scratchKnowledge();
@@ -117,7 +117,7 @@ describe('the current state of the election timeline (knowledge/calendar/current
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/calendar\/current-state\.yaml: facts\.lembaga_independen\.data\.deadline/);
-  });
+  }, 120_000);
 });
 
 describe('the election calendar with the 2025 re-votes and the 27 Aug 2025 Pilkada ulang', () => {
