@@ -1,6 +1,6 @@
 import type { CaseCard, KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { BasisRef, CardException, Consequence, DecidingFact } from '../knowledge/schemas.js';
-import { CONSEQUENCE_STATUSES } from '../knowledge/schemas.js';
+import type { CONSEQUENCE_STATUSES } from '../knowledge/schemas.js';
 import type { Citation, Verdict } from './answer-contract.js';
 import { TEXTS } from './answer-text.js';
 import { citationsForBasis, citationsForCard } from './citations.js';
@@ -29,7 +29,7 @@ export function consequenceKeys(s: Situation): ConsequenceKey[] {
           : undefined;
   const keys = new Set<ConsequenceKey>();
   const named = s.mentionedStatuses.map(toKey).filter((k) => k !== undefined);
-  if (s.speech.act === 'sanction' && named.length > 1) named.forEach((k) => keys.add(k));
+  if (s.speech.act === 'sanction' && named.length > 1) for (const k of named) keys.add(k);
   const own = toKey(s.actor.status?.id);
   if (own) keys.add(own);
   // An unknown or generic "ASN": the PNS consequence, with a word on PPPK (whose discipline differs).
@@ -149,7 +149,10 @@ export function composeCardDecision(
   const superior = s.circumstances.ordered_by_superior?.value === true ? superiorOrderCard(kb) : undefined;
   if (superior && superior.id !== card.id) parts.push(`${t.superiorOrder} ${bodyOf(superior, en)}`);
 
-  let citations: Citation[] = citationsForBasis(kb, [...basis, ...consequences.basis.slice(0, 1)], 4);
+  // For a PPPK, CPNS or non-ASN staff member, the text that binds them leads the citations.
+  const own = consequenceKeys(s).find((k) => k !== 'pns' && card.consequences[k] !== undefined);
+  const ownBasis = own ? (card.consequences[own]?.basis ?? []) : [];
+  let citations: Citation[] = citationsForBasis(kb, [...ownBasis.slice(0, 2), ...basis, ...consequences.basis.slice(0, 1)], 4);
   if (citations.length === 0) citations = citationsForCard(kb, card, false);
   if (superior && superior.id !== card.id) citations = [...citations.slice(0, 3), ...citationsForBasis(kb, superior.basis, 1)];
   parts.push(...sourceNotes(kb, citations, u.language));

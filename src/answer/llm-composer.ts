@@ -2,11 +2,11 @@ import type { ChatOpenAICompletions } from '@langchain/openai';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import type { KnowledgeDocument } from '../knowledge/knowledge-base.js';
-import { nodeText } from '../knowledge/passages.js';
+import { findNode, nodeText } from '../knowledge/passages.js';
 import type { Logger } from '../logging/logger.js';
 import { type Citation, VERDICTS } from './answer-contract.js';
 import { locateQuote } from './citation-verifier.js';
-import { citationTitle } from './citations.js';
+import { citationProvenance, citationTitle } from './citations.js';
 import type { ComposedAnswer, ComposeInput } from './compose-input.js';
 import type { Composer } from './pipeline.js';
 import { resolveBasis } from '../knowledge/check-integrity.js';
@@ -144,7 +144,8 @@ export class LlmComposer implements Composer {
         invented += 1;
         continue;
       }
-      citations.push({ sourceId: p.doc.id, title: citationTitle(p.doc), ref: p.ref, quote: exact, ...(p.doc.url ? { url: p.doc.url } : {}) });
+      const node = findNode(p.doc, p.ref);
+      citations.push({ sourceId: p.doc.id, title: citationTitle(p.doc), ref: p.ref, quote: exact, ...(node ? citationProvenance(p.doc, node) : p.doc.url ? { url: p.doc.url } : {}) });
     }
     if (invented > 0) this.logger?.warn({ invented }, 'LLM citations dropped: quote not found in the named passage');
     if (citations.length === 0 && out.verdict !== 'di_luar_topik') throw new LlmFailure('no_citation');

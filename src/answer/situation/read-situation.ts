@@ -64,7 +64,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
         !(OFFICE_STATUSES.has(s.id) && isOffice(s)) &&
         !text.tokens.slice(Math.max(0, s.start - 2), s.start).some((t) => attr.aspirationWords.has(t)),
     )
-    .map((s) => (s.id === 'retired' && later(s) ? { ...s, id: 'pns' } : s.id === 'former_asn' && later(s) ? { ...s, id: /kontrak|pppk/.test(s.text) ? 'pppk' : 'asn' } : s));
+    .map((s) => (s.id === 'former_asn' && later(s) ? { ...s, id: /kontrak|pppk/.test(s.text) ? 'pppk' : 'asn', pending: 'contract_ended' } : s.id === 'retired' && later(s) ? { ...s, pending: 'retired_effective' } : s));
   const roles = mentions(lex.roles, text, true).filter((r) => !isOffice(r));
 
   const speechHits = new Map<string, PatternHit[]>();
@@ -183,6 +183,10 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   // A dated circumstance that starts after today is stated as not (yet) so.
   const notYet = new Set(circumstanceHits.filter((h) => lex.timing.dated.has(h.id) && later(h)));
   const circumstances = readCircumstances(lex, text, new Set([...negated, ...notYet]), circumstanceHits);
+  // "TMT pensiun 1 Januari 2027": still serving until then; the retirement (or contract end) is not in effect yet.
+  for (const st of statuses) {
+    if ('pending' in st && st.pending) circumstances[st.pending] = { value: false, restsOn: st.text };
+  }
   const cancelling = new Set(lex.circumstances.filter((c) => c.cancelsTargets).map((c) => c.id));
   const cancelled = (t: PatternHit) => circumstanceHits.some((h) => cancelling.has(h.id) && !negated.has(h) && overlaps(h, t));
 
@@ -266,7 +270,11 @@ function value(m: Mention): FacetValue {
 
 function dedupe<T extends Mention>(list: T[]): T[] {
   const seen = new Set<string>();
-  return list.filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
+  return list.filter((m) => {
+    if (seen.has(m.id)) return false;
+    seen.add(m.id);
+    return true;
+  });
 }
 
 /** Longer matches are more specific ("tim kampanye" over "kampanye"). */
