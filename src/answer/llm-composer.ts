@@ -8,7 +8,6 @@ import { type Citation, VERDICTS } from './answer-contract.js';
 import { locateQuote } from './citation-verifier.js';
 import { citationTitle } from './citations.js';
 import type { ComposedAnswer, ComposeInput } from './compose-input.js';
-import { trustedCard } from './card-answer.js';
 import type { Composer } from './pipeline.js';
 import { resolveBasis } from '../knowledge/check-integrity.js';
 import { checkAnswerText, type TextProblem } from '../llm/answer-text-check.js';
@@ -235,9 +234,13 @@ function selectPassages(input: ComposeInput): Passage[] {
     seen.add(key);
     out.push({ id: `P${out.length + 1}`, doc, ref, text });
   };
-  const card = input.cards[0];
-  if (card && card.confidence >= 0.3) {
-    for (const b of [...card.card.basis, ...card.card.sanction_basis]) {
+  // The card the decision rests on gives the first passages; else the closest card by wording.
+  const d = input.decision;
+  const decided = d.kind === 'card' || d.kind === 'sanction' || d.kind === 'report' || d.kind === 'overview' ? d.fit?.card : undefined;
+  const near = input.cards[0];
+  const card = decided ?? (near && near.confidence >= 0.3 ? near.card : undefined);
+  if (card) {
+    for (const b of [...card.basis, ...card.sanction_basis]) {
       const r = resolveBasis(kb, b);
       if (typeof r !== 'string') push(r.document, r.node.ref, nodeText(r.document, r.node));
     }
@@ -252,7 +255,8 @@ function selectPassages(input: ComposeInput): Passage[] {
 }
 
 function renderUserPrompt(input: ComposeInput, passages: Passage[], offline: ComposedAnswer): string {
-  const card = trustedCard(input.cards);
+  const d = input.decision;
+  const card = d.kind === 'card' || d.kind === 'sanction' || d.kind === 'report' || d.kind === 'overview' ? d.fit : undefined;
   const lines = passages.map((p) => {
     const tag = p.doc.status === 'sekunder' ? ' [SEKUNDER]' : p.doc.status === 'dicabut' ? ' [DICABUT]' : p.doc.kind === 'news' ? ' [BERITA]' : '';
     return `${p.id} — ${p.doc.shortName}, ${p.ref}${tag}:\n${p.text}`;

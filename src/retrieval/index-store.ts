@@ -23,6 +23,8 @@ export interface IndexManifest {
   documents: Record<string, { hash: string; file: string; kind: string }>;
   cards: Record<string, string>;
   calendarHash: string;
+  /** Hash of knowledge/lexicon: the situation vocabulary is knowledge too. Absent in older builds. */
+  lexiconHash?: string;
   counts: { documents: number; regulations: number; news: number; cards: number; chunks: number; elections: number };
   buildMs: number;
 }
@@ -56,7 +58,7 @@ const CURRENT = 'CURRENT';
  * Version of the chunking, analysis and index layout. Bump it whenever code changes what an
  * index contains, so `npm run reindex` rebuilds instead of reporting "nothing changed".
  */
-export const INDEX_FORMAT = 'netra-index-7';
+export const INDEX_FORMAT = 'netra-index-8';
 
 /** Reads which build is current; undefined when no index was ever built. */
 export async function readCurrentBuild(indexRoot: string): Promise<string | undefined> {
@@ -141,6 +143,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       documents: Object.fromEntries(kb.documents.map((d) => [d.id, { hash: d.hash, file: d.file, kind: d.kind }])),
       cards: Object.fromEntries(kb.cards.map((c) => [c.id, c.hash])),
       calendarHash: kb.calendarHash,
+      lexiconHash: kb.lexiconHash,
       counts: {
         documents: kb.documents.length,
         regulations: kb.documents.filter((d) => d.kind === 'regulation').length,
@@ -185,7 +188,7 @@ function diffKnowledge(kb: KnowledgeBase, previous: IndexManifest | undefined) {
   const added = [...now.keys()].filter((id) => !before.has(id));
   const removed = [...before.keys()].filter((id) => !now.has(id));
   const changed = [...now.keys()].filter((id) => before.has(id) && before.get(id) !== now.get(id));
-  const calendarSame = previous?.calendarHash === kb.calendarHash;
+  const calendarSame = previous?.calendarHash === kb.calendarHash && previous?.lexiconHash === kb.lexiconHash;
   return { added, removed, changed, unchanged: added.length + removed.length + changed.length === 0 && calendarSame };
 }
 
