@@ -1,6 +1,6 @@
 import type { CaseCard, KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { BasisRef, CardException, Consequence, DecidingFact } from '../knowledge/schemas.js';
-import { CONSEQUENCE_STATUSES } from '../knowledge/schemas.js';
+import type { CONSEQUENCE_STATUSES } from '../knowledge/schemas.js';
 import type { Citation, Verdict } from './answer-contract.js';
 import { TEXTS } from './answer-text.js';
 import { citationsForBasis, citationsForCard } from './citations.js';
@@ -29,7 +29,7 @@ export function consequenceKeys(s: Situation): ConsequenceKey[] {
           : undefined;
   const keys = new Set<ConsequenceKey>();
   const named = s.mentionedStatuses.map(toKey).filter((k) => k !== undefined);
-  if (s.speech.act === 'sanction' && named.length > 1) named.forEach((k) => keys.add(k));
+  if (s.speech.act === 'sanction' && named.length > 1) for (const k of named) keys.add(k);
   const own = toKey(s.actor.status?.id);
   if (own) keys.add(own);
   // An unknown or generic "ASN": the PNS consequence, with a word on PPPK (whose discipline differs).

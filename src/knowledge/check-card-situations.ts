@@ -27,7 +27,9 @@ export function checkCardSituations(cards: CaseCard[], lexicon: SituationLexicon
       at(`${where}.only_acts`, 'acts', c.only_acts);
       at(`${where}.any_acts`, 'acts', c.any_acts);
       at(`${where}.candidate_acts`, 'acts', c.candidate_acts);
-      c.any_of?.forEach((alt, i) => condition(`${where}.any_of[${i}]`, alt));
+      c.any_of?.forEach((alt, i) => {
+        condition(`${where}.any_of[${i}]`, alt);
+      });
       at(`${where}.circumstances`, 'circumstances', Object.keys(c.circumstances ?? {}));
     };
     if (card.situation) {
@@ -40,7 +42,9 @@ export function checkCardSituations(cards: CaseCard[], lexicon: SituationLexicon
       condition(`exceptions[${i}].when`, e.when);
       condition(`exceptions[${i}].unless`, e.unless);
     });
-    card.deciding.forEach((d, i) => at(`deciding[${i}].circumstance`, 'circumstances', [d.circumstance]));
+    card.deciding.forEach((d, i) => {
+      at(`deciding[${i}].circumstance`, 'circumstances', [d.circumstance]);
+    });
     for (const d of card.deciding) {
       const resolves = card.exceptions.some((e) => e.when.circumstances && d.circumstance in e.when.circumstances);
       if (!resolves) problems.push(`${card.file}: deciding "${d.circumstance}" tidak dipakai exception mana pun (fakta penentu tanpa cabang)`);

@@ -266,7 +266,11 @@ function value(m: Mention): FacetValue {
 
 function dedupe<T extends Mention>(list: T[]): T[] {
   const seen = new Set<string>();
-  return list.filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
+  return list.filter((m) => {
+    if (seen.has(m.id)) return false;
+    seen.add(m.id);
+    return true;
+  });
 }
 
 /** Longer matches are more specific ("tim kampanye" over "kampanye"). */
