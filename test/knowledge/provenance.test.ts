@@ -160,11 +160,12 @@ describe('case cards and text quoted in news', () => {
 });
 
 describe('citations say how sure their text is and link the page of the section', () => {
-  const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+  // The compiled CLI (dist/, built by the global setup), as `npm run ask` runs it.
+  const ASK = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'ask.js');
   const ask = (args: string[], input = '') => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-prov-'));
     try {
-      return spawnSync(TSX, ['src/cli/ask.ts', ...args], {
+      return spawnSync(process.execPath, [ASK, ...args], {
         cwd: REPO_ROOT,
         input,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: dataDir },
