@@ -25,7 +25,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: OPS,
-          globalSetup: ['test/support/global-index.ts'],
+          // dist/ too: a few unit tests run the compiled `npm run ask` (a no-op when dist/ is fresh).
+          globalSetup: ['test/support/global-build.ts', 'test/support/global-index.ts'],
         },
       },
       {

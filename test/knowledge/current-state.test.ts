@@ -108,7 +108,8 @@ describe('the current state of the election timeline (knowledge/calendar/current
     scratch = scratchKnowledge();
     const file = path.join(scratch.knowledgeDir, STATE);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('deadline: 2027-10-16', 'deadline: "enam belas Oktober"'));
-    const r = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/ask.ts', '--json', 'KASN masih ada?'], {
+    // The compiled CLI (dist/, built by the global setup), as `npm run ask` runs it.
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'src', 'cli', 'ask.js'), '--json', 'KASN masih ada?'], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: scratch.dataDir, NETRA_KNOWLEDGE_DIR: scratch.knowledgeDir },
       encoding: 'utf8',

@@ -161,15 +161,16 @@ describe('case cards and text quoted in news', () => {
 });
 
 describe('citations say how sure their text is and link the page of the section', () => {
-  const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  // One data directory for the block, so the index is built once and the later runs reuse it.
+  // The compiled CLI (dist/, built by the global setup), as `npm run ask` runs it; one data
+  // directory for the block, so the index is built once and the later runs reuse it.
+  const ASK = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'ask.js');
   let dataDir: string;
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-prov-'));
   });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   const ask = (args: string[], input = '') =>
-    spawnSync(TSX, ['src/cli/ask.ts', ...args], {
+    spawnSync(process.execPath, [ASK, ...args], {
       cwd: REPO_ROOT,
       input,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: dataDir },

@@ -206,6 +206,7 @@ describe('bench script', () => {
       expect(result.p95_ms as number).toBeGreaterThanOrEqual(result.p50_ms as number);
       expect(result.http_errors).toBe(0);
     },
-    90_000,
+    // A bound for a loaded machine, not a speed target: the bench itself measures.
+    180_000,
   );
 });
