@@ -27,7 +27,8 @@ interface Line {
 
 type SectionKind = 'pasal' | 'penjelasan' | 'other';
 
-const AYAT = /^\s*\[?\((\d+)\)\]?\s/;
+/** `(1)`, `[(2)]` (label assigned by the corpus), `(1a)` (an ayat inserted by an amendment). */
+const AYAT = /^\s*\[?\((\d+[a-z]?)\)\]?\s/;
 const HURUF = /^\s*([a-z])\.\s/;
 const ANGKA = /^\s*(\d+)\.\s/;
 const UNKNOWN_ITEM = /^\s*\[huruf \?\]/;
@@ -217,7 +218,7 @@ export function normalizeRef(ref: string): string {
   return ref
     .trim()
     .replace(/\s+/g, ' ')
-    .replace(/\bayat\s*\[?\(?(\d+)\)?\]?/gi, 'ayat ($1)')
+    .replace(/\bayat\s*\[?\(?(\d+[a-z]?)\)?\]?/gi, 'ayat ($1)')
     .replace(/[.,;:]+$/, '')
     .toLowerCase();
 }

@@ -68,6 +68,9 @@ describe('structure-aware chunking', () => {
     expect(chunks.find((c) => c.id === 'pp-94-2021#Penjelasan Pasal 5 huruf n angka 1')!.quote).toMatch(/^PNS sebagai peserta kampanye hadir/);
     expect(chunks.find((c) => c.id === 'skb-2022-lampiran-berita#Butir B.6')!.label).toBe('Lampiran SKB 2022 (menurut berita) › Butir B.6');
     expect(chunks.find((c) => c.id === 'pp-11-2017#Pasal 255 ayat (1)')!.quote).toContain('PNS dilarang menjadi anggota dan/atau pengurus partai politik.');
+    // An ayat inserted by an amendment ("(1a)") is its own passage, not the tail of ayat (1).
+    expect(chunks.find((c) => c.id === 'uu-10-2016#Pasal 21 ayat (1a)')!.quote).toMatch(/^\(1a\) Seleksi penerimaan anggota KPPS/);
+    expect(chunks.find((c) => c.id === 'uu-10-2016#Pasal 21 ayat (1)')!.quote).not.toContain('Seleksi');
   });
 
   it('cites two headings that share a short name ("Amar — …") by their longer names', () => {
