@@ -24,6 +24,7 @@ export function checkCardSituations(cards: CaseCard[], lexicon: SituationLexicon
       if (!c) return;
       at(`${where}.actors`, 'statuses', c.actors);
       at(`${where}.targets`, 'targets', c.targets);
+      at(`${where}.with_targets`, 'targets', c.with_targets);
       at(`${where}.only_acts`, 'acts', c.only_acts);
       at(`${where}.any_acts`, 'acts', c.any_acts);
       at(`${where}.candidate_acts`, 'acts', c.candidate_acts);

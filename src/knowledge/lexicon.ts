@@ -126,8 +126,10 @@ export class PatternSet {
       for (let m = re.exec(text.padded); m; m = re.exec(text.padded)) {
         const start = tokenAt(text, m.index);
         const end = tokenAt(text, m.index + m[0].length - 1) + 1;
-        // A pattern never spans two sentences ("… sejak sekarang. Katanya masa kampanye …").
+        // A pattern never spans two sentences ("… sejak sekarang. Katanya masa kampanye …"); after
+        // a match that does, look again from the next character for one that does not.
         if (text.sentence[start] === text.sentence[end - 1]) hits.push({ start, end, text: text.tokens.slice(start, end).join(' ') });
+        else re.lastIndex = m.index + 1;
         // Zero-width safety: always advance.
         if (m[0].length === 0) re.lastIndex += 1;
       }
@@ -400,7 +402,8 @@ export function compilePattern(pattern: string, table: Record<string, string> = 
     if (gap) {
       if (i === 0 || i === parts.length - 1) throw new Error('celah ~ tidak boleh di awal atau akhir');
       const n = Number(gap[1] ?? 3);
-      body += `(?:\\S+ ){0,${n}}`;
+      // Lazy: the shortest gap first, so a match stays inside one sentence when it can.
+      body += `(?:\\S+ ){0,${n}}?`;
       continue;
     }
     const optional = part.startsWith('[') && part.endsWith(']');

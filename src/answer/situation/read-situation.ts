@@ -34,6 +34,8 @@ const OFFICIAL_PERSONS = new Set(['superior', 'colleague', 'official', 'other_as
 /** Statuses and persons that are offices one can run for ("calon bupati", "nyalon kades"). */
 const OFFICE_STATUSES = new Set(['regional_head', 'village_head']);
 const OFFICE_PERSONS = new Set(['official', 'superior']);
+/** Persons whose acts are theirs, not the user's: family members and neighbours. */
+const FAMILY_OR_NEIGHBOUR = new Set(['spouse', 'child', 'parent', 'relative', 'neighbour']);
 /** Person words that, right after "saya", describe the user's own job rather than someone else. */
 const SELF_DESCRIPTIONS = new Set(['official', 'superior', 'other_asn', 'colleague']);
 
@@ -183,6 +185,10 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   // A dated circumstance that starts after today is stated as not (yet) so.
   const notYet = new Set(circumstanceHits.filter((h) => lex.timing.dated.has(h.id) && later(h)));
   const circumstances = readCircumstances(lex, text, new Set([...negated, ...notYet]), circumstanceHits);
+  // The act asked about is done by a relative or a neighbour, not by the user ("suami saya … jadi tim kampanye").
+  if (who === 'other' && actorPersonId !== undefined && FAMILY_OR_NEIGHBOUR.has(actorPersonId) && !circumstances.family_or_neighbour_acts) {
+    circumstances.family_or_neighbour_acts = { value: true, restsOn: persons[actorIndex]!.text };
+  }
   // "TMT pensiun 1 Januari 2027": still serving until then; the retirement (or contract end) is not in effect yet.
   for (const st of statuses) {
     if ('pending' in st && st.pending) circumstances[st.pending] = { value: false, restsOn: st.text };
