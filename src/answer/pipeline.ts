@@ -75,7 +75,7 @@ export class AnswerPipeline {
     const index = this.options.index();
     if (question.length === 0) {
       // Echo the cleaned (empty) question, not the raw input: that may be 100 KB of invisible characters.
-      return this.finish(started, emptyAnswer(question), [], 0, false);
+      return this.finish(started, { ...emptyAnswer(question), rule: 'empty' }, [], 0, false);
     }
 
     const kb = index.knowledge;

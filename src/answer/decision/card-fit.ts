@@ -71,7 +71,10 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
     }
     actScore = Math.min(actScore, POLICY.fit.actScoreCap);
     // A card that only states a sanction or a procedure does not answer "boleh?" about an act.
-    if (situation.speech.act === 'conduct' && card.verdict === 'informasi') actScore *= POLICY.fit.informationCardOnConduct;
+    // (Only a sanction or overview question is answered by such a card.)
+    if (situation.speech.act !== 'sanction' && situation.speech.act !== 'overview' && card.verdict === 'informasi') {
+      actScore *= POLICY.fit.informationCardOnConduct;
+    }
     if (actScore === 0 && sim < POLICY.fit.similarityOnly) continue;
     const permissive = PERMISSIVE.has(card.verdict);
     const holding = card.exceptions.filter((e) => exceptionHolds(e, situation));

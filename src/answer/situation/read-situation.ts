@@ -560,13 +560,20 @@ function isFollowUp(s: Situation, text: NormalizedText): boolean {
   const startsLikeFollowUp = FOLLOW_UP_START.has(text.tokens[0] ?? '') || text.tokens.at(-1) === 'saja';
   const onlyFacts = s.acts.length === 0 && s.targets.length === 0;
   const factGiven = Object.keys(s.circumstances).length > 0 || s.asker.status !== undefined;
-  return startsLikeFollowUp || (onlyFacts && (factGiven || s.speech.act === 'sanction' || s.speech.act === 'report_how'));
+  // "Fotonya saya unggah ke media sosial" (a reply to an ask-back): a stated fact, no new target.
+  const factReply = factGiven && s.targets.length === 0;
+  return startsLikeFollowUp || factReply || (onlyFacts && (s.speech.act === 'sanction' || s.speech.act === 'report_how'));
 }
 
 /** The previous situation with what the follow-up changes. */
 function carryOver(s: Situation, prev: Situation): Situation {
   const carried: string[] = [];
   const out: Situation = { ...s, followUp: true };
+  if (s.acts.length > 0 && s.acts.some((a) => prev.acts.some((p) => p.id === a.id))) {
+    // The reply restates the act with a fact about it: keep the question's act first.
+    out.acts = [...prev.acts, ...s.acts.filter((a) => !prev.acts.some((p) => p.id === a.id))];
+    carried.push('acts');
+  }
   if (s.acts.length === 0) {
     out.acts = prev.acts;
     out.negatedActs = prev.negatedActs;
