@@ -33,6 +33,8 @@ export function checkCardSituations(cards: CaseCard[], lexicon: SituationLexicon
       });
       at(`${where}.circumstances`, 'circumstances', Object.keys(c.circumstances ?? {}));
     };
+    // Every card declares the situation it covers: the decision rules match questions against it.
+    if (!card.situation) problems.push(`${card.file}: situation wajib diisi (acts, targets, actors yang dicakup kartu ini)`);
     if (card.situation) {
       at('situation.acts', 'acts', card.situation.acts);
       at('situation.targets', 'targets', card.situation.targets);

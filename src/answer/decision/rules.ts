@@ -140,7 +140,13 @@ export const RULES: Rule[] = [
   {
     name: 'overview',
     why: 'A request for the rules in general gets the list of prohibited forms of support.',
-    decide: (c) => (c.situation.speech.act === 'overview' ? { rule: 'overview', kind: 'overview', fit: c.fits.find((f) => f.card.situation?.acts.includes('overview')) } : undefined),
+    decide: (c) => {
+      if (c.situation.speech.act !== 'overview') return undefined;
+      // The overview card is the one whose topic is "ikhtisar" (knowledge/cases).
+      const card = c.kb.cards.find((k) => k.topic === 'ikhtisar');
+      const fit = card ? (c.fits.find((f) => f.card.id === card.id) ?? { card, score: 0, acts: [], similarity: 0 }) : undefined;
+      return { rule: 'overview', kind: 'overview', fit };
+    },
   },
   {
     name: 'card',
