@@ -133,6 +133,15 @@ export const RULES: Rule[] = [
     decide: (c) => (c.situation.speech.act === 'report_how' ? { rule: 'report-channels', kind: 'report', fit: decidingFit(c) } : undefined),
   },
   {
+    name: 'incident-sanction',
+    why: 'Someone describes what an official did and asks what it costs them: the verdict on that act, with the consequences for their status.',
+    decide: (c) => {
+      if (c.situation.speech.act !== 'sanction' || !c.situation.incident) return undefined;
+      const fit = decidingFit(c);
+      return fit && fit.acts.length > 0 && fit.card.verdict === 'dilarang' && !fit.exception ? fromCard('incident-sanction', fit, c) : undefined;
+    },
+  },
+  {
     name: 'sanction',
     why: 'The consequence of an act, for the status of whoever does it (PNS, PPPK, CPNS, non-ASN staff), is information.',
     decide: (c) => (c.situation.speech.act === 'sanction' ? { rule: 'sanction', kind: 'sanction', fit: decidingFit(c) } : undefined),
@@ -149,19 +158,14 @@ export const RULES: Rule[] = [
     },
   },
   {
-    name: 'card',
-    why: 'The card whose situation fits decides: an exception the question states, both branches when a deciding fact is missing, else its own verdict.',
-    decide: (c) => {
-      const fit = decidingFit(c);
-      return fit && fit.acts.length > 0 ? fromCard('card', fit, c) : undefined;
-    },
-  },
-  {
     name: 'not-bound',
     why: 'The act is one the rules forbid civil servants, but whoever does it is not one (a non-ASN relative, a retiree, a former ASN): the card written for that person decides.',
     decide: (c) => {
       const status = c.situation.actor.status?.id;
       if (!status || !NOT_BOUND.has(status) || !c.fits.some((f) => f.acts.length > 0 && f.outside === 'actor')) return undefined;
+      // A card that fits and was written for this status decides through the 'card' rule.
+      const fitted = decidingFit(c);
+      if (fitted && fitted.acts.length > 0 && cardActors(fitted.card).includes(status)) return undefined;
       const sim = new Map(c.similar.map((m) => [m.card.id, m.confidence] as const));
       const card = c.kb.cards
         .filter((k) => cardActors(k).includes(status))
@@ -169,6 +173,14 @@ export const RULES: Rule[] = [
       if (!card) return undefined;
       const fit = c.fits.find((f) => f.card.id === card.id) ?? { card, score: sim.get(card.id) ?? 0, acts: [], similarity: sim.get(card.id) ?? 0 };
       return fromCard('not-bound', fit, c);
+    },
+  },
+  {
+    name: 'card',
+    why: 'The card whose situation fits decides: an exception the question states, both branches when a deciding fact is missing, else its own verdict.',
+    decide: (c) => {
+      const fit = decidingFit(c);
+      return fit && fit.acts.length > 0 ? fromCard('card', fit, c) : undefined;
     },
   },
   {

@@ -34,6 +34,10 @@ const OFFICIAL_PERSONS = new Set(['superior', 'colleague', 'official', 'other_as
 /** Statuses and persons that are offices one can run for ("calon bupati", "nyalon kades"). */
 const OFFICE_STATUSES = new Set(['regional_head', 'village_head']);
 const OFFICE_PERSONS = new Set(['official', 'superior']);
+/** Targets that make a question political by themselves (an RT group or Korpri does not). */
+const POLITICAL_TARGETS = new Set(['candidate', 'prospective_candidate', 'party', 'campaign_account', 'family_candidate', 'party_wing_org']);
+/** Acts done by speaking: when someone "says" them, saying is the act (an appeal, a speech). */
+const SPEAKING_ACTS = new Set(['invite_others', 'mobilise', 'speak_at_event', 'support_candidate']);
 /** Persons whose acts are theirs, not the user's: family members and neighbours. */
 const FAMILY_OR_NEIGHBOUR = new Set(['spouse', 'child', 'parent', 'relative', 'neighbour']);
 /** Person words that, right after "saya", describe the user's own job rather than someone else. */
@@ -183,8 +187,13 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const uniqueActs = dedupe([...actorActs].sort((a, b) => specificity(b) - specificity(a) || a.start - b.start));
   const negatedActs = dedupe(acts.filter((a) => a.negated && !uniqueActs.some((p) => p.id === a.id)));
   // A dated circumstance that starts after today is stated as not (yet) so.
+  // When a dated circumstance is mentioned with a date and again without ("kontrak habis Maret 2027 …
+  // tunggu kontrak habis"), the dated mention decides.
+  const timingOf = (h: PatternHit) => (today === undefined ? undefined : timingNear(text, h.start, h.end, lex, today));
+  const dated = circumstanceHits.filter((h) => lex.timing.dated.has(h.id) && timingOf(h) !== undefined);
+  const undatedTwin = (h: Mention) => lex.timing.dated.has(h.id) && timingOf(h) === undefined && dated.some((d) => d.id === h.id);
   const notYet = new Set(circumstanceHits.filter((h) => lex.timing.dated.has(h.id) && later(h)));
-  const circumstances = readCircumstances(lex, text, new Set([...negated, ...notYet]), circumstanceHits);
+  const circumstances = readCircumstances(lex, text, new Set([...negated, ...notYet]), circumstanceHits.filter((h) => !undatedTwin(h)));
   // The act asked about is done by a relative or a neighbour, not by the user ("suami saya … jadi tim kampanye").
   if (who === 'other' && actorPersonId !== undefined && FAMILY_OR_NEIGHBOUR.has(actorPersonId) && !circumstances.family_or_neighbour_acts) {
     circumstances.family_or_neighbour_acts = { value: true, restsOn: persons[actorIndex]!.text };
@@ -196,7 +205,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const cancelling = new Set(lex.circumstances.filter((c) => c.cancelsTargets).map((c) => c.id));
   const cancelled = (t: PatternHit) => circumstanceHits.some((h) => cancelling.has(h.id) && !negated.has(h) && overlaps(h, t));
 
-  const topicStrong = lex.topic.strong.test(text) || (uniqueActs.length > 0 && targets.length > 0);
+  const topicStrong = lex.topic.strong.test(text) || (uniqueActs.length > 0 && targets.some((t) => POLITICAL_TARGETS.has(t.id)));
   const topic: Situation['topic'] = topicStrong ? 'strong' : lex.topic.weak.test(text) ? 'weak' : 'none';
   const offTopicWords = lex.topic.offTopic.test(text);
 
@@ -398,7 +407,7 @@ function resolveNegation(cues: PatternHit[], hits: Mention[], text: NormalizedTe
  * bagi kaos") is the candidate's side; otherwise the nearest person before it in the sentence who
  * is not an object ("bantu om saya" — the om is helped, not helping), else one just after it.
  */
-function ownerOf(h: PatternHit, persons: Mention[], targets: Mention[], text: NormalizedText, lex: SituationLexicon): Owner {
+function ownerOf(h: Mention, persons: Mention[], targets: Mention[], text: NormalizedText, lex: SituationLexicon): Owner {
   const attr = lex.attribution;
   const t = targets.find((x) => {
     if (x.end > h.start || text.sentence[x.start] !== text.sentence[h.start]) return false;
@@ -423,7 +432,9 @@ function ownerOf(h: PatternHit, persons: Mention[], targets: Mention[], text: No
     if (p.end <= h.start && (best < 0 || p.end > persons[best]!.end)) best = i;
   });
   // "rekan saya bilang tidak usah dilayani": what someone says is not what they do.
-  if (best >= 0 && text.tokens.slice(persons[best]!.end, h.start).some((w) => attr.speechVerbs.has(w))) return { kind: 'reported' };
+  // Unless saying it is the act itself: "kepsek bilang ke ortu murid 'dukung pak caleg'" is an appeal.
+  const speaking = SPEAKING_ACTS.has(h.id);
+  if (best >= 0 && !speaking && text.tokens.slice(persons[best]!.end, h.start).some((w) => attr.speechVerbs.has(w))) return { kind: 'reported' };
   if (t && (best < 0 || persons[best]!.end <= t.start)) return { kind: 'candidate' };
   if (best >= 0) return { kind: 'person', index: best };
   // "boleh tidak saya pasang …": only the user is named after the act they ask about; "spanduk sosialisasi dia" is a possessive.
