@@ -221,7 +221,8 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   // past, a person the user knows: "kadis kami", "atasan saya"), not a rule question about officials.
   const knownPerson = actorIndex >= 0 && ['saya', 'kami'].includes(text.tokens[persons[actorIndex]!.end] ?? '');
   const narrated = has('narrative') || has('incident') || knownPerson;
-  const incident = uniqueActs.length > 0 && ((actorIsOfficial && narrated && !has('hypothetical')) || has('incident') || ordered);
+  // "Misal nanti saya lihat camat …": a supposed case is not an incident (a report question still escalates).
+  const incident = uniqueActs.length > 0 && ((!has('hypothetical') && ((actorIsOfficial && narrated) || has('incident'))) || ordered);
 
   const speech = classifySpeech({
     n,
@@ -610,7 +611,9 @@ function carryOver(s: Situation, prev: Situation): Situation {
   out.date = s.date ?? prev.date;
   out.mentionedStatuses = s.mentionedStatuses.length > 0 ? s.mentionedStatuses : prev.mentionedStatuses;
   // A bare fact ("tidak diunggah", "saya PPPK") continues the previous question's kind of answer.
-  if (s.speech.act !== 'sanction' && s.speech.act !== 'report_how') {
+  // Only a reply that asks nothing of its own ("saya PPPK") takes the previous question's kind; a
+  // question with its own kind (a sanction, an article, today) keeps it.
+  if (s.speech.act === 'conduct' || s.speech.act === 'off_topic') {
     out.speech = prev.speech.act === 'sanction' ? prev.speech : { act: 'conduct', restsOn: 'follow-up' };
   }
   if (out.topic === 'none') out.topic = prev.topic;
