@@ -11,6 +11,9 @@ const OPS = [
   'test/knowledge/reindex.test.ts',
   'test/reporting/reports-export.test.ts',
   'test/llm/llm-failures.test.ts',
+  // These run the compiled `npm run ask` as a child process.
+  'test/knowledge/current-state.test.ts',
+  'test/knowledge/provenance.test.ts',
 ];
 
 export default defineConfig({
@@ -25,8 +28,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: OPS,
-          // dist/ too: a few unit tests run the compiled `npm run ask` (a no-op when dist/ is fresh).
-          globalSetup: ['test/support/global-build.ts', 'test/support/global-index.ts'],
+          globalSetup: ['test/support/global-index.ts'],
         },
       },
       {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/answer/answer-contract.js';
 import type { AnswerPipeline } from '../../src/answer/pipeline.js';
 import { acceptsModelVerdict } from '../../src/llm/verdict-strictness.js';
@@ -48,11 +48,14 @@ function headerParts(header: string): { law: string; ref: string } {
 }
 
 describe('the free-text answer is verified against the corpus', () => {
+  // One app for the block: these tests only change what the fake model says.
   let t: TestApp;
   let offline: AnswerPipeline;
-  beforeEach(async () => {
-    ({ t, offline } = await app());
+  beforeAll(async () => {
+    t = await createTestApp(llmEnv(fake));
+    offline = offlinePipeline(t);
   });
+  afterAll(() => t.close());
 
   it('a text that quotes its passage and names its article, with its law, is used', async () => {
     modelWrites((p) => {
