@@ -25,6 +25,12 @@ export const POLICY = {
     similarityOnly: 0.5,
     /** A card whose acts fit needs at least this fit (act + similarity) to decide. */
     minimum: 0.6,
+    /**
+     * A permissive card loses to a prohibiting card about another act the question describes when
+     * the prohibiting fit is within this much ("layani seperti biasa … dan tempel poster caleg"):
+     * the user asks about everything they told, and a wrong "boleh" costs more than a wrong "dilarang".
+     */
+    permissiveMargin: 0.3,
   },
   /**
    * When the reader found no act the cards know, the wording similarity alone decides, with the

@@ -28,7 +28,19 @@ const plain = (rule: string, message: Extract<Decision, { kind: 'plain' }>['mess
  * retiree, a non-ASN spouse) or concern this target (an official KPU post) is passed over.
  */
 export function decidingFit(ctx: DecisionContext): CardFit | undefined {
-  return ctx.fits.find((f) => (f.exception !== undefined || f.outside === undefined) && (f.acts.length > 0 ? f.score >= POLICY.fit.minimum : true));
+  const usable = (f: CardFit) => (f.exception !== undefined || f.outside === undefined) && (f.acts.length > 0 ? f.score >= POLICY.fit.minimum : true);
+  const best = ctx.fits.find(usable);
+  if (!best || best.acts.length === 0 || best.exception || !PERMISSIVE.has(best.card.verdict)) return best;
+  // Another act the question describes that a prohibiting card covers, fitting nearly as well, decides.
+  const stricter = ctx.fits.find(
+    (f) =>
+      usable(f) &&
+      !f.exception &&
+      f.card.verdict === 'dilarang' &&
+      f.acts.some((a) => !best.acts.includes(a)) &&
+      f.score >= best.score - POLICY.fit.permissiveMargin,
+  );
+  return stricter ?? best;
 }
 
 /** The card trusted on wording alone, with the pre-situation safety margins (see POLICY.similarity). */

@@ -94,7 +94,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     return !statuses.some((s) => s.start === c.end || overlaps(s, c));
   });
   // "like akun tim pemenangan": words inside a longer target name are not an act of their own.
-  const actHits = mentions(lex.acts, text, false).filter(
+  const actHits = mentions(lex.acts, text, true).filter(
     (a) => !targets.some((t) => t.start <= a.start && t.end >= a.end && t.end - t.start > a.end - a.start),
   );
   const circumstanceHits = lex.circumstances.flatMap((c) => c.yes.find(text).map((h) => ({ ...h, id: c.id })));
@@ -184,7 +184,13 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   ];
 
   const actorActs = positive.filter((a) => a.owner.kind === 'none' || (a.owner.kind === 'person' && samePerson(a.owner.index)));
-  const uniqueActs = dedupe([...actorActs].sort((a, b) => specificity(b) - specificity(a) || a.start - b.start));
+  const actorOwnActs = dedupe([...actorActs].sort((a, b) => specificity(b) - specificity(a) || a.start - b.start));
+  // "Itu melanggar? Kalau mau lapor ke mana?": the user's wish to report is not the act the rules
+  // decide on; the other's act is. Reporting stays the act only when permission to report is asked.
+  const permissionToReport = positive.some(
+    (a) => a.id === 'report_violation' && speechHit('asks_permission').some((h) => text.sentence[h.start] === text.sentence[a.start]),
+  );
+  const uniqueActs = !permissionToReport && actorOwnActs.some((a) => a.id !== 'report_violation') ? notReport(actorOwnActs) : actorOwnActs;
   const negatedActs = dedupe(acts.filter((a) => a.negated && !uniqueActs.some((p) => p.id === a.id)));
   // A dated circumstance that starts after today is stated as not (yet) so.
   // When a dated circumstance is mentioned with a date and again without ("kontrak habis Maret 2027 …
