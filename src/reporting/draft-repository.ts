@@ -1,7 +1,6 @@
-import type { ChannelName } from '../conversation/messages.js';
 import type { NetraDatabase } from '../storage/database.js';
 import type { FieldSealer } from '../storage/field-crypto.js';
-import { STEPS, type DraftState } from './report-flow.js';
+import { STEP_IDS, type DraftState } from './report-flow.js';
 
 export interface StoredDraft {
   state: DraftState;
@@ -28,12 +27,12 @@ export class DraftRepository {
   ) {}
 
   /** True when this chat has an unfinished report (cheap: does not decrypt). */
-  exists(channel: ChannelName, chatId: string): boolean {
+  exists(channel: string, chatId: string): boolean {
     return this.db.prepare('SELECT 1 FROM report_drafts WHERE channel = ? AND chat_id = ?').get(channel, chatId) !== undefined;
   }
 
   /** The last time the draft was saved, or undefined when there is none. */
-  updatedAt(channel: ChannelName, chatId: string): string | undefined {
+  updatedAt(channel: string, chatId: string): string | undefined {
     const row = this.db
       .prepare('SELECT updated_at FROM report_drafts WHERE channel = ? AND chat_id = ?')
       .get(channel, chatId) as { updated_at: string } | undefined;
@@ -41,7 +40,7 @@ export class DraftRepository {
   }
 
   /** Loads the draft; throws {@link UnreadableDraftError} when it exists but cannot be read. */
-  get(channel: ChannelName, chatId: string): StoredDraft | undefined {
+  get(channel: string, chatId: string): StoredDraft | undefined {
     const row = this.db
       .prepare('SELECT step, state, created_at, updated_at FROM report_drafts WHERE channel = ? AND chat_id = ?')
       .get(channel, chatId) as { step: string; state: string; created_at: string; updated_at: string } | undefined;
@@ -52,7 +51,8 @@ export class DraftRepository {
     } catch (err) {
       throw new UnreadableDraftError(err instanceof Error ? err.message : String(err));
     }
-    if (!(STEPS as readonly string[]).includes(state.step) || !Array.isArray(state.history) || typeof state.fields !== 'object') {
+    state = upgrade(state);
+    if (!(STEP_IDS as readonly string[]).includes(state.step) || !Array.isArray(state.history) || typeof state.fields !== 'object') {
       throw new UnreadableDraftError('Bentuk draf laporan tidak dikenal.');
     }
     state.fields.evidence ??= [];
@@ -61,7 +61,7 @@ export class DraftRepository {
   }
 
   /** Creates or replaces the chat's draft (called after every accepted step). */
-  save(channel: ChannelName, chatId: string, state: DraftState, now: Date): void {
+  save(channel: string, chatId: string, state: DraftState, now: Date): void {
     const at = now.toISOString();
     this.db
       .prepare(
@@ -71,10 +71,39 @@ export class DraftRepository {
       .run(channel, chatId, state.step, this.sealer.seal(JSON.stringify(state), context(channel, chatId)), at, at);
   }
 
+  /** Drafts not saved since `cutoff`, for the expiry sweep (oldest first). */
+  staleSince(cutoff: Date): { channel: string; chatId: string }[] {
+    const rows = this.db
+      .prepare('SELECT channel, chat_id FROM report_drafts WHERE updated_at < ? ORDER BY updated_at')
+      .all(cutoff.toISOString()) as { channel: string; chat_id: string }[];
+    return rows.map((r) => ({ channel: r.channel, chatId: r.chat_id }));
+  }
+
   /** Removes the draft row only; evidence files are the caller's to delete. */
-  delete(channel: ChannelName, chatId: string): void {
+  delete(channel: string, chatId: string): void {
     this.db.prepare('DELETE FROM report_drafts WHERE channel = ? AND chat_id = ?').run(channel, chatId);
   }
+}
+
+const OLD_REPORTED_STEPS = ['reportedName', 'reportedPosition', 'reportedAgency', 'reportedId'];
+
+/**
+ * Drafts saved before the reported party was asked part by part (one `reported` step) resume at
+ * its first part, with the parts already given counted as answered.
+ */
+function upgrade(state: DraftState): DraftState {
+  // Read as stored: an old draft's step names are outside today's StepId.
+  const raw = state as unknown as { step: string; history?: string[]; fields?: DraftState['fields'] };
+  if (raw.step !== 'reported' && !raw.history?.includes('reported')) return state;
+  const fields = raw.fields ?? { evidence: [], links: [] };
+  const answered = fields.reported ? [...new Set([...(fields.answered ?? []), ...OLD_REPORTED_STEPS])] : fields.answered;
+  const rename = (s: string): string => (s === 'reported' ? 'reportedName' : s);
+  return {
+    ...state,
+    step: rename(raw.step) as DraftState['step'],
+    history: (raw.history ?? []).map(rename) as DraftState['history'],
+    fields: { ...fields, answered },
+  };
 }
 
 function context(channel: string, chatId: string): string {

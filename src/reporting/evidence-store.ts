@@ -1,8 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AttachmentTooLargeError, type IncomingAttachment } from '../conversation/messages.js';
 import type { EvidenceFile } from './report-model.js';
+
+/** A file the reporter sent, already downloaded by the caller. */
+export interface EvidenceInput {
+  bytes: Buffer;
+  /** photo, document, voice, video, audio: decides the fallback type and how it is named. */
+  kind: string;
+  mimeType?: string;
+  /** The sender's file name: shown to admins, never used as a path. */
+  fileName?: string;
+  /** What the sender wrote with it (a caption). */
+  description?: string;
+}
 
 /** The only file types kept, each with the extension its stored file gets. */
 export const EVIDENCE_MIME_TYPES: Readonly<Record<string, string>> = {
@@ -45,22 +56,13 @@ export class EvidenceStore {
     readonly maxBytes: number,
   ) {}
 
-  /** Checks, downloads and stores one attachment. Failures come back as an Indonesian message, not an exception. */
-  async saveAttachment(attachment: IncomingAttachment, now: Date = new Date()): Promise<EvidenceSaveResult> {
-    const shownName = attachment.fileName ? sanitizeOriginalName(attachment.fileName) : undefined;
-    const label = shownName ? `"${shownName}"` : describeKind(attachment.kind);
-    // Refuse before downloading when the platform already tells the size.
-    if (attachment.size !== undefined && attachment.size > this.maxBytes) return { ok: false, message: tooBig(label, this.maxBytes) };
-    let data: Buffer;
-    try {
-      data = await attachment.load();
-    } catch (err) {
-      if (err instanceof AttachmentTooLargeError) return { ok: false, message: tooBig(label, this.maxBytes) };
-      return { ok: false, message: `Maaf, ${label} gagal diunduh. Silakan kirim ulang.` };
-    }
-    if (data.length > this.maxBytes) return { ok: false, message: tooBig(label, this.maxBytes) };
+  /** Checks and stores one file. Failures come back as an Indonesian message, not an exception. */
+  save(input: EvidenceInput, now: Date = new Date()): EvidenceSaveResult {
+    const label = evidenceLabel(input.kind, input.fileName);
+    const data = input.bytes;
+    if (data.length > this.maxBytes) return { ok: false, message: tooBigMessage(label, this.maxBytes) };
     if (data.length === 0) return { ok: false, message: `${capitalize(label)} kosong. Silakan kirim ulang.` };
-    const mimeType = resolveMimeType(attachment, data);
+    const mimeType = resolveMimeType(input, data);
     if (!mimeType) {
       return {
         ok: false,
@@ -68,9 +70,16 @@ export class EvidenceStore {
       };
     }
     const file = this.write(data, mimeType);
+    const description = input.description ? cleanDescription(input.description) : undefined;
     return {
       ok: true,
-      file: { ...file, originalName: shownName, attachmentKind: attachment.kind, receivedAt: now.toISOString() },
+      file: {
+        ...file,
+        originalName: input.fileName ? sanitizeOriginalName(input.fileName) : undefined,
+        ...(description ? { description } : {}),
+        attachmentKind: input.kind,
+        receivedAt: now.toISOString(),
+      },
     };
   }
 
@@ -99,7 +108,7 @@ export class EvidenceStore {
  * The declared type when it is on the whitelist, otherwise what the first bytes say, otherwise
  * the platform's usual type for that kind (Telegram photos are JPEG, voice notes Ogg/Opus).
  */
-function resolveMimeType(attachment: IncomingAttachment, data: Buffer): string | undefined {
+function resolveMimeType(attachment: Pick<EvidenceInput, 'kind' | 'mimeType'>, data: Buffer): string | undefined {
   const declared = attachment.mimeType?.toLowerCase().split(';')[0]?.trim();
   const normalised = declared ? (ALIASES[declared] ?? declared) : undefined;
   if (normalised && EVIDENCE_MIME_TYPES[normalised]) return normalised;
@@ -135,8 +144,20 @@ export function describeKind(kind: string): string {
   return words[kind] ?? kind;
 }
 
-function tooBig(label: string, maxBytes: number): string {
+/** How a file is named to the reporter: its (cleaned) file name in quotes, or its kind ("foto"). */
+export function evidenceLabel(kind: string, fileName: string | undefined): string {
+  const shown = fileName ? sanitizeOriginalName(fileName) : undefined;
+  return shown ? `"${shown}"` : describeKind(kind);
+}
+
+/** The one "too large" sentence, whether the platform said the size or the download showed it. */
+export function tooBigMessage(label: string, maxBytes: number): string {
   return `Maaf, ${label} terlalu besar. Ukuran maksimal per berkas ${formatBytes(maxBytes)}. Kirim versi yang lebih kecil, atau kirim tautannya (misalnya Google Drive).`;
+}
+
+function cleanDescription(text: string): string | undefined {
+  const cleaned = text.replace(/[\u0000-\u001F\u007F]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+  return cleaned || undefined;
 }
 
 /** "10 MB", "512 KB". */

@@ -77,7 +77,7 @@ describe('scripts/reports-export.ts', () => {
       consent: 'yes',
     });
     newTicket = ticketOf(await service.handle(choice('new', 'confirm:send')));
-    await service.handleAdmin(msg('-1', `/ubahstatus ${newTicket} diverifikasi sudah, dicek`, { isAdmin: true }));
+    await service.admin(`/ubahstatus ${newTicket} diverifikasi sudah, dicek`);
     env.db.close();
   });
   afterAll(() => env.cleanup());
