@@ -8,6 +8,7 @@ import { startHttpApi } from '../src/channels/http/http-api.js';
 import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logging/logger.js';
 import { buildIndex, loadIndex } from '../src/retrieval/index-store.js';
+import { measureLimits } from './bench-limits.js';
 
 /**
  * `npm run bench`: measures Netra on this machine — offline answer latency, HTTP throughput at
@@ -250,6 +251,13 @@ async function main(): Promise<number> {
         await api.close();
       }
 
+      // HTTP abuse figures (bench-limits.ts): memory after many conversations, /healthz under load.
+      const limits = await measureLimits(
+        app,
+        { conversations: Number(process.env.BENCH_CONVERSATIONS ?? 10_000), loadRequests: requestsPerLevel },
+        say,
+      );
+
       const rssMb = process.resourceUsage().maxRSS / 1024;
       say(`peak RSS        ${rssMb.toFixed(0)} MB`);
 
@@ -281,6 +289,7 @@ async function main(): Promise<number> {
         cpus: os.cpus().length,
         node: process.version,
         targets_met: checks.every(([, ok]) => ok),
+        ...limits,
       };
       say(JSON.stringify(result));
       return 0;
