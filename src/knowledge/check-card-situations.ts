@@ -26,6 +26,8 @@ export function checkCardSituations(cards: CaseCard[], lexicon: SituationLexicon
       at(`${where}.targets`, 'targets', c.targets);
       at(`${where}.only_acts`, 'acts', c.only_acts);
       at(`${where}.any_acts`, 'acts', c.any_acts);
+      at(`${where}.candidate_acts`, 'acts', c.candidate_acts);
+      c.any_of?.forEach((alt, i) => condition(`${where}.any_of[${i}]`, alt));
       at(`${where}.circumstances`, 'circumstances', Object.keys(c.circumstances ?? {}));
     };
     if (card.situation) {
@@ -34,7 +36,10 @@ export function checkCardSituations(cards: CaseCard[], lexicon: SituationLexicon
       at('situation.actors', 'statuses', card.situation.actors);
       condition('situation.requires', card.situation.requires);
     }
-    card.exceptions.forEach((e, i) => condition(`exceptions[${i}].when`, e.when));
+    card.exceptions.forEach((e, i) => {
+      condition(`exceptions[${i}].when`, e.when);
+      condition(`exceptions[${i}].unless`, e.unless);
+    });
     card.deciding.forEach((d, i) => at(`deciding[${i}].circumstance`, 'circumstances', [d.circumstance]));
     for (const d of card.deciding) {
       const resolves = card.exceptions.some((e) => e.when.circumstances && d.circumstance in e.when.circumstances);

@@ -17,6 +17,7 @@ export interface KnowledgeSnapshot {
   documents: SnapshotDocument[];
   cards: KnowledgeBase['cards'];
   calendar: KnowledgeBase['calendar'];
+  currentState: KnowledgeBase['currentState'];
   calendarHash: string;
   lexicon: KnowledgeBase['lexicon'];
   lexiconHash: string;
@@ -40,6 +41,7 @@ export function toSnapshot(kb: KnowledgeBase): KnowledgeSnapshot {
     }),
     cards: kb.cards,
     calendar: kb.calendar,
+    currentState: kb.currentState,
     calendarHash: kb.calendarHash,
     lexicon: kb.lexicon,
     lexiconHash: kb.lexiconHash,
@@ -67,6 +69,7 @@ export function fromSnapshot(s: KnowledgeSnapshot): KnowledgeBase {
     }),
     cards: s.cards,
     calendar: s.calendar,
+    currentState: s.currentState,
     calendarHash: s.calendarHash,
     lexicon: s.lexicon,
     lexiconHash: s.lexiconHash,

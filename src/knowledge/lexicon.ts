@@ -13,6 +13,10 @@ const Entry = z.object({
   label: z.string().min(2),
   label_en: z.string().optional(),
   patterns: z.array(Pattern).min(1),
+  /** Ids of the same facet this one also counts as ("a family member who runs" is a candidate). */
+  implies: z.array(Id).default([]),
+  /** A target that names a person in the story ("om saya yang nyaleg"): that person is the candidate. */
+  names_person: z.boolean().default(false),
 });
 
 const Circumstance = z.object({
@@ -20,6 +24,8 @@ const Circumstance = z.object({
   label_en: z.string().optional(),
   yes: z.array(Pattern).default([]),
   no: z.array(Pattern).default([]),
+  /** Target words inside a "yes" phrase are not real targets ("calon fiktif" names no candidate). */
+  cancels_targets: z.boolean().default(false),
 });
 
 export const SituationLexiconSchema = z.object({
@@ -36,10 +42,31 @@ export const SituationLexiconSchema = z.object({
   circumstances: z.record(Id, Circumstance),
   speech: z.record(Id, Entry),
   topic: z.object({ strong: z.array(Pattern), weak: z.array(Pattern), off_topic: z.array(Pattern) }),
+  /** Word lists that decide whom an act or a status belongs to (see situation.yaml). */
+  attribution: z.object({
+    object_markers: z.array(z.string()),
+    possessive_nouns: z.array(z.string()),
+    office_words: z.array(z.string()),
+    vocatives: z.array(z.string()),
+    aspiration_words: z.array(z.string()),
+    modal_words: z.array(z.string()),
+    subject_glue: z.array(z.string()),
+    speech_verbs: z.array(z.string()),
+    copula_words: z.array(z.string()),
+    question_tags: z.array(z.string()),
+  }),
+  /** Words of each "today" question, keyed by the fact id of knowledge/calendar/current-state.yaml. */
+  today_topics: z.record(Id, z.array(Pattern)).default({}),
+  /** Single words that tell English from Indonesian (counted, not matched as patterns). */
+  language: z.object({ en: z.array(z.string()), id: z.array(z.string()) }),
 });
 export type SituationLexiconFile = z.infer<typeof SituationLexiconSchema>;
 
 export const NormalizeLexiconSchema = z.object({
+  /** Tokens left as typed even though a letter repeats (official abbreviations such as "pppk"). */
+  keep: z.array(z.string()).default([]),
+  /** Words written apart that mean one thing ("terima kasih" is thanks, not "terima" = receive). */
+  phrases: z.record(z.string().regex(/^[a-z0-9']+( [a-z0-9']+)+$/), z.string().regex(/^[a-z0-9']+$/)).default({}),
   tokens: z.record(z.string().regex(/^[a-z0-9']+$/), z.string().min(1)),
 });
 export type NormalizeLexiconFile = z.infer<typeof NormalizeLexiconSchema>;
@@ -50,7 +77,7 @@ export const REQUIRED_IDS = {
   statuses: ['pns', 'pppk', 'cpns', 'asn', 'non_asn_staff', 'retired', 'former_asn', 'not_asn', 'regional_head', 'village_head'],
   circumstances: ['posted', 'gesture', 'resigned', 'retired_effective', 'contract_ended', 'cltn', 'ordered_by_superior', 'neutral_all', 'before_determination'],
   speech: [
-    'own_plan', 'incident', 'report_how', 'sanction', 'official_said', 'date_stage', 'article_text', 'repeal_claim',
+    'asks_violation', 'own_plan', 'incident', 'report_how', 'sanction', 'official_said', 'date_stage', 'article_text', 'repeal_claim',
     'overview', 'greeting', 'thanks', 'recommendation', 'injection', 'asks_permission', 'evasion', 'hypothetical',
   ],
 } as const;
@@ -63,6 +90,10 @@ export interface NormalizedText {
   /** Character offset of each token in `padded`. */
   offsets: number[];
   sentence: number[];
+  /** Sentences that end with a question mark. */
+  questions: Set<number>;
+  /** Tokens followed by a comma in the raw text ("pak, saya …"): a vocative ends there. */
+  commaAfter: Set<number>;
 }
 
 /** One place a pattern matched: token positions [start, end). */
@@ -77,8 +108,12 @@ export interface PatternHit {
 export class PatternSet {
   private readonly regexes: RegExp[];
 
-  constructor(readonly patterns: readonly string[]) {
-    this.regexes = patterns.map(compilePattern);
+  constructor(
+    readonly patterns: readonly string[],
+    table: Record<string, string> = {},
+    phrases: Record<string, string> = {},
+  ) {
+    this.regexes = patterns.map((p) => compilePattern(p, table, phrases));
   }
 
   /** Every place any pattern matches, leftmost-longest first, without overlaps. */
@@ -89,7 +124,8 @@ export class PatternSet {
       for (let m = re.exec(text.padded); m; m = re.exec(text.padded)) {
         const start = tokenAt(text, m.index);
         const end = tokenAt(text, m.index + m[0].length - 1) + 1;
-        hits.push({ start, end, text: text.tokens.slice(start, end).join(' ') });
+        // A pattern never spans two sentences ("… sejak sekarang. Katanya masa kampanye …").
+        if (text.sentence[start] === text.sentence[end - 1]) hits.push({ start, end, text: text.tokens.slice(start, end).join(' ') });
         // Zero-width safety: always advance.
         if (m[0].length === 0) re.lastIndex += 1;
       }
@@ -113,6 +149,8 @@ export interface CompiledEntry {
   label: string;
   labelEn?: string;
   set: PatternSet;
+  implies: string[];
+  namesPerson: boolean;
 }
 
 export interface CompiledCircumstance {
@@ -121,6 +159,7 @@ export interface CompiledCircumstance {
   labelEn?: string;
   yes: PatternSet;
   no: PatternSet;
+  cancelsTargets: boolean;
 }
 
 /** The lexicon ready to read questions with. */
@@ -135,6 +174,20 @@ export interface SituationLexicon {
   circumstances: CompiledCircumstance[];
   speech: Map<string, CompiledEntry>;
   topic: { strong: PatternSet; weak: PatternSet; offTopic: PatternSet };
+  language: { en: Set<string>; id: Set<string> };
+  todayTopics: { id: string; set: PatternSet }[];
+  attribution: {
+    objectMarkers: Set<string>;
+    possessiveNouns: Set<string>;
+    officeWords: Set<string>;
+    vocatives: Set<string>;
+    aspirationWords: Set<string>;
+    modalWords: Set<string>;
+    subjectGlue: Set<string>;
+    speechVerbs: Set<string>;
+    copulaWords: Set<string>;
+    questionTags: Set<string>;
+  };
   /** Every id per facet, for validating the cards' references. */
   ids: { statuses: Set<string>; acts: Set<string>; targets: Set<string>; circumstances: Set<string>; roles: Set<string> };
 }
@@ -172,12 +225,30 @@ export function checkLexicon(file: SituationLexiconFile): string[] {
 }
 
 export function compileLexicon(file: SituationLexiconFile, normalizeFile: NormalizeLexiconFile): SituationLexicon {
+  const table = normalizeFile.tokens;
+  const phrases = normalizeFile.phrases;
+  // Patterns are normalised with the same table as questions, so "ngajak" in a pattern meets "ngajak" typed.
+  const set = (patterns: string[]) => new PatternSet(patterns, table, phrases);
+  const words = (list: string[]) => new Set(list.map((w) => table[w] ?? w));
   const entries = (rec: Record<string, z.infer<typeof Entry>>): CompiledEntry[] =>
-    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: new PatternSet(e.patterns) }));
+    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies, namesPerson: e.names_person }));
   const speech = entries(file.speech);
+  const a = file.attribution;
   return {
-    normalize: (text) => normalizeText(text, normalizeFile.tokens),
-    negation: { cues: new PatternSet(file.negation.cues), reach: file.negation.reach, chain: file.negation.chain },
+    normalize: (text) => normalizeText(text, table, new Set(normalizeFile.keep), phrases),
+    negation: { cues: set(file.negation.cues), reach: file.negation.reach, chain: file.negation.chain },
+    attribution: {
+      objectMarkers: words(a.object_markers),
+      possessiveNouns: words(a.possessive_nouns),
+      officeWords: words(a.office_words),
+      vocatives: words(a.vocatives),
+      aspirationWords: words(a.aspiration_words),
+      modalWords: words(a.modal_words),
+      subjectGlue: words(a.subject_glue),
+      speechVerbs: words(a.speech_verbs),
+      copulaWords: words(a.copula_words),
+      questionTags: words(a.question_tags),
+    },
     persons: entries(file.persons),
     statuses: entries(file.statuses),
     roles: entries(file.roles),
@@ -187,15 +258,18 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
       id,
       label: c.label,
       labelEn: c.label_en,
-      yes: new PatternSet(c.yes),
-      no: new PatternSet(c.no),
+      yes: set(c.yes),
+      no: set(c.no),
+      cancelsTargets: c.cancels_targets,
     })),
     speech: new Map(speech.map((s) => [s.id, s])),
     topic: {
-      strong: new PatternSet(file.topic.strong),
-      weak: new PatternSet(file.topic.weak),
-      offTopic: new PatternSet(file.topic.off_topic),
+      strong: set(file.topic.strong),
+      weak: set(file.topic.weak),
+      offTopic: set(file.topic.off_topic),
     },
+    language: { en: new Set(file.language.en), id: new Set(file.language.id) },
+    todayTopics: Object.entries(file.today_topics).map(([id, patterns]) => ({ id, set: set(patterns) })),
     ids: {
       statuses: new Set(Object.keys(file.statuses)),
       acts: new Set(Object.keys(file.acts)),
@@ -212,21 +286,39 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
  * one pattern in the lexicon covers the ways people type a word. Sentences are split on . ? ! ;
  * and line breaks, because who-did-what is read within a sentence.
  */
-export function normalizeText(raw: string, table: Record<string, string>): NormalizedText {
+export function normalizeText(
+  raw: string,
+  table: Record<string, string>,
+  keep: ReadonlySet<string> = new Set(),
+  phrases: Record<string, string> = {},
+): NormalizedText {
   const tokens: string[] = [];
   const sentence: number[] = [];
-  const sentences = raw.normalize('NFKC').toLowerCase().split(/[.?!;\n]+|(?:\s[-–—]\s)/);
+  const questions = new Set<number>();
+  const commaAfter = new Set<number>();
+  // Split into sentences, keeping each one's terminator to know which ones are questions.
+  const pieces = raw.normalize('NFKC').toLowerCase().split(/([.?!;\n]+|\s[-–—]\s)/);
+  const sentences: string[] = [];
+  for (let i = 0; i < pieces.length; i += 2) {
+    if ((pieces[i + 1] ?? '').includes('?')) questions.add(sentences.length);
+    sentences.push(pieces[i] ?? '');
+  }
   sentences.forEach((s, si) => {
     const words = s
       .replace(/['’`]/g, "'")
-      .replace(/[^\p{L}\p{N}' ]+/gu, ' ')
+      .replace(/,/g, ' , ')
+      .replace(/[^\p{L}\p{N}', ]+/gu, ' ')
       .split(/\s+/)
       .filter(Boolean);
     for (let w of words) {
+      if (w === ',') {
+        if (tokens.length > 0) commaAfter.add(tokens.length - 1);
+        continue;
+      }
       w = w.replace(/^'+|'+$/g, '');
       if (!w) continue;
       // "bangettt" → "banget", "sooo" → "so": three or more of a letter are emphasis, not spelling.
-      w = w.replace(/(\p{L})\1{2,}/gu, '$1');
+      if (!keep.has(w) && !(w in table)) w = w.replace(/(\p{L})\1{2,}/gu, '$1');
       // "ibu2", "bagi2", "foto2": the Indonesian reduplication written with a digit.
       const redup = /^(\p{L}{2,})2$/u.exec(w);
       const parts = redup ? [redup[1]!, redup[1]!] : [w];
@@ -239,13 +331,29 @@ export function normalizeText(raw: string, table: Record<string, string>): Norma
       }
     }
   });
+  joinPhrases(tokens, sentence, phrases);
   const offsets: number[] = [];
   let padded = ' ';
   for (const t of tokens) {
     offsets.push(padded.length);
     padded += `${t} `;
   }
-  return { tokens, padded, offsets, sentence };
+  return { tokens, padded, offsets, sentence, questions, commaAfter };
+}
+
+/** Replaces each multi-word phrase of `phrases` by its single token, within a sentence. */
+function joinPhrases(tokens: string[], sentence: number[] | undefined, phrases: Record<string, string>): void {
+  const entries = Object.entries(phrases).map(([k, v]) => [k.split(' '), v] as const);
+  if (entries.length === 0) return;
+  for (let i = 0; i < tokens.length; i++) {
+    for (const [words, joined] of entries) {
+      if (words.every((w, j) => tokens[i + j] === w && (!sentence || sentence[i + j] === sentence[i]))) {
+        tokens.splice(i, words.length, joined);
+        sentence?.splice(i, words.length, sentence[i]!);
+        break;
+      }
+    }
+  }
 }
 
 function tokenAt(text: NormalizedText, charIndex: number): number {
@@ -270,8 +378,15 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * {@link NormalizedText.padded}: tokens separated by spaces; `a|b` alternatives; `kata*` prefix;
  * `[a|b]` optional; `~` / `~N` a gap of up to 3 / N tokens.
  */
-export function compilePattern(pattern: string): RegExp {
-  const parts = pattern.trim().toLowerCase().split(/\s+/);
+export function compilePattern(pattern: string, table: Record<string, string> = {}, phrases: Record<string, string> = {}): RegExp {
+  // Literal words go through the same spelling table as questions; a word that expands to several
+  // ("gpp" → "tidak apa apa") is spliced in as separate tokens, and phrases are joined as in questions.
+  const parts = pattern
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .flatMap((p) => (/^[\p{L}\p{N}']+$/u.test(p) && table[p] ? table[p]!.split(' ') : [p]));
+  joinPhrases(parts, undefined, phrases);
   if (parts.length === 0 || parts[0] === '') throw new Error('pola kosong');
   let body = '';
   let needSpace = false;
@@ -291,7 +406,9 @@ export function compilePattern(pattern: string): RegExp {
     const alt = alts
       .map((a) => {
         if (/[^\p{L}\p{N}'*]/u.test(a)) throw new Error(`karakter tidak dikenal di "${a}"`);
-        return a.endsWith('*') ? `${escapeRe(a.slice(0, -1))}\\S*` : escapeRe(a);
+        if (a.endsWith('*')) return `${escapeRe(a.slice(0, -1))}\\S*`;
+        const mapped = table[a];
+        return escapeRe(mapped && !mapped.includes(' ') ? mapped : a);
       })
       .join('|');
     const token = `(?:${alt})`;

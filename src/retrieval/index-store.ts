@@ -58,7 +58,7 @@ const CURRENT = 'CURRENT';
  * Version of the chunking, analysis and index layout. Bump it whenever code changes what an
  * index contains, so `npm run reindex` rebuilds instead of reporting "nothing changed".
  */
-export const INDEX_FORMAT = 'netra-index-7';
+export const INDEX_FORMAT = 'netra-index-8';
 
 /** Reads which build is current; undefined when no index was ever built. */
 export async function readCurrentBuild(indexRoot: string): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { VERDICT_LABELS, type Answer, VERDICT_EMOJI } from '../../answer/answer-contract.js';
+import { VERDICT_LABELS, type Answer, provenanceNote, VERDICT_EMOJI } from '../../answer/answer-contract.js';
 import type { AnswerBrief } from '../../conversation/answer-brief.js';
 import type { Choice, Language, OutgoingMessage } from '../../conversation/messages.js';
 import { splitMessage } from '../split-message.js';
@@ -54,7 +54,10 @@ export function formatAnswerWhatsApp(answer: Answer, options: { followUpsAsChoic
       lines.push(`${i + 1}. *${plain(c.title)}* — ${plain(c.ref)}`);
       // The quote is verbatim regulation text; each line is quoted so WhatsApp shows it as one block.
       for (const q of c.quote.trim().split(/\r?\n/)) lines.push(`> ${q.trim()}`);
-      if (c.url) lines.push(c.url);
+      const note = provenanceNote(c, language);
+      if (note) lines.push(`_${note.replace(/[_*]/g, '')}_`);
+      const link = c.sourceUrl ?? c.url;
+      if (link) lines.push(link);
     });
   }
   if (!options.followUpsAsChoices && answer.followUps && answer.followUps.length > 0) {
@@ -72,6 +75,8 @@ export function formatBriefWhatsApp(answer: Answer, brief: AnswerBrief): string 
   if (brief.citation) {
     lines.push('', `${words.basis}: *${plain(brief.citation.title)}* — ${plain(brief.citation.ref)}`);
     for (const q of brief.citation.quote.trim().split(/\r?\n/)) lines.push(`> ${q.trim()}`);
+    const note = provenanceNote(brief.citation, language);
+    if (note) lines.push(`_${note.replace(/[_*]/g, '')}_`);
   }
   if (brief.moreLink) lines.push('', `${words.more}: ${brief.moreLink}`);
   if (brief.reportLink) lines.push(`${words.report}: ${brief.reportLink}`);
