@@ -72,7 +72,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
   const notifications: ReportNotifications = {
     async toAdmins(text) {
       const delivered = await Promise.all(adminTargets.map((t) => notifiers.send(t.channel, t.chatId, text)));
-      return delivered.filter(Boolean).length;
+      return { targets: adminTargets.length, delivered: delivered.filter(Boolean).length };
     },
     toReporter: (ref, text) => notifiers.send(ref.channel as ChannelName, ref.chatId, text),
   };

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (!serverMode) {
-    await runConsoleChat(app.conversation);
+    await runConsoleChat(app.conversation, process.stdin, process.stdout, app.notifiers);
     await app.close();
     process.exit(0);
   }

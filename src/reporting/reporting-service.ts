@@ -20,8 +20,8 @@ import { normalizeTicket } from './ticket-code.js';
  * running channels; reporting never knows which channels exist.
  */
 export interface ReportNotifications {
-  /** Sends `text` to every configured admin chat; resolves with how many received it. */
-  toAdmins(text: string): Promise<number>;
+  /** Sends `text` to every configured admin chat: how many there are, and how many received it. */
+  toAdmins(text: string): Promise<{ targets: number; delivered: number }>;
   /** Sends `text` to the chat that filed a report; false when that channel is not running. */
   toReporter(ref: ReporterRef, text: string): Promise<boolean>;
 }
@@ -255,8 +255,10 @@ export class ReportingService {
     })();
     this.log('report_submitted', ref, { ticket: report.ticket, route: route.primary, rule: route.rule.id });
 
-    const adminsNotified = await this.deps.notifications.toAdmins(formatAdminNotice(report, consent ? identity : undefined));
-    if (adminsNotified === 0) this.deps.logger?.warn({ event: 'report_admin_undelivered', ticket: report.ticket }, 'admin not notified');
+    const notice = await this.deps.notifications.toAdmins(formatAdminNotice(report, consent ? identity : undefined));
+    const adminsNotified = notice.delivered;
+    // Only a configured admin chat that could not be reached is worth a warning.
+    if (notice.targets > 0 && adminsNotified === 0) this.deps.logger?.warn({ event: 'report_admin_undelivered', ticket: report.ticket }, 'admin not notified');
 
     return {
       kind: 'stored',

@@ -98,7 +98,7 @@ export function makeEnv(options: { key?: string } = {}): TestEnv {
         notifications: {
           async toAdmins(text) {
             const sent = await Promise.all(admins.map((a) => registry.send(a.channel, a.chatId, text)));
-            return sent.filter(Boolean).length;
+            return { targets: admins.length, delivered: sent.filter(Boolean).length };
           },
           toReporter: (ref, text) => registry.send(ref.channel as ChannelName, ref.chatId, text),
         },

@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import type { ConversationHandler } from '../../conversation/conversation-handler.js';
 import type { IncomingMessage, OutgoingMessage } from '../../conversation/messages.js';
+import type { NotifierRegistry } from '../../conversation/notifier-registry.js';
 import { formatAnswerText, formatChoices } from './format-answer-text.js';
 
 const REPLY_WITH_NUMBER = { id: 'Balas dengan nomor:', en: 'Reply with a number:' } as const;
@@ -15,10 +16,13 @@ export async function runConsoleChat(
   conversation: ConversationHandler,
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
+  notifiers?: NotifierRegistry,
 ): Promise<void> {
   const interactive = (input as NodeJS.ReadStream).isTTY === true;
   const rl = readline.createInterface({ input, output, terminal: interactive });
   const write = (s: string) => output.write(`${s}\n`);
+  // The console's reporter is the operator: a status change of their report is printed here.
+  notifiers?.register({ channel: 'console', send: async (_chatId, text) => void write(`\n${text}\n`) });
   const message = (text: string): IncomingMessage => ({
     channel: 'console',
     chatId: 'console',
@@ -59,6 +63,7 @@ export async function runConsoleChat(
     show(replies);
     if (interactive) rl.prompt();
   }
+  notifiers?.unregister('console');
   rl.close();
 }
 
