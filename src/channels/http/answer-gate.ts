@@ -20,11 +20,16 @@ export class AnswerGate {
     return true;
   }
 
-  /** Resolves when it is this request's turn to compute. */
+  /**
+   * Resolves when it is this request's turn to compute, always on a later turn of the event loop:
+   * an offline answer has no real I/O inside and finishes synchronously, so a burst of requests
+   * read in one poll phase would otherwise be answered one after another in that same phase,
+   * and /healthz (or any new connection) would wait for all of them.
+   */
   turn(): Promise<void> {
     if (this.running < this.concurrency) {
       this.running++;
-      return Promise.resolve();
+      return new Promise((resolve) => setImmediate(resolve));
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }
@@ -33,7 +38,8 @@ export class AnswerGate {
   leave(): void {
     this.admitted--;
     const next = this.waiting.shift();
-    if (next) next();
+    // Hand over on the next turn of the event loop too (see turn()).
+    if (next) setImmediate(next);
     else this.running = Math.max(0, this.running - 1);
   }
 

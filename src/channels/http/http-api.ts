@@ -52,7 +52,10 @@ export interface HttpApiOptions {
   /** Per-client limits (`npm start` passes the configured ones); a limit left out does not apply. */
   limits?: Partial<HttpLimits>;
   timeouts?: Partial<HttpTimeouts>;
-  /** Answers computed at once; more wait in line (up to `maxQueuedAnswers`), /healthz never does. */
+  /**
+   * Answers computed at once (default 2 offline, 16 with an LLM); more wait in line (up to
+   * `maxQueuedAnswers`, default 256), /healthz never does.
+   */
   maxConcurrentAnswers?: number;
   maxQueuedAnswers?: number;
 }
@@ -87,7 +90,10 @@ export async function startHttpApi(options: HttpApiOptions): Promise<RunningHttp
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   const perIp = limits.perIpPerMinute ? new FloodGuard(limits.perIpPerMinute) : undefined;
   const perToken = limits.perTokenPerMinute && options.token ? new FloodGuard(limits.perTokenPerMinute) : undefined;
-  const gate = new AnswerGate(options.maxConcurrentAnswers ?? 16, options.maxQueuedAnswers ?? 256);
+  // Offline answers are CPU work on this one thread: computing more than two at once only makes
+  // every request (and /healthz) wait longer. With an LLM most of the time is spent waiting for
+  // the model, so more can be in flight.
+  const gate = new AnswerGate(options.maxConcurrentAnswers ?? (app.config.llm ? 16 : 2), options.maxQueuedAnswers ?? 256);
 
   const server = http.createServer(
     {
