@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import type { NetraApp } from '../src/app.js';
 import { startHttpApi } from '../src/channels/http/http-api.js';
@@ -12,7 +14,7 @@ export interface LimitsBenchResult {
   conversations: number;
   /** Conversations the memory holds afterwards (capped by CONVERSATION_MEMORY_MAX). */
   conversations_held: number;
-  /** Heap growth over those conversations, MB (no forced GC: an upper bound). */
+  /** Heap growth over those conversations, MB, measured after a full GC before and after. */
   conversations_heap_mb: number;
   rss_after_conversations_mb: number;
   healthz_p50_ms: number;
@@ -78,6 +80,12 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
+/** A full garbage collection, so heap figures are what is still held, not what awaits collection. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 /**
  * Asks `conversations` distinct conversationIds through a real HTTP API (so the same memory the
  * API and chats share fills up), then probes /healthz while 64 clients ask questions.
@@ -85,8 +93,10 @@ const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 export async function measureLimits(app: NetraApp, options: { conversations: number; loadRequests: number }, say: (line: string) => void): Promise<LimitsBenchResult> {
   const api = await startHttpApi({ app, port: 0, host: '127.0.0.1' });
   try {
+    collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
     const filled = await runClient({ url: api.url, mode: 'conversations', total: options.conversations, concurrency: 8 });
+    collectGarbage();
     const heapAfter = process.memoryUsage().heapUsed;
     const held = app.conversation.asker.memory.size;
     const rss = process.memoryUsage().rss / 2 ** 20;
