@@ -11,7 +11,7 @@ export interface ArticleRequest {
   found: { document: KnowledgeDocument; node: LegalNode }[];
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -19,7 +19,7 @@ function escape(s: string): string {
 function names(doc: KnowledgeDocument, lower: string): boolean {
   const type = doc.type.toLowerCase();
   if (doc.number && doc.year && /^(uu|pp|perpres|permen|perbawaslu|se)$/.test(type)) {
-    const byNumber = new RegExp(`\\b${escape(type)}\\s*(no\\.?|nomor)?\\s*${escape(doc.number)}(\\s*(/|tahun)\\s*${doc.year})?\\b`);
+    const byNumber = new RegExp(`\\b${escapeRegExp(type)}\\s*(no\\.?|nomor)?\\s*${escapeRegExp(doc.number)}(\\s*(/|tahun)\\s*${doc.year})?\\b`);
     if (byNumber.test(lower)) return true;
   }
   return (doc.aliases ?? []).some((a) => lower.includes(a.toLowerCase()));

@@ -25,7 +25,10 @@ export function composeToday(input: ComposeInput): ComposedAnswer {
   const en = u.language === 'en';
   const state = input.kb.currentState;
   const asked = input.situation.todayTopics.filter((id): id is CurrentStateFactId => id in state.facts);
-  const ids = asked.length > 0 ? asked : DEFAULT_TODAY;
+  const asksDay0 = input.situation.todayTopics.includes('tanggal');
+  const ids = asked.length > 0 ? asked : asksDay0 ? (['pemilu_berikutnya'] as CurrentStateFactId[]) : DEFAULT_TODAY;
+  // The fact the question is mainly about comes first.
+  if (asksDay0) ids.sort((a, b) => (a === 'pemilu_berikutnya' ? -1 : b === 'pemilu_berikutnya' ? 1 : 0));
   const facts = ids.map((id) => state.facts[id]);
   const parts = facts.map((f) => (en ? f.text_en : f.text_id));
   const dated = composeFromCalendar(input);
@@ -37,7 +40,13 @@ export function composeToday(input: ComposeInput): ComposedAnswer {
   );
   const citations = citationsForBasis(input.kb, facts.flatMap((f) => f.basis), 4);
   // Whether the new law was enacted is exactly what the stored sources cannot tell.
-  const unknown = ids.length === 1 && ids[0] === 'ruu_pemilu' && state.facts.ruu_pemilu.data.enacted === null;
+  const asksDay = asksDay0;
+  const unknown =
+    (ids.length === 1 && ids[0] === 'ruu_pemilu' && state.facts.ruu_pemilu.data.enacted === null) ||
+    (asksDay &&
+      ids.includes('pemilu_berikutnya') &&
+      ids.every((id) => id === 'pemilu_berikutnya' || id === 'tahapan') &&
+      state.facts.pemilu_berikutnya.data.voting_date === null);
   const verdict = unknown ? 'tidak_pasti' : 'informasi';
   const base = plainAnswer(input, verdict, parts.join('\n\n'), u.escalate);
   return { ...base, answer: { ...base.answer, citations } };

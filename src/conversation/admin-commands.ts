@@ -4,6 +4,7 @@ import { isReportStatus, REPORT_STATUSES, STATUS_LABELS } from '../reporting/rep
 import type { ReportingService } from '../reporting/reporting-service.js';
 import { validate, StatusNoteSchema } from '../reporting/report-fields.js';
 import { normalizeTicket } from '../reporting/ticket-code.js';
+import { adminActor, type AuditActor } from '../storage/audit-log.js';
 import type { NetraStats } from '../storage/question-log.js';
 import type { CommandName } from './command-registry.js';
 import type { ChannelName, IncomingMessage } from './messages.js';
@@ -41,20 +42,26 @@ export class AdminCommands {
     private readonly operations: AdminOperations,
   ) {}
 
-  async run(name: Extract<CommandName, 'reindex' | 'statistik' | 'laporan' | 'ubahstatus'>, args: string): Promise<string> {
+  /** Runs one admin command for `by` (who is written to the audit trail when it shows an identity or changes a status). */
+  async run(
+    name: Extract<CommandName, 'reindex' | 'statistik' | 'laporan' | 'ubahstatus'>,
+    args: string,
+    by: Pick<IncomingMessage, 'channel' | 'userId'>,
+  ): Promise<string> {
+    const actor = adminActor(by.channel, by.userId);
     switch (name) {
       case 'reindex':
         return this.operations.reindex();
       case 'statistik':
         return formatStatistics(this.operations.statistics());
       case 'laporan':
-        return this.list(args);
+        return this.list(args, actor);
       case 'ubahstatus':
-        return this.changeStatus(args);
+        return this.changeStatus(args, actor);
     }
   }
 
-  private list(args: string): string {
+  private list(args: string, actor: AuditActor): string {
     const usage = `Pemakaian: /laporan, /laporan <${REPORT_STATUSES.join('|')}>, atau /laporan <tiket>.`;
     if (args === '') return this.reporting.adminList();
     const word = args.toLowerCase();
@@ -62,10 +69,10 @@ export class AdminCommands {
     if (isReportStatus(word)) return this.reporting.adminList(word);
     const ticket = normalizeTicket(args);
     if (!ticket) return `Status atau tiket "${args.slice(0, 30)}" tidak dikenal. ${usage}`;
-    return this.reporting.adminDetail(ticket);
+    return this.reporting.adminDetail(ticket, actor);
   }
 
-  private async changeStatus(args: string): Promise<string> {
+  private async changeStatus(args: string, actor: AuditActor): Promise<string> {
     const usage = `Pemakaian: /ubahstatus <tiket> <${REPORT_STATUSES.join('|')}> [catatan untuk pelapor]`;
     const m = /^(\S+)\s+(\S+)(?:\s+([\s\S]+))?$/.exec(args);
     if (!m) return usage;
@@ -75,7 +82,7 @@ export class AdminCommands {
     if (!isReportStatus(status)) return `Status "${status.slice(0, 30)}" tidak dikenal. ${usage}`;
     const note = validate(StatusNoteSchema, m[3] ?? '');
     if (!note.ok) return note.message;
-    const result = await this.reporting.changeStatus(ticket, status, note.value || undefined);
+    const result = await this.reporting.changeStatus(ticket, status, note.value || undefined, actor);
     return result.message;
   }
 }

@@ -230,7 +230,7 @@ export function parseCommand(
   const spec = COMMANDS.find((c) => c.keywords.includes(word) && (c.who === 'anyone' || options.admin === true));
   if (!spec) return undefined;
   const args = (plain[2] ?? '').trim();
-  if (args !== '' && !(spec.keywordArgs && spec.keywordArgs.test(args))) return undefined;
+  if (args !== '' && !spec.keywordArgs?.test(args)) return undefined;
   return { spec, args };
 }
 

@@ -263,7 +263,7 @@ export class Conversation implements ConversationHandler {
       case 'statistik':
       case 'laporan':
       case 'ubahstatus':
-        return this.dialog.guard(async () => [{ kind: 'text', text: await this.adminCommands.run(name, args) }]);
+        return this.dialog.guard(async () => [{ kind: 'text', text: await this.adminCommands.run(name, args, msg) }]);
     }
   }
 

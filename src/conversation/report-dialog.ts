@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.js';
+import { toStorageError } from '../storage/storage-errors.js';
 import { evidenceLabel, tooBigMessage } from '../reporting/evidence-store.js';
 import { LIMITS } from '../reporting/report-fields.js';
 import {
@@ -52,7 +53,7 @@ export class ReportDialog {
     if (!msg.isPrivate) return [groupRedirect(msg)];
     return this.guard(async () => {
       const r = ref(msg);
-      const loaded = this.reporting.loadDraft(r);
+      const loaded = await this.reporting.loadDraft(r);
       if (loaded.kind === 'draft') {
         return [
           this.prompt(
@@ -61,7 +62,7 @@ export class ReportDialog {
           ),
         ];
       }
-      const state = this.reporting.startDraft(r, prefill);
+      const state = await this.reporting.startDraft(r, prefill);
       const intro = [
         'Netra akan membantu Anda menyiapkan laporan dugaan pelanggaran netralitas ASN dalam 9 langkah singkat.',
         'Netra tidak menggantikan kanal resmi (Bawaslu, BKN, SP4N-LAPOR!, inspektorat). Di akhir, Anda mendapat nomor tiket, saran kanal yang tepat beserta alasannya, dan ringkasan siap tempel.',
@@ -74,7 +75,7 @@ export class ReportDialog {
   /** "A report is in progress": shown by the console at start, so a restart is not a surprise. */
   async resumeNotice(msg: IncomingMessage): Promise<OutgoingMessage[]> {
     return this.guard(async () => {
-      const loaded = this.reporting.loadDraft(ref(msg));
+      const loaded = await this.reporting.loadDraft(ref(msg));
       if (loaded.kind !== 'draft') return [];
       return [
         this.prompt(
@@ -89,7 +90,7 @@ export class ReportDialog {
   async handle(msg: IncomingMessage, command?: 'batal' | 'kembali' | 'lapor'): Promise<OutgoingMessage[]> {
     return this.guard(async () => {
       const r = ref(msg);
-      const loaded = this.reporting.loadDraft(r);
+      const loaded = await this.reporting.loadDraft(r);
       if (loaded.kind === 'none') return [text('Tidak ada laporan yang sedang Anda isi. Ketik /lapor untuk memulai.')];
       if (loaded.kind === 'expired') {
         return [text('Laporan yang belum selesai sudah kedaluwarsa (tidak dilanjutkan lebih dari 7 hari) dan telah dihapus. Ketik /lapor untuk memulai lagi.')];
@@ -102,13 +103,13 @@ export class ReportDialog {
 
       if (command === 'batal') {
         const asking = requestCancel(state);
-        this.reporting.saveDraft(r, asking);
+        await this.reporting.saveDraft(r, asking);
         return [this.prompt(asking)];
       }
       if (command === 'kembali') {
         const previous = goBack(state);
         if (!previous) return [this.prompt(state, 'Ini sudah langkah pertama.')];
-        this.reporting.saveDraft(r, previous);
+        await this.reporting.saveDraft(r, previous);
         return [this.prompt(previous)];
       }
       if (command === 'lapor') return [this.prompt(state, `Anda sedang mengisi laporan; kita lanjutkan dari ${stepTitle(state)}.`)];
@@ -125,7 +126,7 @@ export class ReportDialog {
             const links = addLinks(state.fields, caption);
             if (links.kind === 'added') state = { ...state, fields: links.fields };
           }
-          this.reporting.saveDraft(r, state);
+          await this.reporting.saveDraft(r, state);
           return [this.prompt(state, notices.join('\n'))];
         }
         notices.push(`Berkas bukti dapat dikirim pada langkah 7 (Bukti). ${attachments.length > 1 ? 'Berkas-berkas' : 'Berkas'} ini belum disimpan; mohon kirim lagi nanti.`);
@@ -147,14 +148,14 @@ export class ReportDialog {
       const outcome = applyInput(state, { text: textInput, choiceId }, ctx);
       switch (outcome.type) {
         case 'next':
-          this.reporting.saveDraft(r, outcome.state);
+          await this.reporting.saveDraft(r, outcome.state);
           if (outcome.notice) notices.push(outcome.notice);
           return [this.prompt(outcome.state, notices.join('\n'))];
         case 'invalid':
           notices.push(`⚠️ ${outcome.message}`);
           return [this.prompt(state, notices.join('\n'))];
         case 'cancelled':
-          this.reporting.cancelDraft(r, state);
+          await this.reporting.cancelDraft(r, state);
           return [text(CANCELLED_TEXT)];
         case 'submit': {
           const result = await this.reporting.submit(r, state);
@@ -166,15 +167,18 @@ export class ReportDialog {
   }
 
   /**
-   * Runs a step against reporting. Any error from the repositories ends here, in one place:
-   * the reporter is told the report could not be saved, the log gets only the error's name.
-   * (When storage grows a typed error for a full or read-only disk, narrow the catch to it.)
+   * Runs a step against reporting. A storage failure (StorageUnavailableError: a full or read-only
+   * data directory, a lock another process held too long) ends here, in one place: the reporter
+   * is told the report could not be saved, the log gets the problem and its code, never the text.
+   * Anything else is a bug and goes on to the adapter's generic apology.
    */
   async guard(task: () => Promise<OutgoingMessage[]>): Promise<OutgoingMessage[]> {
     try {
       return await task();
     } catch (err) {
-      this.logger.error({ event: 'report_storage_failed', error: err instanceof Error ? err.name : 'Error', code: errorCode(err) }, 'report storage failed');
+      const storage = toStorageError(err);
+      if (!storage) throw err;
+      this.logger.error({ event: 'report_storage_failed', problem: storage.problem, code: storage.code }, 'report storage failed');
       return [text(STORAGE_FAILURE_TEXT)];
     }
   }
@@ -241,8 +245,4 @@ function ref(msg: IncomingMessage): ReporterRef {
 
 function text(value: string): OutgoingMessage {
   return { kind: 'text', text: value };
-}
-
-function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 }

@@ -55,6 +55,8 @@ export const SituationLexiconSchema = z.object({
     copula_words: z.array(z.string()),
     question_tags: z.array(z.string()),
   }),
+  /** Circumstances that start on a date, and words for a time still to come or already past. */
+  timing: z.object({ dated: z.array(Id), future: z.array(Pattern), past: z.array(Pattern) }).default({ dated: [], future: [], past: [] }),
   /** Words of each "today" question, keyed by the fact id of knowledge/calendar/current-state.yaml. */
   today_topics: z.record(Id, z.array(Pattern)).default({}),
   /** Single words that tell English from Indonesian (counted, not matched as patterns). */
@@ -124,8 +126,10 @@ export class PatternSet {
       for (let m = re.exec(text.padded); m; m = re.exec(text.padded)) {
         const start = tokenAt(text, m.index);
         const end = tokenAt(text, m.index + m[0].length - 1) + 1;
-        // A pattern never spans two sentences ("… sejak sekarang. Katanya masa kampanye …").
+        // A pattern never spans two sentences ("… sejak sekarang. Katanya masa kampanye …"); after
+        // a match that does, look again from the next character for one that does not.
         if (text.sentence[start] === text.sentence[end - 1]) hits.push({ start, end, text: text.tokens.slice(start, end).join(' ') });
+        else re.lastIndex = m.index + 1;
         // Zero-width safety: always advance.
         if (m[0].length === 0) re.lastIndex += 1;
       }
@@ -176,6 +180,7 @@ export interface SituationLexicon {
   topic: { strong: PatternSet; weak: PatternSet; offTopic: PatternSet };
   language: { en: Set<string>; id: Set<string> };
   todayTopics: { id: string; set: PatternSet }[];
+  timing: { dated: Set<string>; future: PatternSet; past: PatternSet };
   attribution: {
     objectMarkers: Set<string>;
     possessiveNouns: Set<string>;
@@ -270,6 +275,7 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
     },
     language: { en: new Set(file.language.en), id: new Set(file.language.id) },
     todayTopics: Object.entries(file.today_topics).map(([id, patterns]) => ({ id, set: set(patterns) })),
+    timing: { dated: new Set(file.timing.dated), future: set(file.timing.future), past: set(file.timing.past) },
     ids: {
       statuses: new Set(Object.keys(file.statuses)),
       acts: new Set(Object.keys(file.acts)),
@@ -396,7 +402,8 @@ export function compilePattern(pattern: string, table: Record<string, string> = 
     if (gap) {
       if (i === 0 || i === parts.length - 1) throw new Error('celah ~ tidak boleh di awal atau akhir');
       const n = Number(gap[1] ?? 3);
-      body += `(?:\\S+ ){0,${n}}`;
+      // Lazy: the shortest gap first, so a match stays inside one sentence when it can.
+      body += `(?:\\S+ ){0,${n}}?`;
       continue;
     }
     const optional = part.startsWith('[') && part.endsWith(']');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { extractHtmlText, extractPdfText, htmlTitle, markPasalHeadings } from './extract-text.js';
-import { FrontMatterError, parseFrontMatter } from './front-matter.js';
+import { FrontMatterError, type FrontMatterFile, parseFrontMatter } from './front-matter.js';
 import type { CaseCard, DocumentKind, KnowledgeBase, KnowledgeDocument } from './knowledge-base.js';
 import { KnowledgeValidationError } from './knowledge-base.js';
 import { type LegalNode, parseLegalStructure } from './legal-structure.js';
@@ -170,7 +170,7 @@ function aliasesOf(shortName: string | undefined): string[] {
 
 async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKind): Promise<KnowledgeDocument> {
   const raw = await fs.readFile(file, 'utf8');
-  let fm;
+  let fm: FrontMatterFile;
   try {
     fm = parseFrontMatter(raw);
   } catch (err) {

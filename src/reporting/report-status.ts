@@ -39,7 +39,7 @@ export type TransitionCheck = { ok: true; backwards: boolean } | { ok: false; me
  * unless a note comes with it (then it records the note).
  */
 export function checkTransition(from: ReportStatus, to: ReportStatus, note: string | undefined): TransitionCheck {
-  const hasNote = Boolean(note && note.trim());
+  const hasNote = Boolean(note?.trim());
   if (from === to) {
     return hasNote
       ? { ok: true, backwards: false }

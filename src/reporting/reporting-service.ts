@@ -1,9 +1,11 @@
 import { formatShortDate, formatTimestamp, jakartaDate, type IsoDate } from '../knowledge/calendar-date.js';
 import type { ElectionCalendar } from '../knowledge/schemas.js';
 import { hashUserId, type Logger } from '../logging/logger.js';
+import type { AuditActor } from '../storage/audit-log.js';
 import type { NetraDatabase } from '../storage/database.js';
 import { createFieldSealer, type FieldSealer } from '../storage/field-crypto.js';
-import { DraftRepository, UnreadableDraftError } from './draft-repository.js';
+import { StorageWriter } from '../storage/storage-writer.js';
+import { DraftRepository, type StoredDraft, UnreadableDraftError } from './draft-repository.js';
 import { electionContextOn } from './election-context.js';
 import { EvidenceStore, type EvidenceInput, type EvidenceSaveResult } from './evidence-store.js';
 import { firstIncompleteStep, newDraft, type DraftState, type FlowContext, type StepId } from './report-flow.js';
@@ -42,6 +44,11 @@ export interface ReportingServiceDeps {
   today?: () => IsoDate;
   now?: () => Date;
   logger?: Logger;
+  /**
+   * The app's one writer (waits asynchronously for a lock held by another process; storage
+   * failures throw StorageUnavailableError). Default: a writer of its own.
+   */
+  writer?: StorageWriter;
 }
 
 /** Unfinished reports are deleted after this long without an answer, so half-told identities do not linger. */
@@ -78,12 +85,14 @@ export class ReportingService {
   private readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly today: () => IsoDate;
+  private readonly writer: StorageWriter;
 
   constructor(private readonly deps: ReportingServiceDeps) {
     this.db = deps.db;
     this.sealer = createFieldSealer(deps.encryptionKey);
-    this.drafts = new DraftRepository(deps.db, this.sealer);
-    this.reports = new ReportRepository(deps.db, this.sealer);
+    this.writer = deps.writer ?? new StorageWriter(deps.db, { lockWaitMs: 5000 });
+    this.drafts = new DraftRepository(deps.db, this.sealer, this.writer);
+    this.reports = new ReportRepository(deps.db, this.sealer, this.writer);
     this.evidence = new EvidenceStore(deps.evidenceDir, deps.maxEvidenceBytes);
     this.now = deps.now ?? (() => new Date());
     this.today = deps.today ?? (() => jakartaDate(this.now()));
@@ -116,46 +125,49 @@ export class ReportingService {
     const updatedAt = this.drafts.updatedAt(ref.channel, ref.chatId);
     if (updatedAt === undefined) return false;
     if (this.isExpired(updatedAt)) {
-      this.discardDraft(ref);
+      // Deleted in the background: this check stays synchronous for the conversation.
+      this.discardDraft(ref).catch((err: unknown) =>
+        this.deps.logger?.warn({ event: 'report_draft_discard_failed', err: (err as Error).message }, 'expired draft not deleted'),
+      );
       return false;
     }
     return true;
   }
 
   /** The chat's unfinished report; expired and unreadable drafts are deleted on the way. */
-  loadDraft(ref: ReporterRef): DraftLookup {
-    let stored;
+  async loadDraft(ref: ReporterRef): Promise<DraftLookup> {
+    let stored: StoredDraft | undefined;
     try {
       stored = this.drafts.get(ref.channel, ref.chatId);
     } catch (err) {
       if (!(err instanceof UnreadableDraftError)) throw err;
-      this.discardDraft(ref);
+      await this.discardDraft(ref);
       this.deps.logger?.warn({ event: 'report_draft_unreadable', chat: hashUserId(ref.channel, ref.chatId) }, 'draft discarded');
       return { kind: 'unreadable' };
     }
     if (!stored) return { kind: 'none' };
     if (this.isExpired(stored.updatedAt)) {
-      this.discardDraft(ref, stored.state);
+      await this.discardDraft(ref, stored.state);
       return { kind: 'expired' };
     }
     return { kind: 'draft', state: stored.state };
   }
 
   /** Starts a new draft (replacing none: the caller checks {@link loadDraft} first). */
-  startDraft(ref: ReporterRef, prefill?: { description?: string }): DraftState {
+  async startDraft(ref: ReporterRef, prefill?: { description?: string }): Promise<DraftState> {
     const state = newDraft(prefill);
-    this.drafts.save(ref.channel, ref.chatId, state, this.now());
+    await this.drafts.save(ref.channel, ref.chatId, state, this.now());
     this.log('report_started', ref);
     return state;
   }
 
   /** Saves the draft after an accepted step. */
-  saveDraft(ref: ReporterRef, state: DraftState): void {
-    this.drafts.save(ref.channel, ref.chatId, state, this.now());
+  async saveDraft(ref: ReporterRef, state: DraftState): Promise<void> {
+    await this.drafts.save(ref.channel, ref.chatId, state, this.now());
   }
 
   /** Deletes a draft and the evidence files it had already stored. */
-  discardDraft(ref: ReporterRef, state?: DraftState): void {
+  async discardDraft(ref: ReporterRef, state?: DraftState): Promise<void> {
     let files = state?.fields.evidence;
     if (!files) {
       try {
@@ -164,13 +176,14 @@ export class ReportingService {
         files = undefined; // Unreadable: the row goes; its files (if any) cannot be identified.
       }
     }
+    // The row first: a file whose draft is gone is an orphan the start-up sweep removes.
+    await this.drafts.delete(ref.channel, ref.chatId);
     for (const file of files ?? []) this.evidence.remove(file.fileName);
-    this.drafts.delete(ref.channel, ref.chatId);
   }
 
   /** `/batal` confirmed. */
-  cancelDraft(ref: ReporterRef, state: DraftState): void {
-    this.discardDraft(ref, state);
+  async cancelDraft(ref: ReporterRef, state: DraftState): Promise<void> {
+    await this.discardDraft(ref, state);
     this.log('report_cancelled', ref);
   }
 
@@ -188,13 +201,10 @@ export class ReportingService {
    * Deletes every draft left untouched for {@link DRAFT_TTL_MS}, with its evidence files and the
    * identity inside it, whether or not its chat ever writes again. Returns how many went.
    */
-  sweepExpiredDrafts(): number {
+  async sweepExpiredDrafts(): Promise<number> {
     const cutoff = new Date(this.now().getTime() - DRAFT_TTL_MS);
-    let removed = 0;
-    for (const ref of this.drafts.staleSince(cutoff)) {
-      this.discardDraft(ref);
-      removed++;
-    }
+    const { count: removed, files } = await this.drafts.deleteStale(cutoff);
+    for (const file of files) this.evidence.remove(file);
     if (removed > 0) this.deps.logger?.info({ event: 'report_drafts_expired', count: removed }, 'expired report drafts deleted');
     return removed;
   }
@@ -211,7 +221,7 @@ export class ReportingService {
     if (missing || !f.kindId || !f.kindLabel || !f.election || !f.reported || !f.incidentDate || !f.place || !f.chronology) {
       // Should not happen through the flow; never store a half report.
       const back: DraftState = { ...state, step: missing ?? 'kind', editing: true, history: [...state.history, state.step] };
-      this.saveDraft(ref, back);
+      await this.saveDraft(ref, back);
       return { kind: 'incomplete', step: back.step, state: back };
     }
     const now = this.now();
@@ -227,8 +237,9 @@ export class ReportingService {
       stage: ctx.electionOn(f.incidentDate),
     });
     const consent = !f.anonymous && f.consent === true;
-    const report: StoredReport = this.db.transaction(() => {
-      const created = this.reports.create(
+    // One write transaction: the report exists and the draft is gone, or neither.
+    const report: StoredReport = await this.writer.write(() => {
+      const created = this.reports.createWithin(
         {
           election: f.election!,
           kindId: f.kindId!,
@@ -250,9 +261,9 @@ export class ReportingService {
         },
         now,
       );
-      this.drafts.delete(ref.channel, ref.chatId);
+      this.drafts.deleteWithin(ref.channel, ref.chatId);
       return created;
-    })();
+    });
     this.log('report_submitted', ref, { ticket: report.ticket, route: route.primary, rule: route.rule.id });
 
     const notice = await this.deps.notifications.toAdmins(formatAdminNotice(report, consent ? identity : undefined));
@@ -326,11 +337,14 @@ export class ReportingService {
     return `${header}\n${lines.join('\n')}\n\nJumlah: ${summary}\nDetail: /laporan <tiket>`;
   }
 
-  /** `/laporan <tiket>` for admins: everything, the identity only when the reporter consented. */
-  adminDetail(ticket: string): string {
+  /**
+   * `/laporan <tiket>` for admins: everything, the identity only when the reporter consented.
+   * Showing the identity is recorded in the audit trail under `viewer`.
+   */
+  adminDetail(ticket: string, viewer: AuditActor): string {
     const report = this.reports.findByTicket(ticket);
     if (!report) return `Tiket ${ticket} tidak ditemukan.`;
-    const lookup = this.reports.identity(report);
+    const lookup = this.reports.identity(report, viewer, { now: this.now() });
     const identity = lookup.state === 'available' ? lookup.identity : undefined;
     const identityNote =
       lookup.state === 'available'
@@ -345,14 +359,14 @@ export class ReportingService {
 
   /**
    * Changes a report's status, stores the note and tells the reporter on the channel they used.
-   * A move backwards needs a note (see {@link checkTransition}).
+   * A move backwards needs a note (see {@link checkTransition}); the change goes to the audit trail.
    */
-  async changeStatus(ticket: string, status: ReportStatus, note: string | undefined): Promise<StatusChangeResult> {
+  async changeStatus(ticket: string, status: ReportStatus, note: string | undefined, actor: AuditActor): Promise<StatusChangeResult> {
     const report = this.reports.findByTicket(ticket);
     if (!report) return { ok: false, message: `Tiket ${ticket} tidak ditemukan.` };
     const check = checkTransition(report.status, status, note);
     if (!check.ok) return { ok: false, message: check.message };
-    this.reports.changeStatus(report.id, status, note, this.now());
+    await this.reports.changeStatus(report.id, status, note, this.now(), actor);
     this.deps.logger?.info({ event: 'report_status_changed', ticket, status, backwards: check.backwards }, 'report status changed');
 
     const chatId = this.reports.reporterChatId(report);

@@ -49,8 +49,8 @@ export interface ReportDriver {
   start(m: IncomingMessage, prefill?: { description?: string }): Promise<OutgoingMessage[]>;
   handle(m: IncomingMessage): Promise<OutgoingMessage[]>;
   status(m: IncomingMessage, ticket: string): OutgoingMessage[];
-  /** An admin command (`/laporan …`, `/ubahstatus …`). */
-  admin(text: string): Promise<OutgoingMessage[]>;
+  /** An admin command (`/laporan …`, `/ubahstatus …`), run by the Telegram admin `userId`. */
+  admin(text: string, userId?: string): Promise<OutgoingMessage[]>;
   isInFlow(channel: string, chatId: string): boolean;
 }
 
@@ -108,31 +108,7 @@ export function makeEnv(options: { key?: string } = {}): TestEnv {
         now: () => clock.now,
         logger: o.logger,
       });
-      const dialog = new ReportDialog(reporting, o.logger ?? silentLogger());
-      const admin = new AdminCommands(reporting, { reindex: async () => 'ok', statistics: () => ({}) as never });
-      return {
-        reporting,
-        start: (m, prefill) => dialog.start(m, prefill),
-        async handle(m) {
-          const parsed = m.choiceId ? undefined : parseCommand(m.text, { plainKeywords: true });
-          if (parsed && 'spec' in parsed) {
-            const name = parsed.spec.name;
-            if (name === 'batal' || name === 'kembali' || name === 'lapor') return dialog.handle(m, name);
-            if (name === 'status') {
-              return [{ kind: 'text', text: parsed.args ? reporting.reporterStatus(m, parsed.args) : reporting.reporterTickets(m) }];
-            }
-          }
-          return dialog.handle(m);
-        },
-        status: (m, ticket) => [{ kind: 'text', text: reporting.reporterStatus(m, ticket) }],
-        async admin(text) {
-          const parsed = parseCommand(text, { plainKeywords: false });
-          if (!parsed || !('spec' in parsed)) throw new Error(`not a command: ${text}`);
-          const name = parsed.spec.name as 'laporan' | 'ubahstatus';
-          return [{ kind: 'text', text: await admin.run(name, parsed.args) }];
-        },
-        isInFlow: (channel, chatId) => reporting.hasDraft({ channel, chatId }),
-      };
+      return reportDriver(reporting, o.logger);
     },
     restart() {
       env.db.close();
@@ -148,6 +124,38 @@ export function makeEnv(options: { key?: string } = {}): TestEnv {
     },
   };
   return env;
+}
+
+/**
+ * A {@link ReportDriver} over any reporting service (a test's own, or a real app's
+ * `app.reporting`): the report dialog and the admin commands, without the rest of the chain.
+ */
+export function reportDriver(reporting: ReportingService, logger?: Logger): ReportDriver {
+  const dialog = new ReportDialog(reporting, logger ?? silentLogger());
+  const admin = new AdminCommands(reporting, { reindex: async () => 'ok', statistics: () => ({}) as never });
+  return {
+    reporting,
+    start: (m, prefill) => dialog.start(m, prefill),
+    async handle(m) {
+      const parsed = m.choiceId ? undefined : parseCommand(m.text, { plainKeywords: true });
+      if (parsed && 'spec' in parsed) {
+        const name = parsed.spec.name;
+        if (name === 'batal' || name === 'kembali' || name === 'lapor') return dialog.handle(m, name);
+        if (name === 'status') {
+          return [{ kind: 'text', text: parsed.args ? reporting.reporterStatus(m, parsed.args) : reporting.reporterTickets(m) }];
+        }
+      }
+      return dialog.handle(m);
+    },
+    status: (m, ticket) => [{ kind: 'text', text: reporting.reporterStatus(m, ticket) }],
+    async admin(text, userId = 'admin-1') {
+      const parsed = parseCommand(text, { plainKeywords: false });
+      if (!parsed || !('spec' in parsed)) throw new Error(`not a command: ${text}`);
+      const name = parsed.spec.name as 'laporan' | 'ubahstatus';
+      return [{ kind: 'text', text: await admin.run(name, parsed.args, { channel: 'telegram', userId }) }];
+    },
+    isInFlow: (channel, chatId) => reporting.hasDraft({ channel, chatId }),
+  };
 }
 
 export function msg(chatId: string, text: string, extra: Partial<IncomingMessage> = {}): IncomingMessage {

@@ -35,7 +35,7 @@ async function say(h: Harness, text: string, expected = 1): Promise<string[]> {
 describe('a report when storage fails (through Telegram)', () => {
   it('a refused write is told in Indonesian and the typed text goes neither to the answer pipeline nor to the log', async () => {
     const { logger, lines } = captureLogger();
-    app = await createTestApp({}, logger);
+    app = await createTestApp({}, { logger });
     harness = await startHarness({ conversation: app.conversation, notifiers: app.notifiers });
     expect((await say(harness, '/lapor', 2)).join()).toMatch(/Langkah 1 dari 9/);
     const ask = vi.spyOn(app.app.pipeline, 'ask');

@@ -71,7 +71,10 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
     }
     actScore = Math.min(actScore, POLICY.fit.actScoreCap);
     // A card that only states a sanction or a procedure does not answer "boleh?" about an act.
-    if (situation.speech.act === 'conduct' && card.verdict === 'informasi') actScore *= POLICY.fit.informationCardOnConduct;
+    // (Only a sanction or overview question is answered by such a card.)
+    if (situation.speech.act !== 'sanction' && situation.speech.act !== 'overview' && card.verdict === 'informasi') {
+      actScore *= POLICY.fit.informationCardOnConduct;
+    }
     if (actScore === 0 && sim < POLICY.fit.similarityOnly) continue;
     const permissive = PERMISSIVE.has(card.verdict);
     const holding = card.exceptions.filter((e) => exceptionHolds(e, situation));
@@ -92,8 +95,12 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
     // exception about who acts (a retiree, someone who resigned) applies; for another target, only
     // one about targets.
     const exception = holding.find((e) => outside === undefined || (outside === 'actor' && aboutActor(e)) || (outside === 'target' && e.when.targets !== undefined));
-    // Between cards covering the same act, the one about fewer acts is the more specific rule.
-    const specificity = declared && covered.length > 0 ? POLICY.fit.specificityShare / declared.acts.length : 0;
+    // Between cards covering the same act, the one about fewer acts is the more specific rule, and
+    // a card written for exactly the actor's status (PPPK, CPNS, non-ASN staff, retirees) more so.
+    const status = situation.actor.status?.id;
+    const forStatus = covered.length > 0 && status !== undefined && cardActors(card).length === 1 && cardActors(card)[0] === status;
+    const specificity =
+      (declared && covered.length > 0 ? POLICY.fit.specificityShare / declared.acts.length : 0) + (forStatus ? POLICY.fit.statusCardBonus : 0);
     const score = actScore + POLICY.fit.similarityShare * sim + specificity;
     fits.push({ card, score, acts: covered, similarity: sim, exception, outside });
   }

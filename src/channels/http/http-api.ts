@@ -199,15 +199,20 @@ export async function startHttpApi(options: HttpApiOptions): Promise<RunningHttp
   };
 }
 
-/** `/healthz`: the index, each configured channel's state, the LLM. `degraded` when a channel is down. */
+/**
+ * `/healthz`: the index, each configured channel's state, whether reports can be saved, the LLM
+ * (its breaker, or false offline). `degraded` while a channel is down or storage refuses writes.
+ */
 function health(app: NetraApp): unknown {
   const index = app.index.get();
+  const storage = app.storage.health();
   return {
-    status: app.channels.allRunning() ? 'ok' : 'degraded',
+    status: app.channels.allRunning() && storage.ok ? 'ok' : 'degraded',
     index: { loaded: true, buildId: index.manifest.buildId, builtAt: index.manifest.builtAt, chunks: index.chunks.length },
     channels: app.channels.snapshot(),
     connected: app.notifiers.channels(),
-    llm: Boolean(app.config.llm),
+    storage,
+    llm: app.llm ? app.llm.health() : false,
   };
 }
 
