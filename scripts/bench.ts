@@ -10,6 +10,7 @@ import { startHttpApi } from '../src/channels/http/http-api.js';
 import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logging/logger.js';
 import { buildIndex, loadIndex } from '../src/retrieval/index-store.js';
+import { measureLimits } from './bench-limits.js';
 
 /**
  * `npm run bench`: measures Netra on this machine — offline answer latency, HTTP throughput at
@@ -309,6 +310,13 @@ async function main(): Promise<number> {
         await api.close();
       }
 
+      // HTTP abuse figures (bench-limits.ts): memory after many conversations, /healthz under load.
+      const limits = await measureLimits(
+        app,
+        { conversations: Number(process.env.BENCH_CONVERSATIONS ?? 10_000), loadRequests: requestsPerLevel },
+        say,
+      );
+
       const hanging = await measureHangingLlm(
         { ...process.env, NETRA_DATA_DIR: tmp, NETRA_KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent' },
         repoRoot,
@@ -354,6 +362,7 @@ async function main(): Promise<number> {
         cpus: os.cpus().length,
         node: process.version,
         targets_met: checks.every(([, ok]) => ok),
+        ...limits,
       };
       say(JSON.stringify(result));
       return 0;

@@ -2,12 +2,16 @@ import type { Config } from './config/config.js';
 import { AnswerPipeline, type Composer } from './answer/pipeline.js';
 import { type LlmHealth, LlmComposer } from './answer/llm-composer.js';
 import { formatDateId } from './answer/election-stage.js';
-import { Conversation } from './conversation/conversation.js';
+import { whatsappChatIdOf } from './channels/whatsapp/whatsapp-ids.js';
+import { Conversation, type AdminChat } from './conversation/conversation.js';
+import type { ChannelName } from './conversation/messages.js';
 import { NotifierRegistry } from './conversation/notifier-registry.js';
+import { jakartaDate, type IsoDate } from './knowledge/calendar-date.js';
 import type { Logger } from './logging/logger.js';
 import { KnowledgeValidationError } from './knowledge/knowledge-base.js';
+import { ChannelStatus } from './observability/channel-status.js';
 import { Metrics } from './observability/metrics.js';
-import { ReportingService } from './reporting/reporting-service.js';
+import { ReportingService, type ReportNotifications } from './reporting/reporting-service.js';
 import { ensureIndex } from './retrieval/ensure-index.js';
 import { IndexHolder } from './retrieval/index-holder.js';
 import { loadIdSecret } from './privacy/id-secret.js';
@@ -34,7 +38,11 @@ export interface NetraApp {
   reporting: ReportingService;
   questionLog: QuestionLog;
   metrics: Metrics;
+  /** The state of each configured channel, for `/healthz`. */
+  channels: ChannelStatus;
   db: NetraDatabase;
+  /** "Today" in Asia/Jakarta (or NETRA_TODAY): the one clock for answers and reports. */
+  today(): IsoDate;
   /** The LLM's state (circuit breaker, failures, counts) for /healthz; undefined when offline. */
   llm?: { health(): LlmHealth };
   /** Whether reports can be saved now (read-only or full data dir, another process's lock), for /healthz. */
@@ -47,6 +55,9 @@ export interface NetraApp {
 }
 
 const DAY_MS = 24 * 3600_000;
+
+/** How often abandoned report drafts are looked for (they expire after 7 days). */
+const DRAFT_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 /** Labels of the violation kinds offered in `/lapor`, by case-card topic. */
 const REPORT_KIND_LABELS: Record<string, string> = {
@@ -87,14 +98,25 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
   const questionLog = new QuestionLog(db, writer);
   const notifiers = new NotifierRegistry();
   const metrics = new Metrics(() => questionLog.stats().reportsByStatus);
+  // One clock for the whole bot: the calendar day in Asia/Jakarta, or NETRA_TODAY in demos and tests.
+  const today = (): IsoDate => config.today ?? jakartaDate(new Date());
   const topics = new Set(index.get().knowledge.cards.filter((c) => c.verdict === 'dilarang').map((c) => c.topic));
+  const adminTargets = adminNoticeTargets(config);
+  const notifications: ReportNotifications = {
+    async toAdmins(text) {
+      const delivered = await Promise.all(adminTargets.map((t) => notifiers.send(t.channel, t.chatId, text)));
+      return { targets: adminTargets.length, delivered: delivered.filter(Boolean).length };
+    },
+    toReporter: (ref, text) => notifiers.send(ref.channel as ChannelName, ref.chatId, text),
+  };
   const reporting = new ReportingService({
     db,
     evidenceDir: config.evidenceDir,
     encryptionKey: config.reportsEncryptionKey,
     maxEvidenceBytes: config.maxEvidenceBytes,
-    notifiers,
-    adminTarget: config.adminChatId ? { channel: 'telegram', chatId: config.adminChatId } : undefined,
+    notifications,
+    calendar: () => index.get().knowledge.calendar,
+    today,
     kinds: Object.entries(REPORT_KIND_LABELS)
       .filter(([topic]) => topics.has(topic))
       .map(([id, label]) => ({ id, label })),
@@ -117,6 +139,9 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     questionLog,
     logger,
     metrics,
+    adminChats: adminChatsOf(config),
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    memoryCapacity: config.conversationMemoryMax,
     sources: () => describeSources(index),
     admin: {
       reindex: async () => {
@@ -129,9 +154,18 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
           return `Re-index gagal; indeks lama tetap dipakai.\n${reason}`;
         }
       },
-      statistics: () => formatStatistics(questionLog),
+      statistics: () => questionLog.stats(),
     },
   });
+  // Abandoned drafts hold identities and evidence: delete them even if their chat never writes again.
+  const sweepDrafts = (): Promise<void> =>
+    reporting
+      .sweepExpiredDrafts()
+      .then(() => undefined)
+      .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'draft sweep failed'));
+  await sweepDrafts();
+  const sweepTimer = setInterval(() => void sweepDrafts(), DRAFT_SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
   return {
     config,
     logger,
@@ -142,13 +176,16 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     reporting,
     questionLog,
     metrics,
+    channels: new ChannelStatus(),
     db,
+    today,
     llm: llmComposer,
     storage: createStorageProbe({ dataDir: config.dataDir, databasePath: config.databasePath, writer }),
     writer,
     sweep,
     async close() {
       clearInterval(daily);
+      clearInterval(sweepTimer);
       index.close();
       await writer.idle();
       checkpoint(db);
@@ -205,7 +242,7 @@ export function describeSources(index: IndexHolder): string {
   const news = knowledge.documents.filter((d) => d.kind === 'news');
   const status = (s: string) => (s === 'dicabut' ? ' (dicabut)' : s === 'sekunder' ? ' (sumber sekunder, menurut pemberitaan)' : '');
   return [
-    `Sumber pengetahuan Netra (indeks ${formatDateId(manifest.builtAt.slice(0, 10))}):`,
+    `Sumber pengetahuan Netra (indeks ${formatDateId(jakartaDate(new Date(manifest.builtAt)))}):`,
     '',
     'Peraturan (kutipan pasal yang relevan):',
     ...regs.map((d) => `• ${d.shortName}${d.year ? ` (${d.year})` : ''}${status(d.status)}`),
@@ -217,21 +254,21 @@ export function describeSources(index: IndexHolder): string {
   ].join('\n');
 }
 
-function formatStatistics(log: QuestionLog): string {
-  const s = log.stats();
-  const days = new Map<string, number>();
-  const channels = new Map<string, number>();
-  for (const row of s.questionsPerDay) {
-    days.set(row.day, (days.get(row.day) ?? 0) + row.count);
-    channels.set(row.channel, (channels.get(row.channel) ?? 0) + row.count);
+/**
+ * Where new-report notices go, on every configured channel: Telegram's ADMIN_CHAT_ID (or, without
+ * it, each TELEGRAM_ADMIN_IDS private chat) and each WHATSAPP_ADMIN_IDS number.
+ */
+export function adminNoticeTargets(config: Config): AdminChat[] {
+  const targets: AdminChat[] = [];
+  if (config.telegram) {
+    const ids = config.adminChatId ? [config.adminChatId] : config.telegram.adminIds;
+    for (const chatId of ids) targets.push({ channel: 'telegram', chatId });
   }
-  const lastDays = [...days].sort(([a], [b]) => b.localeCompare(a)).slice(0, 7);
-  return [
-    `Statistik Netra: ${s.totals.questions} pertanyaan, ${s.totals.reports} laporan.`,
-    `Per kanal: ${[...channels].map(([c, n]) => `${c} ${n}`).join(', ') || '-'}`,
-    `7 hari terakhir: ${lastDays.map(([d, n]) => `${d}: ${n}`).join(', ') || '-'}`,
-    `Putusan: ${Object.entries(s.verdicts).map(([v, n]) => `${v} ${n}`).join(', ') || '-'}`,
-    `Masukan: 👍 ${s.feedback.up} / 👎 ${s.feedback.down}`,
-    `Laporan per status: ${Object.entries(s.reportsByStatus).map(([k, n]) => `${k} ${n}`).join(', ')}`,
-  ].join('\n');
+  if (config.whatsapp) for (const id of config.whatsapp.adminIds) targets.push({ channel: 'whatsapp', chatId: whatsappChatIdOf(id) });
+  return targets;
+}
+
+/** Chats, besides an admin's private chat, where admin commands may run. */
+function adminChatsOf(config: Config): AdminChat[] {
+  return config.adminChatId ? [{ channel: 'telegram', chatId: config.adminChatId }] : [];
 }

@@ -56,7 +56,8 @@ export interface PipelineResult extends ComposedAnswer {
   turn: Turn;
 }
 
-const MAX_QUESTION_CHARS = 2000;
+/** The longest question answered, in characters; the HTTP API and the chat channels refuse longer ones with a message. */
+export const MAX_QUESTION_CHARS = 2000;
 
 /**
  * The answer pipeline, readable top to bottom: understand → retrieve → compose → verify.

@@ -2,11 +2,13 @@ import { createNetra } from '../app.js';
 import { runConsoleChat } from '../channels/console/console-chat.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
+import { ChannelSupervisor, type SupervisorOptions } from './channel-supervisor.js';
 
 /**
  * `npm start`: runs every configured channel (Telegram with TELEGRAM_BOT_TOKEN, WhatsApp with
- * WHATSAPP_ENABLED=true, the HTTP API with HTTP_PORT). With none configured it opens the
- * console chat: the embedded default, offline, no keys needed.
+ * WHATSAPP_ENABLED=true, the HTTP API with HTTP_PORT), each started and restarted on its own so
+ * one that cannot start never keeps the others down. With none configured it opens the console
+ * chat: the embedded default, offline, no keys needed.
  */
 async function main(): Promise<void> {
   let config: Config;
@@ -23,46 +25,62 @@ async function main(): Promise<void> {
   // In the console the log would interleave with the chat: keep only warnings there.
   const logger = createLogger(serverMode ? config.logLevel : 'warn');
   const app = await createNetra(config, logger, { watchIndex: serverMode });
-  const stops: (() => Promise<void>)[] = [];
+  const supervisors: ChannelSupervisor[] = [];
   // What every chat channel gets: the conversation to talk to, and nothing of the pipeline below it.
   const channelDeps = {
     conversation: app.conversation,
     notifiers: app.notifiers,
     logger,
-    rateLimitPerMinute: config.rateLimitPerMinute,
     maxFileBytes: config.maxEvidenceBytes,
   };
+  const supervise = (name: string, start: SupervisorOptions['start'], selfReported = false): void => {
+    supervisors.push(new ChannelSupervisor({ name, start, status: app.channels, logger, selfReported }));
+  };
 
-  if (config.telegram) {
-    const { startTelegram } = await import('../channels/telegram/telegram-bot.js');
-    const tg = await startTelegram({ ...channelDeps, config: config.telegram, adminChatId: config.adminChatId });
-    stops.push(() => tg.stop());
-    // Running on without updates helps nobody: exit so the service manager restarts Netra.
-    void tg.failed.then(() => {
-      logger.fatal('Telegram polling stopped; exiting so the service manager can restart Netra');
-      void shutdown('telegram-polling-failed', 1);
+  // HTTP first: /healthz then reports the other channels while they are still connecting.
+  const http = config.http;
+  if (http) {
+    supervise('http', async () => {
+      const { startHttpApi } = await import('../channels/http/http-api.js');
+      const api = await startHttpApi({ app, port: http.port, host: http.host, token: http.token, limits: http.limits });
+      logger.info({ url: api.url }, 'HTTP API listening');
+      return { stop: () => api.close() };
     });
-    logger.info('Telegram channel started');
   }
-  if (config.whatsapp) {
-    const { startWhatsApp } = await import('../channels/whatsapp/whatsapp-channel.js');
-    const wa = await startWhatsApp({ ...channelDeps, config: config.whatsapp, dataDir: config.dataDir });
-    stops.push(() => wa.stop());
-    logger.info('WhatsApp channel started');
+  const telegram = config.telegram;
+  if (telegram) {
+    supervise('telegram', async () => {
+      const { startTelegram } = await import('../channels/telegram/telegram-bot.js');
+      return startTelegram({
+        ...channelDeps,
+        config: telegram,
+        adminChatId: config.adminChatId,
+        // grammY retries an unreachable Telegram by itself; /healthz shows it meanwhile.
+        onConnection: (reachable, detail) => app.channels.set('telegram', reachable ? 'running' : 'retrying', detail),
+      });
+    });
   }
-  if (config.http) {
-    const { startHttpApi } = await import('../channels/http/http-api.js');
-    const http = await startHttpApi({ app, ...config.http });
-    stops.push(() => http.close());
-    logger.info({ url: http.url }, 'HTTP API listening');
+  const whatsapp = config.whatsapp;
+  if (whatsapp) {
+    supervise('whatsapp', async () => {
+      const { startWhatsApp } = await import('../channels/whatsapp/whatsapp-channel.js');
+      return startWhatsApp({
+        ...channelDeps,
+        config: whatsapp,
+        dataDir: config.dataDir,
+        // Pairing and reconnects happen inside the channel; /healthz shows where it is.
+        onState: (state, detail) => app.channels.set('whatsapp', state, detail),
+      });
+    }, true);
   }
+  await Promise.all(supervisors.map((s) => s.start()));
 
   let stopping = false;
   async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.error({ err }, 'stop failed'));
+    for (const s of supervisors.reverse()) await s.stop().catch((err: unknown) => logger.error({ err }, 'stop failed'));
     await app.close();
     process.exit(code);
   }
@@ -70,7 +88,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (!serverMode) {
-    await runConsoleChat(app.conversation);
+    await runConsoleChat(app.conversation, process.stdin, process.stdout, app.notifiers);
     await app.close();
     process.exit(0);
   }

@@ -72,6 +72,12 @@ export const EnvSchema = z.object({
   HTTP_PORT: port.optional(),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_API_TOKEN: optionalString,
+  HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  HTTP_TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(256),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(32),
+  HTTP_TRUST_PROXY: booleanFlag.default(false),
+  CONVERSATION_MEMORY_MAX: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
 
   REPORTS_ENCRYPTION_KEY: secret('kunci acak (lihat .env.example)'),
   NETRA_ID_SECRET: secret('rahasia acak, atau hapus agar Netra membuatnya di direktori data'),
@@ -116,7 +122,7 @@ export interface Config {
   };
   adminChatId?: string;
   whatsapp?: { chromiumPath: string; adminIds: string[]; authDir: string };
-  http?: { port: number; host: string; token?: string };
+  http?: { port: number; host: string; token?: string; limits: HttpLimits };
   reportsEncryptionKey?: string;
   /** `NETRA_ID_SECRET`; when unset, a secret generated in the data directory is used (see id-secret.ts). */
   idSecret?: string;
@@ -125,6 +131,22 @@ export interface Config {
   storageLockWaitMs: number;
   rateLimitPerMinute: number;
   maxEvidenceBytes: number;
+  /** Conversations kept in the follow-up memory (least recently used go first). */
+  conversationMemoryMax: number;
+}
+
+/** Limits that keep one client from taking the HTTP API down (see README "Abuse and limits"). */
+export interface HttpLimits {
+  /** Requests per minute from one client address. */
+  perIpPerMinute: number;
+  /** Requests per minute with one bearer token (all clients sharing it). */
+  perTokenPerMinute: number;
+  /** Open connections in total; further ones are refused. */
+  maxConnections: number;
+  /** Open connections from one client address. */
+  maxConnectionsPerIp: number;
+  /** Read the client address from X-Forwarded-For (only behind your own reverse proxy). */
+  trustProxy: boolean;
 }
 
 /** Thrown when the environment is malformed; `message` is one line an operator can act on. */
@@ -191,13 +213,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     whatsapp: e.WHATSAPP_ENABLED
       ? { chromiumPath: e.CHROMIUM_PATH, adminIds: e.WHATSAPP_ADMIN_IDS, authDir: path.join(dataDir, 'whatsapp-auth') }
       : undefined,
-    http: e.HTTP_PORT ? { port: e.HTTP_PORT, host: e.HTTP_HOST, token: e.HTTP_API_TOKEN } : undefined,
+    http: e.HTTP_PORT
+      ? {
+          port: e.HTTP_PORT,
+          host: e.HTTP_HOST,
+          token: e.HTTP_API_TOKEN,
+          limits: {
+            perIpPerMinute: e.HTTP_RATE_LIMIT_PER_MINUTE,
+            perTokenPerMinute: e.HTTP_TOKEN_RATE_LIMIT_PER_MINUTE,
+            maxConnections: e.HTTP_MAX_CONNECTIONS,
+            maxConnectionsPerIp: e.HTTP_MAX_CONNECTIONS_PER_IP,
+            trustProxy: e.HTTP_TRUST_PROXY,
+          },
+        }
+      : undefined,
     reportsEncryptionKey: e.REPORTS_ENCRYPTION_KEY,
     idSecret: e.NETRA_ID_SECRET,
     questionLogRetentionDays: e.QUESTION_LOG_RETENTION_DAYS,
     storageLockWaitMs: e.STORAGE_LOCK_WAIT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxEvidenceBytes: e.MAX_EVIDENCE_BYTES,
+    conversationMemoryMax: e.CONVERSATION_MEMORY_MAX,
   };
 }
 

@@ -7,4 +7,9 @@ import type { IncomingMessage, OutgoingMessage } from './messages.js';
  */
 export interface ConversationHandler {
   handle(message: IncomingMessage): Promise<OutgoingMessage[]>;
+  /**
+   * What to show when a chat opens without a message (the console at start): e.g. that a report
+   * is still in progress after a restart. Optional for test doubles.
+   */
+  opening?(message: IncomingMessage): Promise<OutgoingMessage[]>;
 }

@@ -1,17 +1,26 @@
-import type { AnswerPipeline, Turn } from '../answer/pipeline.js';
+import { randomBytes } from 'node:crypto';
+import type { AnswerPipeline } from '../answer/pipeline.js';
 import { hashUserId, type Logger } from '../logging/logger.js';
-import type { ReportingService } from '../reporting/reporting-service.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ReportingService } from '../reporting/reporting-service.js';
 import type { QuestionLog } from '../storage/question-log.js';
+import { AdminCommands, ADMIN_ONLY_TEXT, mayRunAdmin, type AdminChat, type AdminOperations } from './admin-commands.js';
+import { briefOf } from './answer-brief.js';
+import { AskHandler, memoryKey, tooLongText } from './ask-handler.js';
+import { choiceStyle } from './channel-traits.js';
+import { OfferedChoices } from './choice-resolver.js';
+import { helpText, parseCommand, type CommandName } from './command-registry.js';
+import { CONTROL_TEXTS, feedbackChoices, FOLLOW_UP_PREFIX } from './controls.js';
 import type { ConversationHandler } from './conversation-handler.js';
 import { ConversationMemory } from './conversation-memory.js';
-import type { Choice, IncomingMessage, OutgoingMessage } from './messages.js';
+import { chain, type ChatHandler, type TurnContext } from './handler-chain.js';
+import type { Choice, IncomingMessage, Language, OutgoingMessage } from './messages.js';
+import { PerChatOrder } from './per-chat-order.js';
+import { FloodGuard, RATE_LIMITED_TEXTS } from './rate-limiter.js';
+import { groupRedirect, ReportDialog, STORAGE_FAILURE_TEXT } from './report-dialog.js';
+import { smallTalkKind } from './small-talk.js';
 
-/** What only admins may run; the app implements them (re-index, statistics). */
-export interface AdminOperations {
-  reindex(): Promise<string>;
-  statistics(): string;
-}
+export type { AdminOperations, AdminChat } from './admin-commands.js';
 
 export interface ConversationDeps {
   pipeline: AnswerPipeline;
@@ -22,47 +31,181 @@ export interface ConversationDeps {
   sources: () => string;
   logger: Logger;
   metrics?: Metrics;
+  /** Chats besides admins' private chats where admin commands run (`ADMIN_CHAT_ID`). */
+  adminChats?: readonly AdminChat[];
+  /** Messages (and button presses) one user may send per minute (`RATE_LIMIT_PER_MINUTE`). */
+  rateLimitPerMinute?: number;
+  /** Conversations kept in the follow-up memory; the least recently used go first. */
+  memoryCapacity?: number;
+  /** Clock in milliseconds (rate limit, memory expiry). */
+  now?: () => number;
 }
 
 const WELCOME = [
   'Selamat datang di Netra.',
   'Netra menjawab pertanyaan ASN (PNS, PPPK, dan CPNS) tentang apa yang boleh dan tidak boleh dilakukan terkait pemilu dan pilkada, dengan kutipan peraturan yang tepat. Contoh: "Bolehkah PNS like postingan caleg di Instagram?"',
-  'Netra juga membantu menyiapkan laporan dugaan pelanggaran netralitas ASN (/lapor) dan memantau statusnya (/status <tiket>).',
+  'Netra juga membantu menyiapkan laporan dugaan pelanggaran netralitas ASN (/lapor, di chat pribadi) dan memantau statusnya (/status).',
   'Yang tidak bisa dilakukan Netra: memberi nasihat hukum, merekomendasikan partai atau calon, atau memutus perkara. Keputusan ada pada instansi Anda (PPK), BKN, dan Bawaslu.',
-  'Perintah: /tanya <pertanyaan>, /lapor, /status <tiket>, /sumber, /batal, /bantuan.',
+  'Perintah: /tanya <pertanyaan>, /lapor, /status, /sumber, /batal, /bantuan.',
 ].join('\n\n');
 
-const HELP = [
-  'Cara memakai Netra:',
-  '• Tulis pertanyaan Anda langsung (di grup: sebut nama bot, balas pesannya, atau pakai /tanya <pertanyaan>).',
-  '• /lapor — menyiapkan laporan dugaan pelanggaran (dilakukan di chat pribadi).',
-  '• /status <tiket> — melihat status laporan Anda, mis. /status NTR-7K3Q-92FD.',
-  '• /sumber — peraturan dan berita yang menjadi dasar jawaban.',
-  '• /batal — membatalkan laporan yang sedang dibuat; /kembali — kembali satu langkah.',
-  'Jawaban Netra adalah informasi umum, bukan nasihat hukum.',
-].join('\n');
-
-const ADMIN_COMMANDS = new Set(['/reindex', '/statistik', '/laporan', '/ubahstatus']);
 const REPORT_WISH = /^(saya |aku )?(mau|ingin|pengen|hendak|akan)\s+(melapor|lapor|melaporkan|membuat laporan|bikin laporan)\b/i;
 
+const GROUP_OFF_TOPIC: Record<Language, string> = {
+  id: 'Netra hanya menjawab pertanyaan tentang netralitas ASN dalam pemilu dan pilkada.',
+  en: 'Netra only answers questions about civil servants’ neutrality in elections.',
+};
+const THANKS_REPLY: Record<Language, string> = { id: 'Sama-sama 🙏', en: "You're welcome 🙏" };
+const CHATTER_REPLY: Record<Language, string> = {
+  id: '🙂 Silakan tulis pertanyaan Anda tentang netralitas ASN, atau ketik /bantuan.',
+  en: '🙂 Ask me anything about civil servants’ neutrality in elections, or type /bantuan.',
+};
+
 /**
- * The channel-neutral conversation: commands, questions, feedback and the reporting flow.
- * Telegram, WhatsApp and the console all talk to this one class through {@link handle}.
+ * The channel-neutral conversation: a chain of small handlers — rate limit → admin guard →
+ * commands → report dialog → choices (feedback, report button, follow-ups) → small talk → ask —
+ * that every chat channel talks to through {@link handle}, one message of a chat at a time.
+ * The HTTP API uses the same {@link asker} (same memory, log and metrics).
  */
 export class Conversation implements ConversationHandler {
-  private readonly memory = new ConversationMemory();
+  /** The one path from a question to an answer; the HTTP API calls it too. */
+  readonly asker: AskHandler;
+  private readonly order = new PerChatOrder();
+  private readonly flood: FloodGuard;
+  private readonly offers: OfferedChoices;
+  private readonly dialog: ReportDialog;
+  private readonly adminCommands: AdminCommands;
+  private readonly fullAnswers = new RecentQuestions();
+  private readonly run: (ctx: TurnContext) => Promise<OutgoingMessage[]>;
 
-  constructor(private readonly deps: ConversationDeps) {}
+  constructor(private readonly deps: ConversationDeps) {
+    const now = deps.now ?? Date.now;
+    this.asker = new AskHandler({
+      pipeline: deps.pipeline,
+      questionLog: deps.questionLog,
+      memory: new ConversationMemory(deps.memoryCapacity, undefined, undefined, now),
+      logger: deps.logger,
+      metrics: deps.metrics,
+    });
+    this.flood = new FloodGuard(deps.rateLimitPerMinute ?? 20, 60_000, now);
+    this.offers = new OfferedChoices(30 * 60_000, now);
+    this.dialog = new ReportDialog(deps.reporting, deps.logger);
+    this.adminCommands = new AdminCommands(deps.reporting, deps.admin);
+    this.run = chain([
+      this.rateLimit,
+      this.adminGuard,
+      this.commands,
+      this.reportDialog,
+      this.choices,
+      this.filesOutsideReport,
+      this.reportWish,
+      this.smallTalk,
+      this.ask,
+    ]);
+  }
 
   async handle(msg: IncomingMessage): Promise<OutgoingMessage[]> {
+    return this.order.run(`${msg.channel}\u0000${msg.chatId}`, async () => {
+      const out = await this.run(this.context(msg));
+      this.rememberOffers(msg, out);
+      return out;
+    });
+  }
+
+  /**
+   * What a chat shows when it opens (the console at start): after a restart, that a report is in
+   * progress and at which step. Empty when there is nothing to say.
+   */
+  async opening(msg: IncomingMessage): Promise<OutgoingMessage[]> {
+    return this.order.run(`${msg.channel}\u0000${msg.chatId}`, async () => {
+      const out = await this.dialog.resumeNotice(msg);
+      this.rememberOffers(msg, out);
+      return out;
+    });
+  }
+
+  private context(msg: IncomingMessage): TurnContext {
     const text = msg.text.trim();
-    if (msg.choiceId) return this.choice(msg, msg.choiceId);
-    if (text.startsWith('/') || text.startsWith('!')) {
-      const handled = await this.command(msg, text);
-      if (handled) return handled;
+    const language = this.asker.memory.language(memoryKey(msg));
+    if (msg.choiceId !== undefined) return { msg, text, language };
+    const parsed = parseCommand(text, { plainKeywords: msg.isPrivate, admin: msg.isAdmin === true });
+    if (!parsed) return { msg, text, language };
+    if ('unknown' in parsed) return { msg, text, language, unknownCommand: parsed.unknown };
+    return { msg, text, language, command: parsed };
+  }
+
+  // ---- the handlers, in chain order ----------------------------------------------------
+
+  private readonly rateLimit: ChatHandler = async (ctx, next) => {
+    const verdict = this.flood.check(`${ctx.msg.channel}:${ctx.msg.userId}`);
+    if (verdict === 'allow') return next();
+    this.deps.logger.info({ channel: ctx.msg.channel, user: hashUserId(ctx.msg.channel, ctx.msg.userId) }, 'rate limit reached');
+    if (verdict === 'silent') return [];
+    const text = RATE_LIMITED_TEXTS[ctx.language];
+    // A button press gets a toast, not another message in the chat.
+    return [ctx.msg.choiceId !== undefined ? { kind: 'ack', text, language: ctx.language } : { kind: 'text', text, language: ctx.language }];
+  };
+
+  private readonly adminGuard: ChatHandler = async (ctx, next) => {
+    if (ctx.command?.spec.who === 'admin' && !mayRunAdmin(ctx.msg, this.deps.adminChats ?? [])) {
+      return [{ kind: 'text', text: ADMIN_ONLY_TEXT }];
     }
-    if (this.deps.reporting.isInFlow(msg.channel, msg.chatId)) return this.deps.reporting.handle(msg);
-    if (msg.attachments && msg.attachments.length > 0 && !text) {
+    return next();
+  };
+
+  private readonly commands: ChatHandler = async (ctx, next) => {
+    const { msg } = ctx;
+    if (ctx.unknownCommand) {
+      // In a report an unknown "/…" is taken as the answer to the current step.
+      if (this.inReport(msg) === true) return next();
+      return [{ kind: 'text', text: `Perintah ${ctx.unknownCommand} tidak dikenal.\n\n${this.help(ctx)}`, language: ctx.language }];
+    }
+    const command = ctx.command;
+    if (!command) return next();
+    const name = command.spec.name;
+    if (command.spec.where === 'private' && !msg.isPrivate) {
+      if (name === 'lapor') return [groupRedirect(msg)];
+      return [{ kind: 'text', text: 'Status laporan hanya dapat dilihat di chat pribadi dengan Netra.' }];
+    }
+    if (msg.isPrivate) {
+      const active = this.inReport(msg);
+      if (active === 'error') return [{ kind: 'text', text: STORAGE_FAILURE_TEXT }];
+      if (active) {
+        if (command.spec.duringReport === 'dialog') return this.dialog.handle(msg, name as 'batal' | 'kembali' | 'lapor');
+        if (command.spec.duringReport === 'blocked') {
+          return this.dialog.handle({ ...msg, text: '', choiceId: undefined, attachments: undefined }).then((prompt) => [
+            { kind: 'text', text: 'Anda sedang mengisi laporan. Selesaikan langkah ini, atau ketik /batal untuk membatalkan.' },
+            ...prompt,
+          ]);
+        }
+      }
+    }
+    return this.runCommand(ctx, name, command.args);
+  };
+
+  private readonly reportDialog: ChatHandler = async (ctx, next) => {
+    if (!ctx.msg.isPrivate) return next();
+    const active = this.inReport(ctx.msg);
+    // Storage cannot say whether a report is running: keep the text out of the pipeline.
+    if (active === 'error') return [{ kind: 'text', text: STORAGE_FAILURE_TEXT }];
+    return active ? this.dialog.handle(ctx.msg) : next();
+  };
+
+  private readonly choices: ChatHandler = async (ctx, next) => {
+    const { msg } = ctx;
+    let choiceId = msg.choiceId;
+    let pressed = choiceId !== undefined;
+    if (choiceId === undefined && choiceStyle(msg) === 'numbers' && ctx.text !== '' && !msg.attachments?.length) {
+      choiceId = this.offers.resolve(memoryKey(msg), ctx.text)?.id;
+      pressed = false;
+    }
+    if (choiceId === undefined) return next();
+    return this.choose(ctx, choiceId, pressed);
+  };
+
+  private readonly filesOutsideReport: ChatHandler = async (ctx, next) => {
+    if (ctx.msg.attachments && ctx.msg.attachments.length > 0 && ctx.text === '') {
+      if (!ctx.msg.isPrivate) return [];
       return [
         {
           kind: 'text',
@@ -70,127 +213,158 @@ export class Conversation implements ConversationHandler {
         },
       ];
     }
-    if (REPORT_WISH.test(text)) return this.deps.reporting.start(msg);
-    return this.answer(msg, text);
-  }
+    return next();
+  };
 
-  private async command(msg: IncomingMessage, text: string): Promise<OutgoingMessage[] | undefined> {
-    const [rawCommand = '', ...rest] = text.split(/\s+/);
-    const command = `/${rawCommand.slice(1).split('@')[0]!.toLowerCase()}`;
-    const args = rest.join(' ').trim();
-    const reporting = this.deps.reporting;
-    if (ADMIN_COMMANDS.has(command) && !msg.isAdmin) {
-      return [{ kind: 'text', text: 'Maaf, perintah ini hanya untuk admin Netra.' }];
-    }
-    switch (command) {
-      case '/start':
-        if (args === 'lapor') return reporting.start(msg);
+  private readonly reportWish: ChatHandler = async (ctx, next) => (REPORT_WISH.test(ctx.text) ? this.dialog.start(ctx.msg) : next());
+
+  private readonly smallTalk: ChatHandler = async (ctx, next) => {
+    const kind = smallTalkKind(ctx.text);
+    if (!kind) return next();
+    if (kind === 'thanks') return [{ kind: 'text', text: THANKS_REPLY[ctx.language], language: ctx.language }];
+    // In a group, laughter and "ok" are for the people there, not for Netra.
+    return ctx.msg.isPrivate ? [{ kind: 'text', text: CHATTER_REPLY[ctx.language], language: ctx.language }] : [];
+  };
+
+  private readonly ask: ChatHandler = async (ctx) => this.answer(ctx, ctx.text);
+
+  // ---- commands and choices -----------------------------------------------------------------
+
+  private async runCommand(ctx: TurnContext, name: CommandName, args: string): Promise<OutgoingMessage[]> {
+    const { msg } = ctx;
+    switch (name) {
+      case 'start': {
+        if (args === 'lapor') return this.dialog.start(msg);
+        const remembered = /^a([0-9a-z]{6,16})$/.exec(args);
+        if (remembered) {
+          const question = this.fullAnswers.get(remembered[1]!);
+          if (question) return this.answer(ctx, question);
+          return [{ kind: 'text', text: 'Pertanyaan itu sudah tidak tersimpan. Silakan tulis ulang pertanyaan Anda di sini.' }];
+        }
         return [{ kind: 'text', text: WELCOME }];
-      case '/bantuan':
-      case '/help':
-        return [{ kind: 'text', text: HELP }];
-      case '/tanya':
-      case '/ask':
-        if (!args) return [{ kind: 'text', text: 'Tulis pertanyaan Anda setelah /tanya, mis. /tanya Bolehkah PNS ikut kampanye?' }];
-        return this.answer(msg, args);
-      case '/lapor':
-      case '/report':
-        return reporting.start(msg);
-      case '/batal':
-      case '/kembali':
-        if (reporting.isInFlow(msg.channel, msg.chatId)) return reporting.handle(msg);
-        return [{ kind: 'text', text: 'Tidak ada laporan yang sedang Anda buat. Ketik /lapor untuk memulai.' }];
-      case '/status':
-        if (!args) return [{ kind: 'text', text: 'Tulis nomor tiket setelah /status, mis. /status NTR-7K3Q-92FD.' }];
-        return reporting.status(msg, args);
-      case '/sumber':
-        return [{ kind: 'text', text: this.deps.sources() }];
-      case '/reindex':
-        return [{ kind: 'text', text: await this.deps.admin.reindex() }];
-      case '/statistik':
-        return [{ kind: 'text', text: this.deps.admin.statistics() }];
-      case '/laporan':
-      case '/ubahstatus': {
-        const out = await reporting.handleAdmin(msg);
-        return out ?? [{ kind: 'text', text: 'Perintah laporan tidak dikenali. Contoh: /laporan diterima, /ubahstatus NTR-XXXX-XXXX diteruskan catatan' }];
       }
-      default:
-        // In the reporting flow an unknown "/…" is treated as the answer to the current step.
-        if (reporting.isInFlow(msg.channel, msg.chatId)) return undefined;
-        return [{ kind: 'text', text: `Perintah ${command} tidak dikenal.\n\n${HELP}` }];
+      case 'bantuan':
+        return [{ kind: 'text', text: this.help(ctx), language: ctx.language }];
+      case 'tanya':
+        if (!args) return [{ kind: 'text', text: 'Tulis pertanyaan Anda setelah /tanya, mis. /tanya Bolehkah PNS ikut kampanye?' }];
+        return this.answer(ctx, args);
+      case 'lapor':
+        return this.dialog.start(msg);
+      case 'batal':
+      case 'kembali':
+        return [{ kind: 'text', text: 'Tidak ada laporan yang sedang Anda buat. Ketik /lapor untuk memulai.' }];
+      case 'status':
+        return this.dialog.guard(async () => [
+          { kind: 'text', text: args ? this.deps.reporting.reporterStatus(msg, args) : this.deps.reporting.reporterTickets(msg) },
+        ]);
+      case 'sumber':
+        return [{ kind: 'text', text: this.deps.sources() }];
+      case 'reindex':
+      case 'statistik':
+      case 'laporan':
+      case 'ubahstatus':
+        return this.dialog.guard(async () => [{ kind: 'text', text: await this.adminCommands.run(name, args, msg) }]);
     }
   }
 
-  private async choice(msg: IncomingMessage, choiceId: string): Promise<OutgoingMessage[]> {
+  private async choose(ctx: TurnContext, choiceId: string, pressed: boolean): Promise<OutgoingMessage[]> {
+    const { msg } = ctx;
+    const language = ctx.language;
+    const t = CONTROL_TEXTS[language];
     const feedback = /^feedback:(up|down):(\d+)$/.exec(choiceId);
     if (feedback) {
-      this.deps.questionLog.recordFeedback(Number(feedback[2]), feedback[1] as 'up' | 'down', hashUserId(msg.channel, msg.userId));
-      return [
-        {
-          kind: 'text',
-          text:
-            feedback[1] === 'up'
-              ? 'Terima kasih atas masukan Anda.'
-              : 'Terima kasih. Masukan Anda dicatat agar admin bisa memperbaiki pengetahuan Netra.',
-        },
-      ];
+      try {
+        this.deps.questionLog.recordFeedback(Number(feedback[2]), feedback[1] as 'up' | 'down', hashUserId(msg.channel, msg.userId));
+      } catch (err) {
+        // A vote is statistics: a locked database must not turn it into an error message.
+        this.deps.logger.error({ err: (err as Error).message }, 'feedback write failed');
+      }
+      return [{ kind: 'ack', text: feedback[1] === 'up' ? t.thanksUp : t.thanksDown, dropChoices: 'feedback:', language }];
     }
     if (choiceId === 'report:start') {
-      const last = this.memory.recent(memoryKey(msg)).at(-1);
-      return this.deps.reporting.start(msg, last ? { description: last.question } : undefined);
+      if (!msg.isPrivate) return [{ kind: 'ack', text: t.reportPrivately, ...(msg.links ? { url: msg.links.report } : {}), language }];
+      return this.dialog.start(msg, { description: this.asker.memory.lastQuestion(memoryKey(msg)) });
     }
-    if (this.deps.reporting.isInFlow(msg.channel, msg.chatId)) return this.deps.reporting.handle(msg);
-    return [{ kind: 'text', text: 'Pilihan ini sudah tidak berlaku. Silakan tulis pertanyaan Anda atau ketik /bantuan.' }];
+    if (choiceId.startsWith(FOLLOW_UP_PREFIX)) {
+      const question = choiceId.slice(FOLLOW_UP_PREFIX.length);
+      if (question.trim() !== '') return this.answer(ctx, question);
+    }
+    return [pressed ? { kind: 'ack', text: t.staleChoice, language } : { kind: 'text', text: t.staleChoice, language }];
   }
 
-  private async answer(msg: IncomingMessage, question: string): Promise<OutgoingMessage[]> {
-    const key = memoryKey(msg);
-    const history: Turn[] = this.memory.recent(key);
-    const result = await this.deps.pipeline.ask(question, history);
-    const { answer } = result;
-    this.memory.remember(key, result.turn);
-    let questionId: number | undefined;
-    try {
-      questionId = this.deps.questionLog.logQuestion({
-        channel: msg.channel,
-        chatHash: hashUserId(msg.channel, msg.chatId),
-        question: answer.question,
-        verdict: answer.verdict,
-        citedSourceIds: answer.citations.map((c) => c.sourceId),
-        latencyMs: Math.round(result.latencyMs),
-      });
-    } catch (err) {
-      // Statistics are best effort: a locked or full database must not cost the user the answer.
-      this.deps.logger.error({ err: (err as Error).message }, 'question log write failed');
+  // ---- answering ------------------------------------------------------------------------------
+
+  private async answer(ctx: TurnContext, question: string): Promise<OutgoingMessage[]> {
+    const { msg } = ctx;
+    const outcome = await this.asker.ask(msg, question);
+    if (outcome.kind === 'too_long') return [{ kind: 'text', text: tooLongText(outcome.length, outcome.max, ctx.language), language: ctx.language }];
+    const { answer } = outcome.result;
+    const language: Language = answer.language ?? 'id';
+    const t = CONTROL_TEXTS[language];
+    const style = choiceStyle(msg);
+    const feedback = outcome.questionId !== undefined && style !== 'none' ? feedbackChoices(outcome.questionId, language) : [];
+
+    if (!msg.isPrivate) {
+      if (answer.verdict === 'di_luar_topik') return [{ kind: 'text', text: GROUP_OFF_TOPIC[language], language }];
+      const token = this.fullAnswers.add(answer.question);
+      const brief = briefOf(answer, msg.links?.fullAnswer(token, answer.question));
+      const choices: Choice[] = [...feedback];
+      if (answer.escalate && msg.links) {
+        if (style === 'buttons') choices.push({ id: 'report:start', label: t.report, url: msg.links.report });
+        else brief.reportLink = msg.links.report;
+      }
+      return [{ kind: 'answer', answer, brief, choices }];
     }
-    this.deps.metrics?.recordAnswer(msg.channel, answer.verdict, result.latencyMs, result.composer, result.fellBack);
-    this.deps.logger.info(
-      {
-        channel: msg.channel,
-        user: hashUserId(msg.channel, msg.userId),
-        verdict: answer.verdict,
-        latencyMs: Math.round(result.latencyMs),
-        retrieved: result.retrievedIds.slice(0, 5),
-        card: result.cardId,
-        composer: result.composer,
-        fellBack: result.fellBack,
-        droppedCitations: result.droppedCitations,
-      },
-      'question answered',
-    );
-    const choices: Choice[] =
-      questionId === undefined
-        ? []
-        : [
-            { id: `feedback:up:${questionId}`, label: '👍 Membantu' },
-            { id: `feedback:down:${questionId}`, label: '👎 Kurang tepat' },
-          ];
-    if (answer.escalate) choices.push({ id: 'report:start', label: '📝 Laporkan pelanggaran' });
+
+    const followUps: Choice[] =
+      style === 'none' ? [] : (answer.followUps ?? []).filter((q) => q.trim() !== '').map((q) => ({ id: `${FOLLOW_UP_PREFIX}${q}`, label: q }));
+    const choices: Choice[] = [...feedback, ...followUps];
+    if (answer.escalate) choices.push({ id: 'report:start', label: t.report });
     return [{ kind: 'answer', answer, choices }];
+  }
+
+  private help(ctx: TurnContext): string {
+    return helpText(ctx.language, { admin: mayRunAdmin(ctx.msg, this.deps.adminChats ?? []), plainKeywords: ctx.msg.isPrivate });
+  }
+
+  /** Whether the chat has an unfinished report; 'error' when storage cannot tell. */
+  private inReport(msg: IncomingMessage): boolean | 'error' {
+    if (!msg.isPrivate) return false;
+    try {
+      return this.dialog.active(msg);
+    } catch (err) {
+      this.deps.logger.error({ event: 'report_storage_failed', error: err instanceof Error ? err.name : 'Error' }, 'report storage failed');
+      return 'error';
+    }
+  }
+
+  /** Numbered replies refer to the last options shown in that chat. */
+  private rememberOffers(msg: IncomingMessage, out: OutgoingMessage[]): void {
+    if (choiceStyle(msg) !== 'numbers') return;
+    let offered: Choice[] = [];
+    for (const o of out) if (o.kind !== 'ack' && o.choices && o.choices.length > 0) offered = o.choices;
+    // Nothing new offered (an ack, a silent turn) leaves the earlier options valid.
+    if (out.length === 0 || out.every((o) => o.kind === 'ack')) return;
+    this.offers.remember(memoryKey(msg), offered);
   }
 }
 
-function memoryKey(msg: IncomingMessage): string {
-  // In groups each person has their own thread of follow-ups.
-  return `${msg.channel}:${msg.chatId}:${msg.userId}`;
+/**
+ * Questions answered briefly in groups, so "selengkapnya di chat pribadi" can open the full
+ * answer there (`/start a<token>`). In memory only, newest 5,000: the question was public in the
+ * group already, and after a restart the link just asks to type it again.
+ */
+class RecentQuestions {
+  private readonly byToken = new Map<string, string>();
+
+  add(question: string): string {
+    const token = randomBytes(6).toString('hex');
+    this.byToken.set(token, question);
+    if (this.byToken.size > 5_000) this.byToken.delete(this.byToken.keys().next().value!);
+    return token;
+  }
+
+  get(token: string): string | undefined {
+    return this.byToken.get(token);
+  }
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { ChannelName } from '../conversation/messages.js';
 import type { NetraDatabase } from '../storage/database.js';
 import type { FieldSealer } from '../storage/field-crypto.js';
 import { StorageWriter } from '../storage/storage-writer.js';
-import { STEPS, type DraftState } from './report-flow.js';
+import { STEP_IDS, type DraftState } from './report-flow.js';
 
 export interface StoredDraft {
   state: DraftState;
@@ -26,8 +25,8 @@ export class UnreadableDraftError extends Error {
  */
 const StoredDraftSchema = z
   .object({
-    step: z.enum(STEPS),
-    history: z.array(z.enum(STEPS)),
+    step: z.enum(STEP_IDS),
+    history: z.array(z.enum(STEP_IDS)),
     editing: z.boolean().default(false),
     fields: z
       .object({
@@ -60,12 +59,12 @@ export class DraftRepository {
   }
 
   /** True when this chat has an unfinished report (cheap: does not decrypt). */
-  exists(channel: ChannelName, chatId: string): boolean {
+  exists(channel: string, chatId: string): boolean {
     return this.db.prepare('SELECT 1 FROM report_drafts WHERE channel = ? AND chat_id = ?').get(channel, this.key(channel, chatId)) !== undefined;
   }
 
   /** The last time the draft was saved, or undefined when there is none. */
-  updatedAt(channel: ChannelName, chatId: string): string | undefined {
+  updatedAt(channel: string, chatId: string): string | undefined {
     const row = this.db
       .prepare('SELECT updated_at FROM report_drafts WHERE channel = ? AND chat_id = ?')
       .get(channel, this.key(channel, chatId)) as { updated_at: string } | undefined;
@@ -73,7 +72,7 @@ export class DraftRepository {
   }
 
   /** Loads the draft; throws {@link UnreadableDraftError} when it exists but cannot be read. */
-  get(channel: ChannelName, chatId: string): StoredDraft | undefined {
+  get(channel: string, chatId: string): StoredDraft | undefined {
     const key = this.key(channel, chatId);
     const row = this.db
       .prepare('SELECT step, state, created_at, updated_at FROM report_drafts WHERE channel = ? AND chat_id = ?')
@@ -83,12 +82,12 @@ export class DraftRepository {
   }
 
   /** Creates or replaces the chat's draft (called after every accepted step). */
-  async save(channel: ChannelName, chatId: string, state: DraftState, now: Date): Promise<void> {
+  async save(channel: string, chatId: string, state: DraftState, now: Date): Promise<void> {
     await this.writer.write(() => this.saveWithin(channel, chatId, state, now));
   }
 
   /** {@link save} for use inside a transaction the caller already holds (StorageWriter.write). */
-  saveWithin(channel: ChannelName, chatId: string, state: DraftState, now: Date): void {
+  saveWithin(channel: string, chatId: string, state: DraftState, now: Date): void {
     const at = now.toISOString();
     const key = this.key(channel, chatId);
     this.db
@@ -108,12 +107,12 @@ export class DraftRepository {
   }
 
   /** Removes the draft row only; evidence files are the caller's to delete. */
-  async delete(channel: ChannelName, chatId: string): Promise<void> {
+  async delete(channel: string, chatId: string): Promise<void> {
     await this.writer.write(() => this.deleteWithin(channel, chatId));
   }
 
   /** {@link delete} for use inside a transaction the caller already holds. */
-  deleteWithin(channel: ChannelName, chatId: string): void {
+  deleteWithin(channel: string, chatId: string): void {
     this.db.prepare('DELETE FROM report_drafts WHERE channel = ? AND chat_id = ?').run(channel, this.key(channel, chatId));
   }
 
@@ -143,7 +142,7 @@ export class DraftRepository {
   convertLegacy(): { converted: number; dropped: number } {
     const rows = this.db
       .prepare(`SELECT channel, chat_id, state, created_at, updated_at FROM report_drafts WHERE chat_id NOT LIKE '${KEY_PREFIX}%'`)
-      .all() as { channel: ChannelName; chat_id: string; state: string; created_at: string; updated_at: string }[];
+      .all() as { channel: string; chat_id: string; state: string; created_at: string; updated_at: string }[];
     let converted = 0;
     let dropped = 0;
     this.db.transaction(() => {
@@ -164,6 +163,32 @@ export class DraftRepository {
       }
     })();
     return { converted, dropped };
+  }
+
+  /**
+   * Deletes every draft not saved since `cutoff` (the expiry sweep), in one write, and returns how
+   * many went and the evidence files they referred to, for the caller to remove. A draft that
+   * cannot be read is deleted too; its files are left to the orphan sweep at start.
+   */
+  async deleteStale(cutoff: Date): Promise<{ count: number; files: string[] }> {
+    return this.writer.write(() => {
+      const at = cutoff.toISOString();
+      const rows = this.db.prepare('SELECT channel, chat_id, state FROM report_drafts WHERE updated_at < ?').all(at) as {
+        channel: string;
+        chat_id: string;
+        state: string;
+      }[];
+      const files: string[] = [];
+      for (const r of rows) {
+        try {
+          for (const e of this.readState(r.state, context(r.channel, r.chat_id)).fields.evidence) files.push(e.fileName);
+        } catch {
+          // Unreadable: its files cannot be named here.
+        }
+      }
+      this.db.prepare('DELETE FROM report_drafts WHERE updated_at < ?').run(at);
+      return { count: rows.length, files };
+    });
   }
 
   /** Re-seals every draft with `next` (reports:rekey); throws UnreadableDraftError before changing anything. */
@@ -196,11 +221,28 @@ export class DraftRepository {
     } catch (err) {
       throw new UnreadableDraftError(err instanceof Error ? err.message : String(err));
     }
-    const parsed = StoredDraftSchema.safeParse(json);
+    const parsed = StoredDraftSchema.safeParse(upgrade(json));
     if (!parsed.success) throw new UnreadableDraftError('Bentuk draf laporan tidak dikenal.');
     // The envelope is checked; the flow's fields are its own type (report-flow.ts).
     return parsed.data as unknown as DraftState;
   }
+}
+
+const OLD_REPORTED_STEPS = ['reportedName', 'reportedPosition', 'reportedAgency', 'reportedId'];
+
+/**
+ * Drafts saved before the reported party was asked part by part (one `reported` step) resume at
+ * its first part, with the parts already given counted as answered.
+ */
+function upgrade(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null) return json;
+  const raw = json as { step?: unknown; history?: unknown; fields?: { reported?: unknown; answered?: string[] } };
+  const history = Array.isArray(raw.history) ? (raw.history as unknown[]) : [];
+  if (raw.step !== 'reported' && !history.includes('reported')) return json;
+  const rename = (s: unknown) => (s === 'reported' ? 'reportedName' : s);
+  const fields = raw.fields ?? {};
+  const answered = fields.reported ? [...new Set([...(fields.answered ?? []), ...OLD_REPORTED_STEPS])] : fields.answered;
+  return { ...raw, step: rename(raw.step), history: history.map(rename), fields: { ...fields, answered } };
 }
 
 function context(channel: string, key: string): string {

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AttachmentTooLargeError, type IncomingAttachment } from '../conversation/messages.js';
 import { toStorageError } from '../storage/storage-errors.js';
 import type { EvidenceFile } from './report-model.js';
 
@@ -34,6 +33,18 @@ const ALIASES: Record<string, string> = {
 /** Names this store generates; anything else is refused as a path. */
 const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[a-z0-9]{2,5}$/;
 
+/** A file the reporter sent, already downloaded by the caller. */
+export interface EvidenceInput {
+  bytes: Buffer;
+  /** photo, document, voice, video, audio: how the file is named to the reporter. */
+  kind: string;
+  mimeType?: string;
+  /** The sender's file name: shown to admins, never used as a path. */
+  fileName?: string;
+  /** What the sender wrote with it (a caption). */
+  description?: string;
+}
+
 export type EvidenceSaveResult = { ok: true; file: EvidenceFile } | { ok: false; message: string };
 
 /** A file being written: renamed to its stored name only when complete, so a crash or ENOSPC leaves no half file under a real name. */
@@ -51,22 +62,16 @@ export class EvidenceStore {
     readonly maxBytes: number,
   ) {}
 
-  /** Checks, downloads and stores one attachment. Failures come back as an Indonesian message, not an exception. */
-  async saveAttachment(attachment: IncomingAttachment, now: Date = new Date()): Promise<EvidenceSaveResult> {
-    const shownName = attachment.fileName ? sanitizeOriginalName(attachment.fileName) : undefined;
-    const label = shownName ? `"${shownName}"` : describeKind(attachment.kind);
-    // Refuse before downloading when the platform already tells the size.
-    if (attachment.size !== undefined && attachment.size > this.maxBytes) return { ok: false, message: tooBig(label, this.maxBytes) };
-    let data: Buffer;
-    try {
-      data = await attachment.load();
-    } catch (err) {
-      if (err instanceof AttachmentTooLargeError) return { ok: false, message: tooBig(label, this.maxBytes) };
-      return { ok: false, message: `Maaf, ${label} gagal diunduh. Silakan kirim ulang.` };
-    }
-    if (data.length > this.maxBytes) return { ok: false, message: tooBig(label, this.maxBytes) };
+  /**
+   * Checks and stores one file. Failures of the file (size, type) come back as an Indonesian
+   * message; a failure of the storage (full or read-only disk) throws StorageUnavailableError.
+   */
+  save(input: EvidenceInput, now: Date = new Date()): EvidenceSaveResult {
+    const label = evidenceLabel(input.kind, input.fileName);
+    const data = input.bytes;
+    if (data.length > this.maxBytes) return { ok: false, message: tooBigMessage(label, this.maxBytes) };
     if (data.length === 0) return { ok: false, message: `${capitalize(label)} kosong. Silakan kirim ulang.` };
-    const mimeType = resolveMimeType(attachment, data);
+    const mimeType = resolveMimeType(input, data);
     if (!mimeType) {
       return {
         ok: false,
@@ -74,9 +79,16 @@ export class EvidenceStore {
       };
     }
     const file = this.write(data, mimeType);
+    const description = input.description ? cleanDescription(input.description) : undefined;
     return {
       ok: true,
-      file: { ...file, originalName: shownName, attachmentKind: attachment.kind, receivedAt: now.toISOString() },
+      file: {
+        ...file,
+        originalName: input.fileName ? sanitizeOriginalName(input.fileName) : undefined,
+        ...(description ? { description } : {}),
+        attachmentKind: input.kind,
+        receivedAt: now.toISOString(),
+      },
     };
   }
 
@@ -140,7 +152,7 @@ export class EvidenceStore {
  * declared type only tells apart what the bytes cannot (an MP4 container holding audio, plain
  * text); it never makes unknown content acceptable.
  */
-function resolveMimeType(attachment: IncomingAttachment, data: Buffer): string | undefined {
+function resolveMimeType(attachment: Pick<EvidenceInput, 'mimeType'>, data: Buffer): string | undefined {
   const declaredRaw = attachment.mimeType?.toLowerCase().split(';')[0]?.trim();
   const declared = declaredRaw ? (ALIASES[declaredRaw] ?? declaredRaw) : undefined;
   const sniffed = sniffContent(data, declared);
@@ -212,8 +224,21 @@ export function describeKind(kind: string): string {
   return words[kind] ?? kind;
 }
 
-function tooBig(label: string, maxBytes: number): string {
+/** How a file is named to the reporter: its (cleaned) file name in quotes, or its kind ("foto"). */
+export function evidenceLabel(kind: string, fileName: string | undefined): string {
+  const shown = fileName ? sanitizeOriginalName(fileName) : undefined;
+  return shown ? `"${shown}"` : describeKind(kind);
+}
+
+/** The one "too large" sentence, whether the platform said the size or the download showed it. */
+export function tooBigMessage(label: string, maxBytes: number): string {
   return `Maaf, ${label} terlalu besar. Ukuran maksimal per berkas ${formatBytes(maxBytes)}. Kirim versi yang lebih kecil, atau kirim tautannya (misalnya Google Drive).`;
+}
+
+/** A caption as a one-line description (control and bidi characters dropped, at most 500 characters). */
+function cleanDescription(text: string): string | undefined {
+  const cleaned = stripUnsafeDisplayChars(text.replace(/\s+/g, ' ')).slice(0, 500).trim();
+  return cleaned || undefined;
 }
 
 /** "10 MB", "512 KB". */

@@ -8,7 +8,7 @@ export interface ReportDeadline {
   /** `hari_kerja` (Pemilu) counts Monday–Friday; `hari` (Pilkada) counts every day. */
   unit: 'hari_kerja' | 'hari';
   days: 7;
-  /** Counted from this date: the incident date as the reporter gave it. */
+  /** Counted from this date: when the reporter learned of the incident ("sejak diketahui"). */
   from: IsoDate;
   /** The last day a report is on time. */
   due: IsoDate;
@@ -22,21 +22,21 @@ export interface ReportDeadline {
 
 /**
  * The deadline for reporting to Bawaslu: 7 working days for Pemilu (UU 7/2017 Pasal 454 ayat (6))
- * and 7 days for Pilkada (UU 8/2015 Pasal 134 ayat (4)), both "sejak diketahui". Netra counts from
- * the incident date, the only date it has, and treats only Saturday and Sunday as non-working:
- * national holidays are not known to it, so the real Pemilu deadline can be a little later.
- * When the reporter is unsure which election it is, the shorter Pilkada rule is assumed.
- * Returns undefined when the incident is not election-related (no Bawaslu deadline).
+ * and 7 days for Pilkada (UU 8/2015 Pasal 134 ayat (4)), both "sejak diketahui": `knownDate` is
+ * the day the reporter learned of it (the flow asks for it; it falls back to the incident date).
+ * Only Saturday and Sunday count as non-working: national holidays are not known to Netra, so the
+ * real Pemilu deadline can be a little later. When the reporter is unsure which election it is,
+ * the shorter Pilkada rule is assumed. Undefined when the incident is not election-related.
  */
-export function computeDeadline(election: ElectionType, incidentDate: IsoDate, today: IsoDate): ReportDeadline | undefined {
+export function computeDeadline(election: ElectionType, knownDate: IsoDate, today: IsoDate): ReportDeadline | undefined {
   if (election === 'bukan_pemilihan') return undefined;
   if (election === 'pemilu') {
-    const due = addWorkingDays(incidentDate, 7);
+    const due = addWorkingDays(knownDate, 7);
     const remaining = due >= today ? workingDaysBetween(today, due) : -workingDaysBetween(due, today);
     return {
       unit: 'hari_kerja',
       days: 7,
-      from: incidentDate,
+      from: knownDate,
       due,
       remaining,
       state: stateOf(today, due, remaining),
@@ -44,12 +44,12 @@ export function computeDeadline(election: ElectionType, incidentDate: IsoDate, t
       assumed: false,
     };
   }
-  const due = addDays(incidentDate, 7);
+  const due = addDays(knownDate, 7);
   const remaining = daysBetween(today, due);
   return {
     unit: 'hari',
     days: 7,
-    from: incidentDate,
+    from: knownDate,
     due,
     remaining,
     state: stateOf(today, due, remaining),
@@ -92,7 +92,7 @@ export function describeDeadline(d: ReportDeadline): string {
   const unit = d.unit === 'hari_kerja' ? 'hari kerja' : 'hari';
   const lines = [
     `Batas waktu lapor ke Bawaslu: ${d.days} ${unit} sejak pelanggaran diketahui (${d.legalBasis}). ` +
-      `Dihitung dari tanggal kejadian ${formatShortDate(d.from)}, paling lambat ${formatLongDate(d.due)}.`,
+      `Dihitung sejak diketahui (${formatShortDate(d.from)}), paling lambat ${formatLongDate(d.due)}.`,
   ];
   if (d.assumed) lines.push('Karena jenis pemilihannya belum pasti, Netra memakai batas yang lebih pendek (7 hari kalender).');
   if (d.unit === 'hari_kerja') {
@@ -100,7 +100,7 @@ export function describeDeadline(d: ReportDeadline): string {
   }
   if (d.state === 'past') {
     lines.push(
-      '⚠️ Batas waktu ini tampaknya sudah lewat. Jika Anda baru mengetahui kejadiannya belakangan, batas dihitung sejak Anda mengetahuinya — sebutkan hal itu dalam laporan.',
+      '⚠️ Batas waktu ini tampaknya sudah lewat, sehingga laporan ke Bawaslu dapat tidak memenuhi syarat formal. Pelanggaran netralitas ASN tetap dapat dilaporkan ke BKN, SP4N-LAPOR!, atau inspektorat instansinya.',
     );
   } else if (d.state === 'today') {
     lines.push('⚠️ Hari ini adalah hari terakhir. Segera sampaikan laporan ke Bawaslu.');

@@ -14,6 +14,8 @@ export interface ExportedReport {
   kind: string;
   reported: { name?: string; position?: string; agency?: string; idNumber?: string };
   incidentDate: string;
+  /** When the reporter learned of it (Bawaslu's deadline counts from here). */
+  knownDate?: string;
   place: string;
   chronology: string;
   channel: string;
@@ -27,7 +29,7 @@ export interface ExportedReport {
    */
   identityState: 'anonim' | 'tidak_disimpan' | 'tersedia' | 'terkunci';
   identity?: ReporterIdentity;
-  evidence: { fileName: string; mimeType: string; size: number; sha256: string; originalName?: string }[];
+  evidence: { fileName: string; mimeType: string; size: number; sha256: string; originalName?: string; description?: string }[];
   links: string[];
   history: StatusHistoryEntry[];
 }
@@ -55,6 +57,7 @@ export function collectReports(db: NetraDatabase, options: ExportOptions = {}): 
       kind: r.kindLabel,
       reported: r.reported,
       incidentDate: r.incidentDate,
+      knownDate: r.knownDate,
       place: r.place,
       chronology: r.chronology,
       channel: r.channel,
@@ -77,6 +80,7 @@ export function collectReports(db: NetraDatabase, options: ExportOptions = {}): 
         size: e.size,
         sha256: e.sha256,
         originalName: e.originalName,
+        description: e.description,
       })),
       links: r.links,
       history: repo.history(r.id),
@@ -99,6 +103,7 @@ export const CSV_COLUMNS = [
   'reported_agency',
   'reported_id_number',
   'incident_date',
+  'known_date',
   'place',
   'chronology',
   'channel',
@@ -128,6 +133,7 @@ export function toCsv(reports: ExportedReport[]): string {
     r.reported.agency,
     r.reported.idNumber,
     r.incidentDate,
+    r.knownDate,
     r.place,
     r.chronology,
     r.channel,
@@ -139,7 +145,7 @@ export function toCsv(reports: ExportedReport[]): string {
     r.identity?.name,
     r.identity?.address,
     r.identity?.contact,
-    r.evidence.map((e) => `${e.fileName} (${e.mimeType}, ${e.size} B, sha256 ${e.sha256})`).join('\n'),
+    r.evidence.map((e) => `${e.fileName} (${e.mimeType}, ${e.size} B, sha256 ${e.sha256})${e.description ? ` — ${e.description}` : ''}`).join('\n'),
     r.links.join('\n'),
     r.history.map((h) => `${h.at} ${h.status}${h.note ? `: ${h.note}` : ''}`).join('\n'),
   ]);

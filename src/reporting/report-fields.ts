@@ -1,12 +1,17 @@
 import { z } from 'zod';
-import type { ReportedParty, ReporterIdentity } from './report-model.js';
+import type { ReporterIdentity } from './report-model.js';
 
 /** Length limits shared by validation and prompts, so what we ask matches what we accept. */
 export const LIMITS = {
   kindLabel: { min: 3, max: 150 },
   partyPart: 200,
   place: { min: 3, max: 300 },
-  chronology: { min: 20, max: 4000 },
+  /**
+   * The description may come in several messages (a Telegram message holds 4,096 characters);
+   * together they may hold this many. Documented in the README.
+   */
+  chronology: { min: 20, max: 10_000 },
+  evidenceDescription: 500,
   link: 500,
   maxLinks: 10,
   maxFiles: 10,
@@ -45,21 +50,51 @@ const optionalPart = (label: string, max: number) =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
-export const KindLabelSchema = text('Jenis pelanggaran', LIMITS.kindLabel.min, LIMITS.kindLabel.max);
+/**
+ * A person's name as typed: at least two letters and three characters, not a lone symbol or a
+ * run of one letter ("x", "--", "aaa"), which people type to get past a question.
+ */
+export function plausibleName(value: string, orElse = 'pilih "Lewati" bila tidak tahu'): FieldResult<string> {
+  const v = cleanText(value);
+  const letters = v.replace(/[^\p{L}]/gu, '');
+  if (v.length < 3 || letters.length < 2 || new Set(letters.toLowerCase()).size < 2) {
+    return { ok: false, message: `"${v.slice(0, 20)}" tidak tampak seperti nama. Tulis nama lengkap, atau ${orElse}.` };
+  }
+  if (v.length > LIMITS.partyPart) return { ok: false, message: `Nama terlalu panjang (maksimal ${LIMITS.partyPart} karakter).` };
+  return { ok: true, value: v };
+}
 
-export const ReportedPartySchema = z
-  .object({
-    name: optionalPart('Nama terlapor', LIMITS.partyPart),
-    position: optionalPart('Jabatan terlapor', LIMITS.partyPart),
-    agency: optionalPart('Instansi terlapor', LIMITS.partyPart),
-    idNumber: z
-      .string()
-      .regex(/^(\d{16}|\d{18})$/, 'NIP harus 18 angka atau NIK 16 angka.')
-      .optional(),
-  })
-  .refine((p) => Boolean(p.name || p.position || p.agency), {
-    message: 'Mohon isi minimal salah satu: nama, jabatan, atau instansi orang yang dilaporkan.',
-  });
+/** A position or an agency: short free text with at least two letters. */
+export function partyPart(label: string, value: string): FieldResult<string> {
+  const v = cleanText(value);
+  if (v.replace(/[^\p{L}]/gu, '').length < 2) return { ok: false, message: `${label} terlalu singkat. Tulis ${label.toLowerCase()}nya, atau pilih "Lewati".` };
+  if (v.length > LIMITS.partyPart) return { ok: false, message: `${label} terlalu panjang (maksimal ${LIMITS.partyPart} karakter).` };
+  return { ok: true, value: v };
+}
+
+/** An 18-digit NIP or a 16-digit NIK, typed with or without spaces and dots. */
+export function idNumber(value: string): FieldResult<string> {
+  const digits = value.replace(/^\s*(nip|nik)\s*[:=]?\s*/i, '').replace(/[\s.]/g, '');
+  if (/^(\d{16}|\d{18})$/.test(digits)) return { ok: true, value: digits };
+  return { ok: false, message: 'NIP harus 18 angka atau NIK 16 angka. Periksa lagi, atau pilih "Lewati" bila tidak tahu.' };
+}
+
+/** True for "-", "tidak tahu" and the like: the part is left empty. */
+export function isUnknownAnswer(value: string): boolean {
+  return isUnknown(value);
+}
+
+/**
+ * True when a message asks something rather than describing what happened ("Bagaimana cara
+ * melaporkannya?"), so it is not offered as the report's description.
+ */
+export function looksLikeQuestion(value: string): boolean {
+  const t = cleanText(value).toLowerCase();
+  if (t.endsWith('?')) return true;
+  return /^(bagaimana|gimana|gmn|bgmn|apakah|apa|bolehkah|boleh|bisakah|bisa|kemana|ke mana|dimana|di mana|siapa|kapan|berapa|mengapa|kenapa|haruskah|how|what|where|can|may|is|should)\b/.test(t);
+}
+
+export const KindLabelSchema = text('Jenis pelanggaran', LIMITS.kindLabel.min, LIMITS.kindLabel.max);
 
 export const PlaceSchema = text('Tempat kejadian', LIMITS.place.min, LIMITS.place.max);
 
@@ -131,55 +166,6 @@ function parseLabelled(value: string): Record<string, string> | undefined {
   return out;
 }
 
-const ID_NUMBER = /(?<!\d)(\d{18}|\d{16})(?!\d)/;
-const ID_NUMBER_SPACED = /(?<!\d)(?:NIP|NIK)?\.?\s*:?\s*(\d[\d .]{14,24}\d)(?!\d)/i;
-
-/**
- * Reads who is reported from one free-text answer, so a chat user types once instead of
- * answering three prompts: "Nama: …, Jabatan: …, Instansi: …" or positionally
- * "nama, jabatan, instansi" (commas or lines; anything after the second part is the agency).
- * An 18-digit NIP or 16-digit NIK anywhere is picked out. "-" or "tidak tahu" leaves a part empty.
- */
-export function parseReportedParty(value: string): FieldResult<ReportedParty> {
-  let rest = cleanText(value);
-  let idNumber: string | undefined;
-  const spaced = ID_NUMBER_SPACED.exec(rest);
-  if (spaced) {
-    const digits = spaced[1]!.replace(/[ .]/g, '');
-    if (digits.length === 16 || digits.length === 18) {
-      idNumber = digits;
-      rest = rest.replace(spaced[0], ' ');
-    }
-  }
-  if (!idNumber) {
-    const plain = ID_NUMBER.exec(rest);
-    if (plain) {
-      idNumber = plain[1];
-      rest = rest.replace(plain[0], ' ');
-    }
-  }
-  rest = rest.replace(/\b(NIP|NIK)\s*[:=]?\s*(?=[,;\n]|$)/gi, '');
-  const labelled = parseLabelled(rest);
-  let party: Record<string, string | undefined>;
-  if (labelled) {
-    party = { name: labelled.name, position: labelled.position, agency: labelled.agency };
-    if (!idNumber && labelled.idNumber) {
-      const digits = labelled.idNumber.replace(/\D/g, '');
-      if (digits) return validate(ReportedPartySchema, { ...party, idNumber: digits });
-    }
-  } else {
-    const parts = rest
-      .split(/[\n,;]+/)
-      .map((p) => p.trim())
-      .filter((p) => p !== '');
-    party = { name: parts[0], position: parts[1], agency: parts.slice(2).join(', ') || undefined };
-  }
-  for (const key of Object.keys(party)) {
-    if (party[key] !== undefined && isUnknown(party[key]!)) party[key] = undefined;
-  }
-  return validate(ReportedPartySchema, { ...party, idNumber });
-}
-
 const CONTACT_EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
 const CONTACT_PHONE = /(?:\+?62|0)[\s-]?8[\d\s-]{7,14}\d/;
 
@@ -192,6 +178,10 @@ export function parseReporterIdentity(value: string): FieldResult<ReporterIdenti
   const cleaned = cleanText(value);
   const labelled = parseLabelled(cleaned);
   if (labelled) {
+    if (labelled.name) {
+      const plausible = plausibleName(labelled.name, 'pilih "Anonim"');
+      if (!plausible.ok) return plausible;
+    }
     return validate(ReporterIdentitySchema, {
       name: labelled.name,
       address: labelled.address,
@@ -209,6 +199,10 @@ export function parseReporterIdentity(value: string): FieldResult<ReporterIdenti
   }
   const [first, ...others] = rest.split(/\n|,|;/);
   const name = first?.trim() || undefined;
+  if (name) {
+    const plausible = plausibleName(name, 'pilih "Anonim"');
+    if (!plausible.ok) return plausible;
+  }
   const address = others
     .map((p) => p.trim())
     .filter((p) => p !== '')

@@ -1,4 +1,3 @@
-import type { ChannelName } from '../conversation/messages.js';
 import type { IsoDate } from '../knowledge/calendar-date.js';
 import type { ReportStatus } from './report-status.js';
 
@@ -16,7 +15,16 @@ export const ELECTION_LABELS: Record<ElectionType, string> = {
   bukan_pemilihan: 'Tidak terkait Pemilu/Pilkada',
 };
 
-/** The person reported. Every part is optional, but a report needs at least one. */
+/**
+ * Who filed a report and where to tell them about it: the channel name and the chat there.
+ * Reporting only stores and compares these; it knows nothing of what a channel is.
+ */
+export interface ReporterRef {
+  channel: string;
+  chatId: string;
+}
+
+/** The person reported. Every part is optional, but a report needs a name, a position or an agency. */
 export interface ReportedParty {
   name?: string;
   position?: string;
@@ -41,6 +49,8 @@ export interface EvidenceFile {
   sha256: string;
   /** The sender's file name, kept only to show admins. */
   originalName?: string;
+  /** What the reporter wrote with the file (a photo caption), kept as its description. */
+  description?: string;
   attachmentKind: string;
   receivedAt: string;
 }
@@ -50,10 +60,16 @@ export interface DraftFields {
   kindId?: string;
   kindLabel?: string;
   election?: ElectionType;
+  /** Filled part by part (name, position, agency, NIP/NIK), each its own step. */
   reported?: ReportedParty;
   incidentDate?: IsoDate;
+  /** When the reporter learned of it: Bawaslu's deadline counts from here ("sejak diketahui"). */
+  knownDate?: IsoDate;
   place?: string;
+  /** The accepted description of what happened. */
   chronology?: string;
+  /** Messages received so far for the description, until the reporter says "selesai". */
+  chronologyParts?: string[];
   /** What the user wrote before `/lapor` (offered as the chronology). */
   prefillDescription?: string;
   evidence: EvidenceFile[];
@@ -63,6 +79,8 @@ export interface DraftFields {
   identity?: ReporterIdentity;
   /** Whether the identity may be forwarded to Netra's admins. */
   consent?: boolean;
+  /** Optional steps already answered (a skipped step counts as answered). */
+  answered?: string[];
 }
 
 /** A submitted report as stored (identity excluded: see {@link ReporterIdentity}). */
@@ -74,9 +92,10 @@ export interface StoredReport {
   kindLabel: string;
   reported: ReportedParty;
   incidentDate: IsoDate;
+  knownDate?: IsoDate;
   place: string;
   chronology: string;
-  channel: ChannelName;
+  channel: string;
   anonymous: boolean;
   consentForward: boolean;
   status: ReportStatus;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ChannelName } from '../conversation/messages.js';
 import { type AuditActor, AuditLog } from '../storage/audit-log.js';
 import type { NetraDatabase } from '../storage/database.js';
 import { SealError, type FieldSealer } from '../storage/field-crypto.js';
@@ -40,9 +39,10 @@ interface ReportRow {
   reported_agency: string | null;
   reported_id_number: string | null;
   incident_date: string;
+  known_date: string | null;
   place: string;
   chronology: string;
-  channel: ChannelName;
+  channel: string;
   reporter_chat_id: string;
   reporter_chat_hash: string;
   anonymous: number;
@@ -64,6 +64,7 @@ interface EvidenceRow {
   sha256: string | null;
   original_name: string | null;
   attachment_kind: string | null;
+  description: string | null;
   url: string | null;
   created_at: string;
 }
@@ -105,9 +106,9 @@ export class ReportRepository {
       const info = this.db
         .prepare(
           `INSERT INTO reports (ticket, election, kind_id, kind_label, reported_name, reported_position, reported_agency,
-             reported_id_number, incident_date, place, chronology, channel, reporter_chat_id, reporter_chat_hash,
+             reported_id_number, incident_date, known_date, place, chronology, channel, reporter_chat_id, reporter_chat_hash,
              anonymous, consent_forward, status, route, route_detail, deadline, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'diterima', ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'diterima', ?, ?, ?, ?, ?)`,
         )
         .run(
           ticket,
@@ -119,6 +120,7 @@ export class ReportRepository {
           input.reported.agency ?? null,
           input.reported.idNumber ?? null,
           input.incidentDate,
+          input.knownDate ?? null,
           input.place,
           input.chronology,
           input.channel,
@@ -134,13 +136,13 @@ export class ReportRepository {
         );
       const reportId = Number(info.lastInsertRowid);
       const addEvidence = this.db.prepare(
-        `INSERT INTO evidence (report_id, kind, file_name, mime_type, size_bytes, sha256, original_name, attachment_kind, url, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO evidence (report_id, kind, file_name, mime_type, size_bytes, sha256, original_name, attachment_kind, description, url, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const e of input.evidence) {
-        addEvidence.run(reportId, 'file', e.fileName, e.mimeType, e.size, e.sha256, e.originalName ?? null, e.attachmentKind, null, e.receivedAt);
+        addEvidence.run(reportId, 'file', e.fileName, e.mimeType, e.size, e.sha256, e.originalName ?? null, e.attachmentKind, e.description ?? null, null, e.receivedAt);
       }
-      for (const url of input.links) addEvidence.run(reportId, 'link', null, null, null, null, null, null, url, at);
+      for (const url of input.links) addEvidence.run(reportId, 'link', null, null, null, null, null, null, null, url, at);
       if (input.identity) {
         this.db
           .prepare('INSERT INTO reporter_identities (report_id, payload, encrypted, created_at) VALUES (?, ?, ?, ?)')
@@ -160,11 +162,20 @@ export class ReportRepository {
   }
 
   /** The report only if it was filed from this channel and chat; otherwise undefined, exactly as for an unknown ticket. */
-  findForReporter(ticket: string, channel: ChannelName, chatId: string): StoredReport | undefined {
+  findForReporter(ticket: string, channel: string, chatId: string): StoredReport | undefined {
     const row = this.db
       .prepare('SELECT * FROM reports WHERE ticket = ? AND channel = ? AND reporter_chat_hash IN (?, ?)')
       .get(ticket, channel, this.chatHash(channel, chatId), this.sealer.legacyLookupHash(`chat:${channel}:${chatId}`)) as ReportRow | undefined;
     return row ? this.toReport(row, this.evidenceOf([row.id])) : undefined;
+  }
+
+  /** The reports filed from this channel and chat, newest first (for `/status` without a ticket). */
+  listForReporter(channel: string, chatId: string, limit = 10): StoredReport[] {
+    const rows = this.db
+      .prepare('SELECT * FROM reports WHERE channel = ? AND reporter_chat_hash IN (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?')
+      .all(channel, this.chatHash(channel, chatId), this.sealer.legacyLookupHash(`chat:${channel}:${chatId}`), limit) as ReportRow[];
+    const evidence = this.evidenceOf(rows.map((r) => r.id));
+    return rows.map((r) => this.toReport(r, evidence));
   }
 
   /** Newest first, optionally only one status and/or from an instant on. */
@@ -257,7 +268,7 @@ export class ReportRepository {
     const rows = this.db.prepare('SELECT id, ticket, channel, reporter_chat_id, reporter_chat_hash FROM reports').all() as {
       id: number;
       ticket: string;
-      channel: ChannelName;
+      channel: string;
       reporter_chat_id: string;
       reporter_chat_hash: string;
     }[];
@@ -320,7 +331,7 @@ export class ReportRepository {
     return row ? (RouteDetailSchema.parse(JSON.parse(row.route_detail)) as unknown as RouteDecision) : undefined;
   }
 
-  private chatHash(channel: ChannelName, chatId: string): string {
+  private chatHash(channel: string, chatId: string): string {
     return this.sealer.lookupHash(`chat:${channel}:${chatId}`);
   }
 
@@ -357,6 +368,7 @@ export class ReportRepository {
         idNumber: row.reported_id_number ?? undefined,
       },
       incidentDate: row.incident_date,
+      knownDate: row.known_date ?? undefined,
       place: row.place,
       chronology: row.chronology,
       channel: row.channel,
@@ -375,6 +387,7 @@ export class ReportRepository {
           size: e.size_bytes!,
           sha256: e.sha256!,
           originalName: e.original_name ?? undefined,
+          ...(e.description ? { description: e.description } : {}),
           attachmentKind: e.attachment_kind ?? 'document',
           receivedAt: e.created_at,
         })),

@@ -10,6 +10,7 @@ import {
   type StatusHistoryEntry,
   type StoredReport,
 } from './report-model.js';
+import { channelLabel, routeLabel } from './report-labels.js';
 import { STATUS_LABELS } from './report-status.js';
 
 /** The parts of a report every summary shows, whether it is still a draft or already stored. */
@@ -18,6 +19,7 @@ export interface ReportContent {
   election?: ElectionType;
   reported?: ReportedParty;
   incidentDate?: string;
+  knownDate?: string;
   place?: string;
   chronology?: string;
   evidence: EvidenceFile[];
@@ -44,7 +46,8 @@ export function formatIdentity(i: ReporterIdentity | undefined): string {
 
 function formatEvidence(c: ReportContent): string {
   const lines = c.evidence.map(
-    (e, n) => `${n + 1}. ${e.originalName ?? describeKind(e.attachmentKind)} (${e.mimeType}, ${formatBytes(e.size)})`,
+    (e, n) =>
+      `${n + 1}. ${e.originalName ?? describeKind(e.attachmentKind)} (${e.mimeType}, ${formatBytes(e.size)})${e.description ? ` — "${e.description}"` : ''}`,
   );
   const links = c.links.map((l, n) => `${c.evidence.length + n + 1}. ${l}`);
   const all = [...lines, ...links];
@@ -61,6 +64,7 @@ export function formatDraftSummary(f: DraftFields): string {
     `Pemilihan: ${f.election ? ELECTION_LABELS[f.election] : EMPTY}`,
     `Terlapor: ${formatParty(f.reported)}`,
     `Tanggal kejadian: ${f.incidentDate ? formatLongDate(f.incidentDate) : EMPTY}`,
+    f.knownDate && f.knownDate !== f.incidentDate ? `Diketahui pada: ${formatLongDate(f.knownDate)}` : '',
     `Tempat: ${f.place ?? EMPTY}`,
     `Uraian kejadian:\n${f.chronology ?? EMPTY}`,
     `Bukti:\n${formatEvidence(f)}`,
@@ -86,7 +90,9 @@ export function formatOfficialText(c: ReportContent, identity: ReporterIdentity 
     '',
     `1. Nama dan alamat pelapor: ${reporter}`,
     `2. Pihak terlapor: ${formatParty(c.reported)}`,
-    `3. Waktu dan tempat kejadian: ${c.incidentDate ? formatLongDate(c.incidentDate) : EMPTY}, ${c.place ?? EMPTY}`,
+    `3. Waktu dan tempat kejadian: ${c.incidentDate ? formatLongDate(c.incidentDate) : EMPTY}, ${c.place ?? EMPTY}${
+      c.knownDate && c.knownDate !== c.incidentDate ? ` (diketahui pada ${formatLongDate(c.knownDate)})` : ''
+    }`,
     `4. Uraian kejadian (${c.kindLabel ?? 'dugaan pelanggaran netralitas'}${c.election && c.election !== 'tidak_yakin' && c.election !== 'bukan_pemilihan' ? `, ${c.election === 'pemilu' ? 'Pemilu' : 'Pilkada'}` : ''}):`,
     c.chronology ?? EMPTY,
     `5. Bukti:`,
@@ -98,10 +104,10 @@ export function formatOfficialText(c: ReportContent, identity: ReporterIdentity 
 }
 
 /** The message to Netra's admins about a new report. The identity appears only when the reporter consented. */
-export function formatAdminNotice(r: StoredReport, identity: ReporterIdentity | undefined, routeName: string): string {
+export function formatAdminNotice(r: StoredReport, identity: ReporterIdentity | undefined): string {
   return [
     `📥 Laporan baru ${r.ticket}`,
-    `Kanal: ${r.channel} · Rute disarankan: ${routeName}`,
+    `Kanal: ${channelLabel(r.channel)} · Rute disarankan: ${routeLabel(r.route)}`,
     r.deadline ? `Batas lapor Bawaslu (perkiraan): ${formatLongDate(r.deadline)}` : '',
     '',
     formatOfficialText(r, r.consentForward ? identity : undefined),
@@ -129,7 +135,7 @@ export function formatAdminDetail(
   );
   return [
     `📄 ${r.ticket} — ${STATUS_LABELS[r.status].label}`,
-    `Masuk: ${formatTimestamp(r.createdAt)} · Kanal: ${r.channel} · Rute: ${r.route}`,
+    `Masuk: ${formatTimestamp(r.createdAt)} · Kanal: ${channelLabel(r.channel)} · Rute: ${routeLabel(r.route)}`,
     `Jenis: ${r.kindLabel} · ${ELECTION_LABELS[r.election]}`,
     '',
     formatOfficialText(r, identity),

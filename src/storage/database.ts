@@ -159,6 +159,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_at ON audit_log (at);
     `,
   },
+  {
+    version: 4,
+    name: 'report-known-date-and-evidence-description',
+    sql: `
+      -- When the reporter learned of the incident: Bawaslu's deadline counts from it ("sejak diketahui").
+      ALTER TABLE reports ADD COLUMN known_date TEXT;
+      -- What the reporter wrote with a file (a photo caption), kept as its description.
+      ALTER TABLE evidence ADD COLUMN description TEXT;
+    `,
+  },
 ];
 
 /**

@@ -23,7 +23,7 @@ function run(script: string, args: string[], input: string, env: Record<string, 
 
 describe('npm start (console chat, the embedded default)', () => {
   it('answers each piped line offline with a cited verdict and exits at end of input', () => {
-    const r = run('src/cli/start.ts', [], 'Bolehkah PNS like postingan caleg di Instagram?\nlapor\n1\n/batal\n');
+    const r = run('src/cli/start.ts', [], 'Bolehkah PNS like postingan caleg di Instagram?\nlapor\n1\n/batal\n1\n');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('[DILARANG]');
     expect(r.stdout).toMatch(/Dasar:\n1\. .+ — .+\n {3}“.+”/);
@@ -36,25 +36,51 @@ describe('npm start (console chat, the embedded default)', () => {
       'lapor',
       '1', // kind: the first listed violation
       '1', // Pemilu
-      'Budi Santoso, Kepala Seksi, Dinas Pendidikan Kabupaten Contoh',
+      'Drs. Budi Santoso, M.Si.',
+      'Kepala Seksi',
+      'Dinas Pendidikan Kabupaten Contoh',
+      '1', // NIP/NIK: Lewati
       '12-01-2024',
+      '1', // known: on the day (the Pemilu 2024 stages ran then)
       'Kantor Dinas Pendidikan Kabupaten Contoh',
-      'Pada rapat staf pagi itu, Budi membagikan kaos bergambar caleg nomor 3 kepada semua pegawai dan meminta mereka memakainya.',
+      'Pada rapat staf pagi itu, Budi membagikan kaos bergambar caleg nomor 3 kepada semua pegawai',
+      'dan meminta mereka memakainya saat apel.',
       'selesai',
+      'selesai', // no evidence
       'anonim',
       '1', // Kirim
     ];
-    const r = run('src/cli/start.ts', [], `${steps.join('\n')}\n`);
+    const r = run('src/cli/start.ts', [], `${steps.join('\n')}\n`, { NETRA_TODAY: '2024-01-15' });
     expect(r.status).toBe(0);
     const ticket = /NTR-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(r.stdout)?.[0];
     expect(ticket, r.stdout.slice(-1500)).toBeDefined();
     const db = new Database(path.join(dataDir, 'netra.sqlite'), { readonly: true });
     try {
-      const row = db.prepare('SELECT ticket, chronology FROM reports WHERE ticket = ?').get(ticket) as { ticket: string; chronology: string } | undefined;
-      expect(row?.chronology).toContain('membagikan kaos bergambar caleg');
+      const row = db.prepare('SELECT ticket, chronology, reported_name, route FROM reports WHERE ticket = ?').get(ticket) as
+        | { ticket: string; chronology: string; reported_name: string; route: string }
+        | undefined;
+      expect(row?.chronology).toContain('membagikan kaos bergambar caleg nomor 3 kepada semua pegawai\n\ndan meminta');
+      expect(row?.reported_name).toBe('Drs. Budi Santoso, M.Si.');
+      // Anonymous during the Pemilu 2024 stages: SP4N-LAPOR! first (Bawaslu needs name and address).
+      expect(row?.route).toBe('sp4n_lapor');
     } finally {
       db.close();
     }
+  });
+
+  it('after a restart says that a report is in progress and shows the step', { timeout: 120_000 }, () => {
+    const first = run('src/cli/start.ts', [], 'lapor\n1\n1\nRudi Hartono\n', { NETRA_TODAY: '2024-01-15' });
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('Terlapor — jabatan');
+    // A new process, nothing typed yet: the first thing shown is where the report stands.
+    const second = run('src/cli/start.ts', [], 'batal\n1\n', { NETRA_TODAY: '2024-01-15' });
+    expect(second.status).toBe(0);
+    const opening = second.stdout.trimStart();
+    expect(opening).toMatch(/^📝 Anda sedang mengisi laporan yang belum selesai — Langkah 3 dari 9 · Terlapor — jabatan/);
+    expect(second.stdout).toMatch(/Laporan dibatalkan/);
+    // Nothing left to resume.
+    const third = run('src/cli/start.ts', [], '', { NETRA_TODAY: '2024-01-15' });
+    expect(third.stdout).not.toMatch(/belum selesai/);
   });
 
   it('fails at start with one line naming a malformed variable', () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { choice, fillReport, msg, textOf, ticketOf } from '../reporting/helpers.js';
+import { choice, fillReport, msg, reportDriver, textOf, ticketOf } from '../reporting/helpers.js';
 import { createTestApp, REPO_ROOT } from '../support/test-app.js';
 
 const run = promisify(execFile);
@@ -27,9 +27,10 @@ async function rekey(env: Record<string, string>): Promise<{ code: number; stdou
 async function adminView(key: string, ticket: string): Promise<string> {
   const t = await createTestApp({ NETRA_DATA_DIR: dataDir, REPORTS_ENCRYPTION_KEY: key });
   try {
-    const out = await t.app.reporting.handleAdmin(msg('1', `/laporan ${ticket}`, { isAdmin: true }));
-    const status = t.app.reporting.status(msg(CHAT, `/status ${ticket}`, { channel: 'whatsapp' }), ticket);
-    return `${textOf(out ?? [])}\n${textOf(status)}`;
+    const driver = reportDriver(t.app.reporting);
+    const out = await driver.admin(`/laporan ${ticket}`, '1');
+    const status = driver.status(msg(CHAT, `/status ${ticket}`, { channel: 'whatsapp' }), ticket);
+    return `${textOf(out)}\n${textOf(status)}`;
   } finally {
     await t.close();
   }
@@ -41,9 +42,10 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-rekey-'));
   const t = await createTestApp({ NETRA_DATA_DIR: dataDir, REPORTS_ENCRYPTION_KEY: KEY_A });
   try {
-    await fillReport(t.app.reporting, CHAT, { channel: 'whatsapp', kind: 'media_sosial' });
-    ticket = ticketOf(await t.app.reporting.handle(choice(CHAT, 'confirm:send', { channel: 'whatsapp' })));
-    await t.app.reporting.start(msg(CHAT, '/lapor', { channel: 'whatsapp' })); // a draft to re-key too
+    const driver = reportDriver(t.app.reporting);
+    await fillReport(driver, CHAT, { channel: 'whatsapp', kind: 'media_sosial' });
+    ticket = ticketOf(await driver.handle(choice(CHAT, 'confirm:send', { channel: 'whatsapp' })));
+    await driver.start(msg(CHAT, '/lapor', { channel: 'whatsapp' })); // a draft to re-key too
   } finally {
     await t.close();
   }

@@ -141,10 +141,18 @@ describe('hostile inputs through POST /v1/ask', () => {
     const weird = await request(ctx.api.url, {
       method: 'POST',
       path: '/v1/ask?x=%ff%fe',
-      headers: { 'content-type': 'application/json; charset=latin1', 'x-junk': '\u00ff\u00fe' },
+      headers: { 'content-type': 'application/json; charset=utf-8', 'x-junk': '\u00ff\u00fe' },
       body: JSON.stringify({ question: 'Bolehkah PNS ikut kampanye?' }),
     });
     expect(expectAnswer(weird).verdict).toBe('dilarang');
+    // Another charset is refused, not guessed at.
+    const latin1 = await request(ctx.api.url, {
+      method: 'POST',
+      path: '/v1/ask',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+      body: JSON.stringify({ question: 'Bolehkah PNS ikut kampanye?' }),
+    });
+    expect(expectClientError(latin1, 415)).toMatch(/utf-8/);
     expect((await request(ctx.api.url, { path: '/healthz' })).status).toBe(200);
   });
 });

@@ -192,7 +192,7 @@ describe('bench script', () => {
     async () => {
       const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('netra-bench-')));
       // The bench makes (and removes) its own temporary data directory; NETRA_DATA_DIR is not used.
-      const r = await script('bench.ts', [], '/nonexistent-netra-data-dir', { BENCH_REQUESTS: '20', BENCH_ROUNDS: '1' });
+      const r = await script('bench.ts', [], '/nonexistent-netra-data-dir', { BENCH_REQUESTS: '20', BENCH_ROUNDS: '1', BENCH_CONVERSATIONS: '50' });
       expect(r.code, r.stderr).toBe(0);
       expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('netra-bench-') && !before.has(f))).toEqual([]);
       const lines = r.stdout.trim().split('\n');

@@ -11,7 +11,7 @@ import { configurePseudonyms, keyedHash } from '../../src/privacy/pseudonym.js';
 import { redactPersonalData } from '../../src/privacy/redact-personal-data.js';
 import { checkpoint } from '../../src/storage/database.js';
 import { QuestionLog } from '../../src/storage/question-log.js';
-import { ADMIN_CHAT, choice, fillReport, makeEnv, msg, type TestEnv, textOf, ticketOf } from '../reporting/helpers.js';
+import { choice, fillReport, makeEnv, msg, type TestEnv, textOf, ticketOf } from '../reporting/helpers.js';
 import { createTestApp } from '../support/test-app.js';
 
 const KEY_A = 'kunci-uji-pertama-0123456789abcdef';
@@ -145,7 +145,7 @@ describe('stored reports and drafts', () => {
     const after = env.service({ key: KEY_B });
     expect(textOf(after.status(msg('5551', `/status ${ticket}`), ticket))).toContain(`Laporan ${ticket}`);
     expect(textOf(after.status(msg('5552', `/status ${ticket}`), ticket))).toMatch(/tidak ditemukan/);
-    const detail = textOf((await after.handleAdmin(msg(ADMIN_CHAT, `/laporan ${ticket}`, { isAdmin: true, userId: '42' })))!);
+    const detail = textOf(await after.admin(`/laporan ${ticket}`, '42'));
     expect(detail).toMatch(/tidak dapat dibuka dengan REPORTS_ENCRYPTION_KEY/);
   });
 
@@ -153,9 +153,9 @@ describe('stored reports and drafts', () => {
     const service = env.service();
     await fillReport(service, '777', {});
     const ticket = ticketOf(await service.handle(choice('777', 'confirm:send')));
-    const detail = textOf((await service.handleAdmin(msg(ADMIN_CHAT, `/laporan ${ticket}`, { isAdmin: true, userId: '4242' })))!);
+    const detail = textOf(await service.admin(`/laporan ${ticket}`, '4242'));
     expect(detail).toContain('Siti Aminah');
-    await service.handleAdmin(msg(ADMIN_CHAT, `/ubahstatus ${ticket} diverifikasi sudah dicek`, { isAdmin: true, userId: '4242' }));
+    await service.admin(`/ubahstatus ${ticket} diverifikasi sudah dicek`, '4242');
     await expect
       .poll(() => env.db.prepare('SELECT actor, action, ticket, detail FROM audit_log ORDER BY id').all())
       .toEqual([

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { choice, fillReport, makeEnv, msg, photo, jpeg, ticketOf, type TestEnv } from './helpers.js';
+import { choice, fillReport, makeEnv, photo, jpeg, ticketOf, type TestEnv } from './helpers.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -77,7 +77,7 @@ describe('scripts/reports-export.ts', () => {
       consent: 'yes',
     });
     newTicket = ticketOf(await service.handle(choice('new', 'confirm:send')));
-    await service.handleAdmin(msg('-1', `/ubahstatus ${newTicket} diverifikasi sudah, dicek`, { isAdmin: true }));
+    await service.admin(`/ubahstatus ${newTicket} diverifikasi sudah, dicek`);
     env.db.close();
   });
   afterAll(() => env.cleanup());

@@ -39,6 +39,8 @@ type UserMessageInit = {
   replyTo?: Message;
   isTopicMessage?: boolean;
   threadId?: number;
+  /** Items of one album (photos sent together) share this id, as Telegram's media_group_id. */
+  mediaGroupId?: string;
 };
 
 export const DEFAULT_TOKEN = '123456:TEST-token_abc';
@@ -269,6 +271,7 @@ export class FakeTelegramApi {
       from,
       ...(init.replyTo ? { reply_to_message: init.replyTo } : {}),
       ...(init.isTopicMessage ? { is_topic_message: true, message_thread_id: init.threadId ?? 1 } : {}),
+      ...(init.mediaGroupId ? { media_group_id: init.mediaGroupId } : {}),
       ...content,
     } as Message;
     this.messages.set(`${chat.id}:${message.message_id}`, message);

@@ -163,6 +163,8 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     body: jsonBody('Bolehkah PNS\u0000 ikut\u0007 kampanye\u001b[31m calon?'),
     expectHttp: 200,
   },
-  { name: 'very long single word (3,000 characters)', text: 'netralitas'.repeat(300), body: jsonBody('netralitas'.repeat(300)), expectHttp: 200 },
+  // The pipeline answers at most MAX_QUESTION_CHARS (2,000); the API refuses longer rather than cutting them.
+  { name: 'very long single word (2,000 characters, the limit)', text: 'netralitas'.repeat(200), body: jsonBody('netralitas'.repeat(200)), expectHttp: 200 },
+  { name: 'very long single word (3,000 characters, over the limit)', text: 'netralitas'.repeat(300), body: jsonBody('netralitas'.repeat(300)), expectHttp: 400 },
   { name: 'single word over the length limit (5,000 characters)', text: 'a'.repeat(5000), body: jsonBody('a'.repeat(5000)), expectHttp: 400 },
 ];

@@ -99,7 +99,6 @@ export interface HarnessOptions {
   notifiers?: NotifierRegistry;
   adminIds?: string[];
   adminChatId?: string;
-  rateLimitPerMinute?: number;
   maxFileBytes?: number;
   webhookPort?: number;
   /** Set up the fake before the bot starts (known chats, failures). */
@@ -128,8 +127,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     conversation,
     notifiers,
     logger,
-    rateLimitPerMinute: options.rateLimitPerMinute ?? 100,
     maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
+    albumQuietMs: 300,
     // One send at a time per chat keeps the order; no pause between them keeps tests quick.
     ...(options.realThrottle ? {} : { throttle: { out: { maxConcurrent: 1 }, group: { maxConcurrent: 1 } } }),
   };

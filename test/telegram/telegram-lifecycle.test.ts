@@ -108,7 +108,6 @@ describe('Telegram adapter start and stop', () => {
       conversation: new RecordingConversation(),
       notifiers: new NotifierRegistry(),
       logger,
-      rateLimitPerMinute: 10,
       maxFileBytes: 1024,
     });
     await expect(attempt).rejects.toBeInstanceOf(TelegramStartError);
@@ -185,7 +184,6 @@ describe('Telegram adapter start and stop', () => {
       conversation,
       notifiers: new NotifierRegistry(),
       logger: captureLogger().logger,
-      rateLimitPerMinute: 10,
       maxFileBytes: 1024,
     });
     const running = bot.start({ timeout: 1 });

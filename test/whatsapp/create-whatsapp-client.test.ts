@@ -66,7 +66,6 @@ describe('Chromium check', () => {
         conversation: new RecordingConversation(),
         notifiers: new NotifierRegistry(),
         logger: silentLogger(),
-        rateLimitPerMinute: 10,
         maxFileBytes: 1024,
       }),
     ).rejects.toThrow(/Chromium tidak ditemukan/);

@@ -11,10 +11,8 @@ import {
   type WhatsAppChannel,
   type WhatsAppDeps,
 } from '../../src/channels/whatsapp/whatsapp-channel.js';
-import { WhatsAppMediaTooLargeError } from '../../src/channels/whatsapp/translate-message.js';
-import type { IncomingMessage, OutgoingMessage } from '../../src/conversation/messages.js';
+import { AttachmentTooLargeError, type IncomingMessage, type OutgoingMessage } from '../../src/conversation/messages.js';
 import { NotifierRegistry } from '../../src/conversation/notifier-registry.js';
-import { RATE_LIMITED_TEXT } from '../../src/conversation/rate-limiter.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import {
   BOT_LID,
@@ -54,7 +52,6 @@ async function start(
     conversation,
     notifiers,
     logger: silentLogger(),
-    rateLimitPerMinute: 100,
     maxFileBytes: 1024 * 1024,
     clientFactory: () => client,
     printQr: () => undefined,
@@ -134,8 +131,9 @@ describe('WhatsApp adapter: who gets an answer', () => {
       userId: MEMBER,
       isPrivate: false,
       text: 'bolehkah ASN hadir di kampanye?',
-      privateChatLink: `https://wa.me/${BOT_NUMBER}?text=lapor`,
     });
+    expect(conversation.received[0]!.links?.report).toBe(`https://wa.me/${BOT_NUMBER}?text=lapor`);
+    expect(conversation.received[0]!.links?.fullAnswer('t', 'Bolehkah ASN hadir?')).toBe(`https://wa.me/${BOT_NUMBER}?text=Bolehkah%20ASN%20hadir%3F`);
     expect(client.sent[0]).toMatchObject({ chatId: GROUP, quotedId: message.id._serialized });
   });
 
@@ -217,7 +215,7 @@ describe('WhatsApp adapter: who gets an answer', () => {
     expect(conversation.received[0]!.text).toBe('Kalau hanya menyimak siaran langsungnya?');
   });
 
-  it('maps !tanya and the other ! commands in a group to slash commands', async () => {
+  it('answers !tanya and the other ! commands in a group without a mention, passing them as written', async () => {
     const conversation = new RecordingConversation();
     const { client } = await start(conversation);
 
@@ -225,24 +223,26 @@ describe('WhatsApp adapter: who gets an answer', () => {
       client.emit('message', fakeMessage(client, { from: GROUP, author: MEMBER, body }));
     }
     await vi.waitFor(() => expect(client.sent).toHaveLength(4));
-    expect(conversation.received.map((m) => m.text)).toEqual([
-      '/tanya bolehkah ASN foto bersama caleg?',
-      '/status NTR-2024-0001',
-      '/lapor',
-      '/bantuan',
-    ]);
-    expect(conversation.received[2]!.privateChatLink).toBe(`https://wa.me/${BOT_NUMBER}?text=lapor`);
+    expect(conversation.received.map((m) => m.text)).toEqual(['!tanya bolehkah ASN foto bersama caleg?', '!status NTR-2024-0001', '/LAPOR', '!bantuan']);
+    expect(conversation.received[2]!.links?.report).toBe(`https://wa.me/${BOT_NUMBER}?text=lapor`);
+    // Plain words are chatter in a group: "lapor" alone is not a command there.
+    client.emit('message', fakeMessage(client, { from: GROUP, author: MEMBER, body: 'lapor' }));
+    client.emit('message', fakeMessage(client, { from: GROUP, author: MEMBER, body: '!unknownword' }));
+    client.emit('message', fakeMessage(client, { from: GROUP, author: MEMBER, body: `@${BOT_NUMBER} halo`, mentionedIds: [`${BOT_NUMBER}@c.us`] }));
+    await vi.waitFor(() => expect(client.sent).toHaveLength(5));
+    expect(conversation.received.map((m) => m.text).at(-1)).toBe('halo');
+    expect(conversation.received).toHaveLength(5);
   });
 
-  it('maps ! commands in a private chat and passes other text unchanged', async () => {
+  it('passes private text unchanged: commands and keywords are read by the conversation', async () => {
     const conversation = new RecordingConversation();
     const { client } = await start(conversation);
 
-    for (const body of ['!lapor', '!kembali', '/sumber', 'Apa itu netralitas ASN?']) {
+    for (const body of ['!lapor', 'lapor', '/sumber', 'Apa itu netralitas ASN?']) {
       client.emit('message', fakeMessage(client, { from: USER, body }));
     }
     await vi.waitFor(() => expect(client.sent).toHaveLength(4));
-    expect(conversation.received.map((m) => m.text)).toEqual(['/lapor', '/kembali', '/sumber', 'Apa itu netralitas ASN?']);
+    expect(conversation.received.map((m) => m.text)).toEqual(['!lapor', 'lapor', '/sumber', 'Apa itu netralitas ASN?']);
   });
 
   it('ignores status broadcasts, its own messages and messages sent before it started', async () => {
@@ -292,17 +292,18 @@ describe('WhatsApp adapter: rendering', () => {
     expect(texts.at(-1)).toContain('> memberikan tanggapan');
   });
 
-  it('offers choices as numbers and maps a numeric reply to the choice id', async () => {
+  it('offers choices as numbers, in the language of the message, and passes a numeric reply as typed', async () => {
     const conversation = new RecordingConversation((m) =>
-      m.choiceId
-        ? [{ kind: 'text', text: `Terima kasih (${m.choiceId}).` }]
+      m.text === '2'
+        ? [{ kind: 'ack', text: 'Terima kasih.' }]
         : [
             {
               kind: 'answer',
-              answer: sampleAnswer,
+              answer: { ...sampleAnswer, language: m.text.startsWith('May') ? 'en' : 'id' },
               choices: [
                 { id: 'feedback:up:42', label: '👍 Membantu' },
                 { id: 'feedback:down:42', label: '👎 Kurang membantu' },
+                { id: 'ask:Bolehkah PNS mengikuti akun caleg?', label: 'Bolehkah PNS mengikuti akun caleg?' },
               ],
             },
           ],
@@ -311,31 +312,19 @@ describe('WhatsApp adapter: rendering', () => {
 
     client.emit('message', fakeMessage(client, { from: USER, body: 'Bolehkah ASN like postingan caleg?' }));
     await vi.waitFor(() => expect(client.sent).toHaveLength(1));
-    expect(client.sent[0]!.text).toContain('Balas *1* untuk 👍 Membantu, atau *2* untuk 👎 Kurang membantu.');
+    expect(client.sent[0]!.text).toContain('Balas *1* untuk 👍 Membantu, *2* untuk 👎 Kurang membantu, atau *3* untuk Bolehkah PNS mengikuti akun caleg?.');
+    // Offered as a number, the follow-up is not listed twice.
+    expect(client.sent[0]!.text).not.toContain('Pertanyaan terkait');
 
     client.emit('message', fakeMessage(client, { from: USER, body: '2' }));
     await vi.waitFor(() => expect(client.sent).toHaveLength(2));
-    expect(conversation.received[1]).toMatchObject({ choiceId: 'feedback:down:42', text: '2' });
-
-    // The reply without choices cleared the offer: a further "1" is plain text.
-    client.emit('message', fakeMessage(client, { from: USER, body: '1' }));
-    await vi.waitFor(() => expect(client.sent).toHaveLength(3));
-    expect(conversation.received[2]!.choiceId).toBeUndefined();
-  });
-
-  it('forgets offered choices after their time-to-live', async () => {
-    let clock = Date.now();
-    const conversation = new RecordingConversation((m) =>
-      m.choiceId ? [{ kind: 'text', text: 'ok' }] : [{ kind: 'text', text: 'Pilih:', choices: [{ id: 'report:start', label: 'Lapor' }] }],
-    );
-    const { client } = await start(conversation, { now: () => clock, choiceTtlMs: 30 * 60_000 });
-
-    client.emit('message', fakeMessage(client, { from: USER, body: 'halo' }));
-    await vi.waitFor(() => expect(client.sent).toHaveLength(1));
-    clock += 31 * 60_000;
-    client.emit('message', fakeMessage(client, { from: USER, body: '1' }));
-    await vi.waitFor(() => expect(client.sent).toHaveLength(2));
+    expect(conversation.received[1]).toMatchObject({ text: '2' });
     expect(conversation.received[1]!.choiceId).toBeUndefined();
+    expect(client.sent[1]!.text).toBe('Terima kasih.');
+
+    client.emit('message', fakeMessage(client, { from: USER, body: 'May a civil servant like a post?' }));
+    await vi.waitFor(() => expect(client.sent).toHaveLength(3));
+    expect(client.sent[2]!.text).toContain('Reply *1* for 👍 Membantu');
   });
 });
 
@@ -401,7 +390,7 @@ describe('WhatsApp adapter: evidence', () => {
     client.emit('message', unannounced);
     await vi.waitFor(() => expect(conversation.received).toHaveLength(2));
 
-    await expect(conversation.received[0]!.attachments![0]!.load()).rejects.toBeInstanceOf(WhatsAppMediaTooLargeError);
+    await expect(conversation.received[0]!.attachments![0]!.load()).rejects.toBeInstanceOf(AttachmentTooLargeError);
     expect(announced.downloads).toBe(0);
     await expect(conversation.received[1]!.attachments![0]!.load()).rejects.toThrow(/terlalu besar/);
     expect(unannounced.downloads).toBe(1);
@@ -514,18 +503,6 @@ describe('WhatsApp adapter: connection', () => {
 
     gates.get('lambat')!();
     await vi.waitFor(() => expect(client.textsTo(USER)).toEqual(['jawab: lambat', 'jawab: sesudahnya']));
-  });
-
-  it('limits messages per user per minute and says so once', async () => {
-    const conversation = new RecordingConversation();
-    const { client } = await start(conversation, { rateLimitPerMinute: 2 });
-
-    for (const body of ['satu', 'dua', 'tiga', 'empat']) client.emit('message', fakeMessage(client, { from: USER, body }));
-    client.emit('message', fakeMessage(client, { from: MEMBER, body: 'pengguna lain' }));
-    await vi.waitFor(() => expect(client.sent).toHaveLength(4));
-    await settle();
-    expect(client.textsTo(USER)).toEqual(['Jawaban untuk: satu', 'Jawaban untuk: dua', RATE_LIMITED_TEXT]);
-    expect(client.textsTo(MEMBER)).toEqual(['Jawaban untuk: pengguna lain']);
   });
 
   it('survives a failing send and stops cleanly', async () => {

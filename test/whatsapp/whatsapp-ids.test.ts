@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapCommand, stripMentions } from '../../src/channels/whatsapp/translate-message.js';
+import { stripMentions } from '../../src/channels/whatsapp/translate-message.js';
+import { isCommandText, parseCommand } from '../../src/conversation/command-registry.js';
 import { BotIdentity, idUser, normalizePhone } from '../../src/channels/whatsapp/whatsapp-ids.js';
 
 describe('WhatsApp ids', () => {
@@ -27,11 +28,24 @@ describe('WhatsApp ids', () => {
 
 describe('WhatsApp command spelling', () => {
   it('maps ! and / forms, ignores unknown commands', () => {
-    expect(mapCommand('!STATUS  NTR-1')).toBe('/status NTR-1');
-    expect(mapCommand('/ubahstatus NTR-1 diproses')).toBe('/ubahstatus NTR-1 diproses');
-    expect(mapCommand('!help')).toBe('/bantuan');
-    expect(mapCommand('!hapus semua')).toBeUndefined();
-    expect(mapCommand('tanya saja')).toBeUndefined();
+    const name = (text: string, plainKeywords = false) => {
+      const parsed = parseCommand(text, { plainKeywords });
+      return parsed && 'spec' in parsed ? `${parsed.spec.name} ${parsed.args}`.trim() : undefined;
+    };
+    expect(name('!STATUS  NTR-1')).toBe('status NTR-1');
+    expect(name('/ubahstatus NTR-1 diproses')).toBe('ubahstatus NTR-1 diproses');
+    expect(name('!help')).toBe('bantuan');
+    expect(name('!menu')).toBe('bantuan');
+    expect(name('!hapus semua')).toBeUndefined();
+    expect(name('tanya saja')).toBeUndefined();
+    // Plain keywords, in private chats only; a question starting with the word stays a question.
+    expect(name('lapor', true)).toBe('lapor');
+    expect(name('Menu', true)).toBe('bantuan');
+    expect(name('status NTR-7K3Q-92FD', true)).toBe('status NTR-7K3Q-92FD');
+    expect(name('status PNS yang nyaleg apa?', true)).toBeUndefined();
+    expect(name('lapor', false)).toBeUndefined();
+    expect(isCommandText('!tanya boleh?')).toBe(true);
+    expect(isCommandText('tanya boleh?')).toBe(false);
   });
 
   it('strips bot mentions and the punctuation they leave behind', () => {

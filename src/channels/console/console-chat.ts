@@ -1,26 +1,49 @@
 import readline from 'node:readline';
 import type { ConversationHandler } from '../../conversation/conversation-handler.js';
-import type { Choice, OutgoingMessage } from '../../conversation/messages.js';
+import type { IncomingMessage, OutgoingMessage } from '../../conversation/messages.js';
+import type { NotifierRegistry } from '../../conversation/notifier-registry.js';
 import { formatAnswerText, formatChoices } from './format-answer-text.js';
 
-const CONSOLE_COMMANDS = new Set(['lapor', 'batal', 'kembali', 'bantuan', 'sumber', 'status', 'statistik', 'reindex', 'laporan', 'ubahstatus', 'start']);
+const REPLY_WITH_NUMBER = { id: 'Balas dengan nomor:', en: 'Reply with a number:' } as const;
 
 /**
  * The embedded default channel: a chat in the terminal. With a terminal it prompts; with piped
  * input it answers each line in order and ends at end of input. The operator at the console is
- * the machine's owner, so admin commands are allowed here.
+ * the machine's owner, so admin commands are allowed here. Lines go to the conversation as typed:
+ * keywords ("lapor", "status NTR-…") and numbered replies are read there.
  */
 export async function runConsoleChat(
   conversation: ConversationHandler,
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
+  notifiers?: NotifierRegistry,
 ): Promise<void> {
   const interactive = (input as NodeJS.ReadStream).isTTY === true;
   const rl = readline.createInterface({ input, output, terminal: interactive });
   const write = (s: string) => output.write(`${s}\n`);
-  let choices: Choice[] = [];
+  // The console's reporter is the operator: a status change of their report is printed here.
+  notifiers?.register({ channel: 'console', send: async (_chatId, text) => void write(`\n${text}\n`) });
+  const message = (text: string): IncomingMessage => ({
+    channel: 'console',
+    chatId: 'console',
+    userId: 'console',
+    isPrivate: true,
+    isAdmin: true,
+    text,
+  });
+  const show = (replies: OutgoingMessage[]): void => {
+    for (const reply of replies) {
+      const rendered = render(reply);
+      if (rendered) write(rendered);
+      write('');
+    }
+  };
   if (interactive) {
     write('Netra — asisten netralitas ASN (mode offline). Tulis pertanyaan Anda; "lapor" untuk melaporkan pelanggaran, "keluar" untuk berhenti.\n');
+  }
+  // After a restart: say that a report is still open, and where.
+  if (conversation.opening) show(await conversation.opening(message('')).catch(() => []));
+  if (interactive) {
     rl.setPrompt('Anda > ');
     rl.prompt();
   }
@@ -31,33 +54,24 @@ export async function runConsoleChat(
       if (interactive) rl.prompt();
       continue;
     }
-    const picked = /^\d{1,2}$/.test(text) ? choices[Number(text) - 1] : undefined;
-    const first = text.split(/\s+/)[0]!.toLowerCase();
-    const normalized = !picked && CONSOLE_COMMANDS.has(first) ? `/${text}` : text;
     let replies: OutgoingMessage[];
     try {
-      replies = await conversation.handle({
-        channel: 'console',
-        chatId: 'console',
-        userId: 'console',
-        isPrivate: true,
-        isAdmin: true,
-        text: picked ? '' : normalized,
-        ...(picked ? { choiceId: picked.id } : {}),
-      });
+      replies = await conversation.handle(message(text));
     } catch (err) {
       replies = [{ kind: 'text', text: `Maaf, terjadi kesalahan: ${(err as Error).message}` }];
     }
-    choices = [];
-    for (const reply of replies) {
-      write(reply.kind === 'answer' ? formatAnswerText(reply.answer) : reply.text);
-      if (reply.choices && reply.choices.length > 0) {
-        choices = reply.choices;
-        write(`\nBalas dengan nomor:\n${formatChoices(reply.choices)}`);
-      }
-      write('');
-    }
+    show(replies);
     if (interactive) rl.prompt();
   }
+  notifiers?.unregister('console');
   rl.close();
+}
+
+function render(reply: OutgoingMessage): string {
+  if (reply.kind === 'ack') return reply.text ?? '';
+  const choices = reply.choices?.filter((c) => c.url === undefined) ?? [];
+  const language = reply.kind === 'answer' ? (reply.answer.language ?? 'id') : (reply.language ?? 'id');
+  const body =
+    reply.kind === 'answer' ? formatAnswerText(reply.answer, { followUpsAsChoices: choices.some((c) => c.id.startsWith('ask:')) }) : reply.text;
+  return choices.length > 0 ? `${body}\n\n${REPLY_WITH_NUMBER[language]}\n${formatChoices(choices)}` : body;
 }

@@ -2,7 +2,7 @@ import { type Answer, provenanceNote, VERDICT_LABELS } from '../../answer/answer
 import type { Choice } from '../../conversation/messages.js';
 
 /** An answer as plain text for a terminal (and for `npm run ask`). */
-export function formatAnswerText(answer: Answer): string {
+export function formatAnswerText(answer: Answer, options: { followUpsAsChoices?: boolean } = {}): string {
   const lang = answer.language ?? 'id';
   const lines = [`[${VERDICT_LABELS[lang][answer.verdict]}]`, '', answer.answer];
   if (answer.citations.length > 0) {
@@ -15,7 +15,7 @@ export function formatAnswerText(answer: Answer): string {
       if (link) lines.push(`   ${link}`);
     });
   }
-  if (answer.followUps && answer.followUps.length > 0) {
+  if (!options.followUpsAsChoices && answer.followUps && answer.followUps.length > 0) {
     lines.push('', lang === 'en' ? 'You could also ask:' : 'Pertanyaan lanjutan:', ...answer.followUps.map((f) => `• ${f}`));
   }
   return lines.join('\n');

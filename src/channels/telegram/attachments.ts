@@ -1,17 +1,6 @@
 import type { Api } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { IncomingAttachment } from '../../conversation/messages.js';
-
-/** Thrown by {@link IncomingAttachment.load} when a file is over the configured limit; nothing is downloaded. */
-export class AttachmentTooLargeError extends Error {
-  constructor(
-    readonly size: number,
-    readonly maxBytes: number,
-  ) {
-    super(`Berkas terlalu besar (${formatMb(size)}); batas ukuran bukti adalah ${formatMb(maxBytes)}.`);
-    this.name = 'AttachmentTooLargeError';
-  }
-}
+import { AttachmentTooLargeError, type IncomingAttachment } from '../../conversation/messages.js';
 
 /** Where and how files are downloaded. */
 export interface FileDownloadOptions {
@@ -69,10 +58,10 @@ function area(p: { width: number; height: number }): number {
 }
 
 async function downloadFile(fileId: string, knownSize: number | undefined, o: FileDownloadOptions): Promise<Buffer> {
-  if (knownSize !== undefined && knownSize > o.maxFileBytes) throw new AttachmentTooLargeError(knownSize, o.maxFileBytes);
+  if (knownSize !== undefined && knownSize > o.maxFileBytes) throw new AttachmentTooLargeError(o.maxFileBytes, knownSize);
   const file = await o.api.getFile(fileId);
   if (file.file_size !== undefined && file.file_size > o.maxFileBytes) {
-    throw new AttachmentTooLargeError(file.file_size, o.maxFileBytes);
+    throw new AttachmentTooLargeError(o.maxFileBytes, file.file_size);
   }
   if (!file.file_path) throw new Error('Telegram tidak memberikan lokasi berkas untuk diunduh.');
   const path = file.file_path.split('/').map(encodeURIComponent).join('/');
@@ -87,7 +76,7 @@ async function downloadFile(fileId: string, knownSize: number | undefined, o: Fi
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > o.maxFileBytes) {
     await response.body.cancel();
-    throw new AttachmentTooLargeError(declared, o.maxFileBytes);
+    throw new AttachmentTooLargeError(o.maxFileBytes, declared);
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -98,13 +87,9 @@ async function downloadFile(fileId: string, knownSize: number | undefined, o: Fi
     total += value.byteLength;
     if (total > o.maxFileBytes) {
       await reader.cancel();
-      throw new AttachmentTooLargeError(total, o.maxFileBytes);
+      throw new AttachmentTooLargeError(o.maxFileBytes, total);
     }
     chunks.push(Buffer.from(value));
   }
   return Buffer.concat(chunks);
-}
-
-function formatMb(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toLocaleString('id-ID', { maximumFractionDigits: 1 })} MB`;
 }

@@ -2,19 +2,19 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import { Bot, GrammyError, type Api, type BotError, type Context, type Transformer } from 'grammy';
-import type { InlineKeyboardMarkup, ReplyParameters } from 'grammy/types';
+import type { InlineKeyboardMarkup, Message, ReplyParameters } from 'grammy/types';
 import type { Config } from '../../config/config.js';
 import type { ConversationHandler } from '../../conversation/conversation-handler.js';
-import type { IncomingMessage, OutgoingMessage } from '../../conversation/messages.js';
+import type { IncomingMessage, OutgoingMessage, PrivateChatLinks } from '../../conversation/messages.js';
 import type { NotifierRegistry } from '../../conversation/notifier-registry.js';
-import { RATE_LIMITED_TEXT, RateLimiter } from '../../conversation/rate-limiter.js';
 import { hashUserId, type Logger } from '../../logging/logger.js';
 import { addressedText } from './addressing.js';
+import { AlbumCollector } from './album-collector.js';
 import { extractAttachments, type FileDownloadOptions } from './attachments.js';
 import { actionableTelegramError, describeError, errorCode } from './errors.js';
-import { formatAnswerHtml, formatTextHtml } from './format-answer-html.js';
+import { formatAnswerHtml, formatBriefHtml, formatTextHtml } from './format-answer-html.js';
 import { escapeHtml, htmlToPlainText } from './html.js';
-import { buildInlineKeyboard, CallbackDataCodec } from './keyboard.js';
+import { buildInlineKeyboard, CallbackDataCodec, withoutChoices } from './keyboard.js';
 
 /** What the Telegram adapter needs; everything else (answers, reports, commands) lives behind `conversation`. */
 export interface TelegramDeps {
@@ -24,10 +24,12 @@ export interface TelegramDeps {
   conversation: ConversationHandler;
   notifiers: NotifierRegistry;
   logger: Logger;
-  /** Messages (and button presses) one user may send per minute before getting {@link RATE_LIMITED_TEXT}. */
-  rateLimitPerMinute: number;
   /** Attachments larger than this are refused before download. */
   maxFileBytes: number;
+  /** How long an album waits for its next photo before it is handed on as one message (ms). */
+  albumQuietMs?: number;
+  /** Told when Telegram cannot be reached (and when it can again), for `/healthz`. */
+  onConnection?: (reachable: boolean, detail?: string) => void;
   /**
    * Outgoing flood limits, passed to @grammyjs/transformer-throttler. The defaults follow
    * Telegram's published limits (about 1 message per second per private chat, 20 per minute
@@ -52,6 +54,12 @@ const CHOICES_ONLY_TEXT = '👇';
 /** Telegram shows "typing…" for about 5 seconds; long answers need it renewed. */
 const TYPING_REFRESH_MS = 4_500;
 
+/**
+ * A button press is answered (the spinner stops) with the conversation's toast when it comes
+ * within this time; a slower turn (a follow-up question with an LLM) gets an empty answer first.
+ */
+const CALLBACK_ANSWER_WAIT_MS = 2_000;
+
 /** Internal pieces `startTelegram` needs next to the bot. */
 export interface TelegramRuntime {
   bot: Bot;
@@ -68,7 +76,7 @@ export function buildTelegramRuntime(deps: TelegramDeps): TelegramRuntime {
 
   // Order matters: the last transformer installed runs first. A retried call goes back
   // through the throttler, and the observer sees every raw attempt.
-  bot.api.config.use(observeFailures(logger));
+  bot.api.config.use(observeFailures(logger, deps.onConnection));
   bot.api.config.use(throttleSends(deps.throttle));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
 
@@ -92,6 +100,17 @@ export function buildTelegramRuntime(deps: TelegramDeps): TelegramRuntime {
   // The boundary keeps a failing update from escaping into grammY, which would stop
   // `bot.start()` and, in webhook mode, surface as an unhandled rejection.
   const guarded = bot.errorBoundary((err) => handler.onError(err));
+  // An album arrives as one update per photo, all at once: collect them (before the per-chat
+  // ordering, which would hold the later photos back) and hand them on as one message.
+  const albums = new AlbumCollector(deps.albumQuietMs);
+  guarded.on('message', async (ctx, next) => {
+    if (!ctx.message.media_group_id) return next();
+    const album = await albums.collect(ctx.message);
+    if (album) {
+      handler.albums.set(ctx.update.update_id, album);
+      await next();
+    }
+  });
   // Concurrent across chats, in order within a chat: a reporter's steps must not overtake each other.
   guarded.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   guarded.on('message', (ctx) => handler.onMessage(ctx));
@@ -127,28 +146,32 @@ interface Target {
 }
 
 class MessageHandler {
-  private readonly limiter: RateLimiter;
-  private readonly limitNoticeAt = new Map<string, number>();
   private readonly codec = new CallbackDataCodec();
   private readonly adminIds: ReadonlySet<string>;
+  /** Albums collected for an update (its first photo), read once by {@link onMessage}. */
+  readonly albums = new Map<number, Message[]>();
 
   constructor(
     private readonly deps: TelegramDeps,
     private readonly logger: Logger,
     private readonly download: FileDownloadOptions,
   ) {
-    this.limiter = new RateLimiter(deps.rateLimitPerMinute);
     this.adminIds = new Set(deps.config.adminIds);
   }
 
   async onMessage(ctx: Context): Promise<void> {
-    const message = ctx.message;
-    const from = message?.from;
-    if (!message || !from || from.is_bot) return;
+    const first = ctx.message;
+    const from = first?.from;
+    if (!first || !from || from.is_bot) return;
+    const album = this.albums.get(ctx.update.update_id);
+    this.albums.delete(ctx.update.update_id);
+    const parts = album ?? [first];
+    // An album's caption sits on one of its photos; that one decides whether the bot is addressed.
+    const message = parts.find((m) => m.caption !== undefined || m.text !== undefined) ?? first;
     const isPrivate = message.chat.type === 'private';
     const text = addressedText(message, { id: ctx.me.id, username: ctx.me.username }, isPrivate);
     if (text === undefined) return;
-    const attachments = extractAttachments(message, this.download);
+    const attachments = parts.flatMap((m) => extractAttachments(m, this.download));
     // Stickers, locations and service messages carry nothing the conversation can read.
     if (text === '' && attachments.length === 0 && message.text === undefined) return;
 
@@ -160,18 +183,15 @@ class MessageHandler {
       isAdmin: this.adminIds.has(String(from.id)),
       text,
       ...(attachments.length > 0 ? { attachments } : {}),
-      ...(isPrivate ? {} : { privateChatLink: privateChatLink(ctx.me.username) }),
+      ...(isPrivate ? {} : { links: privateChatLinks(ctx.me.username) }),
     };
     const target: Target = {
       chatId: message.chat.id,
       replyTo: isPrivate ? undefined : message.message_id,
       threadId: message.is_topic_message ? message.message_thread_id : undefined,
     };
-    if (!this.limiter.take(incoming.userId)) {
-      await this.noticeRateLimited(ctx.api, target, incoming.userId);
-      return;
-    }
-    await this.deliver(ctx.api, incoming, target);
+    const outgoing = await this.converse(ctx.api, incoming, target);
+    for (const out of outgoing) await this.render(ctx.api, target, out);
   }
 
   async onCallback(ctx: Context): Promise<void> {
@@ -184,13 +204,6 @@ class MessageHandler {
       return;
     }
     const userId = String(query.from.id);
-    if (!this.limiter.take(userId)) {
-      // A toast instead of a chat message: pressing buttons fast should not fill the chat.
-      await ctx.answerCallbackQuery({ text: RATE_LIMITED_TEXT }).catch(ignore);
-      return;
-    }
-    // Answer first: until then the user's client shows a spinner on the button.
-    await ctx.answerCallbackQuery().catch(ignore);
     const isPrivate = message.chat.type === 'private';
     const incoming: IncomingMessage = {
       channel: 'telegram',
@@ -200,10 +213,37 @@ class MessageHandler {
       isAdmin: this.adminIds.has(userId),
       text: '',
       choiceId,
-      ...(isPrivate ? {} : { privateChatLink: privateChatLink(ctx.me.username) }),
+      ...(isPrivate ? {} : { links: privateChatLinks(ctx.me.username) }),
     };
     const threadId = 'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined;
-    await this.deliver(ctx.api, incoming, { chatId: message.chat.id, threadId });
+    const target: Target = { chatId: message.chat.id, threadId };
+
+    // Until the press is answered the user's client shows a spinner on the button. The answer
+    // carries the conversation's toast when it comes in time, so a vote posts nothing in the chat.
+    let answered = false;
+    const early = setTimeout(() => {
+      answered = true;
+      void ctx.answerCallbackQuery().catch(ignore);
+    }, CALLBACK_ANSWER_WAIT_MS);
+    early.unref();
+    let outgoing: OutgoingMessage[];
+    try {
+      outgoing = await this.converse(ctx.api, incoming, target, { typing: false });
+    } finally {
+      clearTimeout(early);
+    }
+    const ack = outgoing.find((o): o is Extract<OutgoingMessage, { kind: 'ack' }> => o.kind === 'ack');
+    if (!answered) {
+      answered = true;
+      await ctx.answerCallbackQuery(ack ? { ...(ack.text ? { text: ack.text } : {}), ...(ack.url ? { url: ack.url } : {}) } : {}).catch(ignore);
+    }
+    if (ack?.dropChoices !== undefined && 'reply_markup' in message) {
+      const keyboard = withoutChoices(message.reply_markup, ack.dropChoices, this.codec);
+      await ctx.api
+        .editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: keyboard ?? { inline_keyboard: [] } })
+        .catch(ignore);
+    }
+    for (const out of outgoing) if (out.kind !== 'ack') await this.render(ctx.api, target, out);
   }
 
   /** Logs a failed update without its content and tells the user something went wrong. */
@@ -226,20 +266,29 @@ class MessageHandler {
       .catch(ignore);
   }
 
-  private async deliver(api: Api, incoming: IncomingMessage, target: Target): Promise<void> {
-    const stopTyping = keepTyping(api, target);
-    let outgoing: OutgoingMessage[];
+  private async converse(api: Api, incoming: IncomingMessage, target: Target, options: { typing?: boolean } = {}): Promise<OutgoingMessage[]> {
+    const stopTyping = options.typing === false ? () => undefined : keepTyping(api, target);
     try {
-      outgoing = await this.deps.conversation.handle(incoming);
+      return await this.deps.conversation.handle(incoming);
     } finally {
       stopTyping();
     }
-    for (const out of outgoing) await this.render(api, target, out);
   }
 
   private async render(api: Api, target: Target, out: OutgoingMessage): Promise<void> {
-    const parts = out.kind === 'answer' ? formatAnswerHtml(out.answer) : formatTextHtml(out.text);
-    const keyboard = out.choices && out.choices.length > 0 ? buildInlineKeyboard(out.choices, this.codec) : undefined;
+    // An ack outside a button press (rare) is shown as a short message.
+    if (out.kind === 'ack') {
+      if (out.text) await sendHtml(api, target, escapeHtml(out.text));
+      return;
+    }
+    const choices = out.choices ?? [];
+    const parts =
+      out.kind === 'answer'
+        ? out.brief
+          ? [formatBriefHtml(out.answer, out.brief)]
+          : formatAnswerHtml(out.answer, undefined, { followUpsAsButtons: choices.some((c) => c.id.startsWith('ask:')) })
+        : formatTextHtml(out.text);
+    const keyboard = choices.length > 0 ? buildInlineKeyboard(choices, this.codec) : undefined;
     if (parts.length === 0) {
       if (!keyboard) return;
       parts.push(CHOICES_ONLY_TEXT);
@@ -248,17 +297,6 @@ class MessageHandler {
       // The buttons go under the last part, where the user finishes reading.
       await sendHtml(api, target, part, i === parts.length - 1 ? keyboard : undefined);
     }
-  }
-
-  private async noticeRateLimited(api: Api, target: Target, userId: string): Promise<void> {
-    const now = Date.now();
-    // One notice per minute: answering every message of a flood would be a flood of our own.
-    if (now - (this.limitNoticeAt.get(userId) ?? 0) < 60_000) return;
-    this.limitNoticeAt.set(userId, now);
-    if (this.limitNoticeAt.size > 10_000) {
-      for (const [k, t] of this.limitNoticeAt) if (now - t >= 60_000) this.limitNoticeAt.delete(k);
-    }
-    await sendHtml(api, target, escapeHtml(RATE_LIMITED_TEXT));
   }
 }
 
@@ -294,8 +332,12 @@ function keepTyping(api: Api, target: Target): () => void {
   return () => clearInterval(timer);
 }
 
-function privateChatLink(username: string): string {
-  return `https://t.me/${username}?start=lapor`;
+/** Deep links into the private chat: `?start=lapor` starts a report, `?start=a<token>` shows a full answer. */
+function privateChatLinks(username: string): PrivateChatLinks {
+  return {
+    report: `https://t.me/${username}?start=lapor`,
+    fullAnswer: (token) => `https://t.me/${username}?start=a${token}`,
+  };
 }
 
 /** The throttler without "typing…": it is not a message and must not wait behind the answer. */
@@ -306,19 +348,27 @@ function throttleSends(options: APIThrottlerOptions | undefined): Transformer {
 }
 
 /** Logs the failures an operator must act on (wrong token, two instances) and lost connections. */
-function observeFailures(logger: Logger): Transformer {
+function observeFailures(logger: Logger, onConnection?: (reachable: boolean, detail?: string) => void): Transformer {
+  let unreachable = false;
   return async (prev, method, payload, signal) => {
+    const watched = method === 'getUpdates' || method === 'getMe';
     try {
       const result = await prev(method, payload, signal);
       if (!result.ok) {
         const hint = actionableTelegramError(result);
         if (hint) logger.error({ method, code: result.error_code }, hint);
       }
+      if (watched && unreachable) {
+        unreachable = false;
+        onConnection?.(true);
+      }
       return result;
     } catch (err) {
       // grammY and the runner retry these two on their own; without a log an outage looks like a hang.
-      if ((method === 'getUpdates' || method === 'getMe') && !signal?.aborted) {
+      if (watched && !signal?.aborted) {
         logger.warn({ error: describeError(err) }, 'koneksi ke Telegram terputus; mencoba lagi');
+        unreachable = true;
+        onConnection?.(false, `Telegram tidak dapat dihubungi (${describeError(err).message}); mencoba lagi`);
       }
       throw err;
     }

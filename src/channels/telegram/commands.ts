@@ -1,43 +1,24 @@
 import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
+import { menuCommands } from '../../conversation/command-registry.js';
 import type { Logger } from '../../logging/logger.js';
 
-/** The command menu everyone sees, in Indonesian (the default) and English. */
+/** The command menu everyone sees, in Indonesian (the default) and English, from the command registry. */
 export const PUBLIC_COMMANDS: Record<'id' | 'en', BotCommand[]> = {
-  id: [
-    { command: 'start', description: 'Mulai dan kenali Netra' },
-    { command: 'bantuan', description: 'Cara memakai Netra' },
-    { command: 'tanya', description: 'Tanya soal netralitas ASN, mis. /tanya bolehkah PNS ikut kampanye?' },
-    { command: 'lapor', description: 'Laporkan dugaan pelanggaran netralitas ASN' },
-    { command: 'status', description: 'Cek status laporan: /status NTR-…' },
-    { command: 'sumber', description: 'Peraturan yang menjadi rujukan Netra' },
-    { command: 'batal', description: 'Batalkan langkah yang sedang berjalan' },
-  ],
-  en: [
-    { command: 'start', description: 'Start and meet Netra' },
-    { command: 'bantuan', description: 'How to use Netra' },
-    { command: 'tanya', description: 'Ask about civil servant neutrality, e.g. /tanya may I join a campaign?' },
-    { command: 'lapor', description: 'Report a suspected neutrality violation' },
-    { command: 'status', description: 'Check a report: /status NTR-…' },
-    { command: 'sumber', description: 'Regulations Netra cites' },
-    { command: 'batal', description: 'Cancel the current step' },
-  ],
+  id: menuCommands('id', false),
+  en: menuCommands('en', false),
 };
 
-/** Extra commands shown only in the admins' chats. */
+/** The menu in the admins' chats: the public commands and the admin ones. */
+export const ADMIN_MENU: Record<'id' | 'en', BotCommand[]> = {
+  id: menuCommands('id', true),
+  en: menuCommands('en', true),
+};
+
+/** The admin commands alone (for documentation and tests). */
 export const ADMIN_COMMANDS: Record<'id' | 'en', BotCommand[]> = {
-  id: [
-    { command: 'reindex', description: 'Admin: bangun ulang indeks pengetahuan' },
-    { command: 'statistik', description: 'Admin: statistik pertanyaan dan laporan' },
-    { command: 'laporan', description: 'Admin: daftar laporan terbaru' },
-    { command: 'ubahstatus', description: 'Admin: ubah status laporan' },
-  ],
-  en: [
-    { command: 'reindex', description: 'Admin: rebuild the knowledge index' },
-    { command: 'statistik', description: 'Admin: question and report statistics' },
-    { command: 'laporan', description: 'Admin: latest reports' },
-    { command: 'ubahstatus', description: 'Admin: change a report status' },
-  ],
+  id: ADMIN_MENU.id.filter((c) => !PUBLIC_COMMANDS.id.some((p) => p.command === c.command)),
+  en: ADMIN_MENU.en.filter((c) => !PUBLIC_COMMANDS.en.some((p) => p.command === c.command)),
 };
 
 /**
@@ -55,8 +36,8 @@ export async function registerCommands(api: Api, adminChatIds: readonly string[]
   for (const chatId of new Set(adminChatIds)) {
     const scope = { type: 'chat', chat_id: Number(chatId) } as const;
     try {
-      await api.setMyCommands([...PUBLIC_COMMANDS.id, ...ADMIN_COMMANDS.id], { scope });
-      await api.setMyCommands([...PUBLIC_COMMANDS.en, ...ADMIN_COMMANDS.en], { scope, language_code: 'en' });
+      await api.setMyCommands(ADMIN_MENU.id, { scope });
+      await api.setMyCommands(ADMIN_MENU.en, { scope, language_code: 'en' });
     } catch (err) {
       logger.info({ error: errorMessage(err) }, 'menu admin belum bisa dipasang untuk satu chat admin (belum pernah membuka bot?)');
     }

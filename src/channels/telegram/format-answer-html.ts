@@ -1,10 +1,10 @@
 import { VERDICT_LABELS, type Answer, type Citation, provenanceNote, VERDICT_EMOJI } from '../../answer/answer-contract.js';
+import type { AnswerBrief } from '../../conversation/answer-brief.js';
 import { escapeAndSplit, escapeHtml, packHtmlUnits, TELEGRAM_MAX_MESSAGE_LENGTH } from './html.js';
 
-
 const HEADINGS = {
-  id: { citations: 'Dasar hukum', followUps: 'Pertanyaan terkait', source: 'Buka sumber', continued: 'lanjutan' },
-  en: { citations: 'Legal basis', followUps: 'Related questions', source: 'Open source', continued: 'continued' },
+  id: { citations: 'Dasar hukum', followUps: 'Pertanyaan terkait', source: 'Buka sumber', continued: 'lanjutan', basis: 'Dasar', more: 'Selengkapnya di chat pribadi' },
+  en: { citations: 'Legal basis', followUps: 'Related questions', source: 'Open source', continued: 'continued', basis: 'Basis', more: 'More in a private chat' },
 } as const;
 
 /** Titles and refs are short in practice; the cap only guarantees a citation header always fits a message. */
@@ -15,9 +15,10 @@ const MAX_HEADER_FIELD = 600;
  * bold label with an emoji, the explanation, numbered citations with the verbatim quote in an
  * expandable blockquote and a link to the source, and follow-up questions. Every string that
  * comes from the user or the corpus is escaped. Long answers are split between paragraphs or
- * citation blocks, so every returned part is valid HTML of at most `max` characters.
+ * citation blocks, so every returned part is valid HTML of at most `max` characters. When the
+ * follow-ups are offered as buttons they are not listed again in the text.
  */
-export function formatAnswerHtml(answer: Answer, max = TELEGRAM_MAX_MESSAGE_LENGTH): string[] {
+export function formatAnswerHtml(answer: Answer, max = TELEGRAM_MAX_MESSAGE_LENGTH, options: { followUpsAsButtons?: boolean } = {}): string[] {
   const language = answer.language ?? 'id';
   const words = HEADINGS[language];
   const units: string[] = [`${VERDICT_EMOJI[answer.verdict]} <b>${escapeHtml(VERDICT_LABELS[language][answer.verdict])}</b>`];
@@ -33,7 +34,7 @@ export function formatAnswerHtml(answer: Answer, max = TELEGRAM_MAX_MESSAGE_LENG
     units.push(...blocks);
   });
 
-  const followUps = (answer.followUps ?? []).map((q) => q.trim()).filter((q) => q !== '');
+  const followUps = options.followUpsAsButtons ? [] : (answer.followUps ?? []).map((q) => q.trim()).filter((q) => q !== '');
   if (followUps.length > 0) {
     const items = followUps.flatMap((q) => escapeAndSplit(`• ${q}`, max));
     const heading = `<b>${escapeHtml(words.followUps)}</b>`;
@@ -41,6 +42,28 @@ export function formatAnswerHtml(answer: Answer, max = TELEGRAM_MAX_MESSAGE_LENG
   }
 
   return packHtmlUnits(units, max);
+}
+
+/** Quotes in a group brief are cut to this many characters (a verbatim prefix, marked with …). */
+const BRIEF_QUOTE_CHARS = 300;
+
+/**
+ * The group form of an answer, one message: the verdict, a two-sentence reason, the main
+ * citation with its short title, and a link to the full answer in the private chat.
+ */
+export function formatBriefHtml(answer: Answer, brief: AnswerBrief): string {
+  const words = HEADINGS[answer.language ?? 'id'];
+  const parts = [`${VERDICT_EMOJI[answer.verdict]} <b>${escapeHtml(VERDICT_LABELS[answer.language ?? 'id'][answer.verdict])}</b>`, escapeHtml(brief.reason)];
+  const c = brief.citation;
+  if (c) {
+    const quote = c.quote.trim().length > BRIEF_QUOTE_CHARS ? `${c.quote.trim().slice(0, BRIEF_QUOTE_CHARS - 1)}…` : c.quote.trim();
+    const note = provenanceNote(c, answer.language ?? 'id');
+    parts.push(
+      `<b>${escapeHtml(words.basis)}:</b> ${escapeHtml(cap(c.title))} — ${escapeHtml(cap(c.ref))}${quote ? `\n<blockquote>${escapeHtml(quote)}</blockquote>` : ''}${note ? `\n<i>${escapeHtml(note)}</i>` : ''}`,
+    );
+  }
+  if (brief.moreLink && isLinkable(brief.moreLink)) parts.push(`<a href="${escapeHtml(brief.moreLink)}">${escapeHtml(words.more)}</a>`);
+  return parts.join('\n\n');
 }
 
 /** Renders a plain conversation text as escaped HTML parts (the conversation's text is never markup). */

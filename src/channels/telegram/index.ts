@@ -11,8 +11,8 @@ export {
   type TelegramHandle,
 } from './telegram-bot.js';
 export { ALLOWED_UPDATES, EXPIRED_BUTTON_TEXT, FAILURE_TEXT } from './bot-runtime.js';
-export { formatAnswerHtml, formatTextHtml } from './format-answer-html.js';
+export { formatAnswerHtml, formatBriefHtml, formatTextHtml } from './format-answer-html.js';
 export { escapeHtml } from './html.js';
 export { createTelegramNotifier } from './notifier.js';
-export { AttachmentTooLargeError } from './attachments.js';
+export { AttachmentTooLargeError } from '../../conversation/messages.js';
 export { PUBLIC_COMMANDS, ADMIN_COMMANDS } from './commands.js';

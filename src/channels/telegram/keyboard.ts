@@ -46,12 +46,30 @@ export class CallbackDataCodec {
 const SHORT_LABEL = 16;
 const MAX_PER_ROW = 3;
 
-/** Builds an inline keyboard for the conversation's choices. */
+/**
+ * The same keyboard without the buttons whose choice id starts with `prefix` (e.g. the 👍/👎
+ * row after a vote), or undefined when nothing would be left.
+ */
+export function withoutChoices(
+  keyboard: InlineKeyboardMarkup | undefined,
+  prefix: string,
+  codec: CallbackDataCodec,
+): InlineKeyboardMarkup | undefined {
+  if (!keyboard) return undefined;
+  const rows = keyboard.inline_keyboard
+    .map((row) => row.filter((b) => !('callback_data' in b && b.callback_data !== undefined && (codec.decode(b.callback_data) ?? '').startsWith(prefix))))
+    .filter((row) => row.length > 0);
+  return rows.length > 0 ? { inline_keyboard: rows } : undefined;
+}
+
+/** Builds an inline keyboard for the conversation's choices; a choice with a `url` opens it. */
 export function buildInlineKeyboard(choices: readonly Choice[], codec: CallbackDataCodec): InlineKeyboardMarkup {
   const rows: InlineKeyboardButton[][] = [];
   let previousGroup: string | undefined;
   for (const choice of choices) {
-    const button: InlineKeyboardButton = { text: choice.label, callback_data: codec.encode(choice.id) };
+    const button: InlineKeyboardButton = choice.url
+      ? { text: choice.label, url: choice.url }
+      : { text: choice.label, callback_data: codec.encode(choice.id) };
     const group = choice.label.length <= SHORT_LABEL ? choice.id.split(':')[0] : undefined;
     const last = rows[rows.length - 1];
     if (last && group !== undefined && group === previousGroup && last.length < MAX_PER_ROW) last.push(button);

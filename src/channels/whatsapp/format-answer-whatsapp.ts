@@ -1,5 +1,6 @@
 import { VERDICT_LABELS, type Answer, provenanceNote, VERDICT_EMOJI } from '../../answer/answer-contract.js';
-import type { Choice, OutgoingMessage } from '../../conversation/messages.js';
+import type { AnswerBrief } from '../../conversation/answer-brief.js';
+import type { Choice, Language, OutgoingMessage } from '../../conversation/messages.js';
 import { splitMessage } from '../split-message.js';
 
 /**
@@ -10,23 +11,45 @@ import { splitMessage } from '../split-message.js';
 /** WhatsApp accepts much longer texts, but a bubble beyond a few thousand characters reads badly on a phone. */
 export const WHATSAPP_MAX_MESSAGE_CHARS = 3500;
 
-
-const HEADINGS = {
-  id: { sources: 'Dasar hukum', followUps: 'Pertanyaan terkait' },
-  en: { sources: 'Legal basis', followUps: 'Related questions' },
+const WORDS = {
+  id: {
+    sources: 'Dasar hukum',
+    followUps: 'Pertanyaan terkait',
+    basis: 'Dasar',
+    more: 'Selengkapnya di chat pribadi',
+    report: 'Untuk melapor, lewat chat pribadi',
+    replyOne: (parts: string) => `Balas ${parts}.`,
+    replyFor: 'untuk',
+    or: 'atau',
+    replyList: 'Balas dengan angka pilihan Anda:',
+  },
+  en: {
+    sources: 'Legal basis',
+    followUps: 'Related questions',
+    basis: 'Basis',
+    more: 'More in a private chat',
+    report: 'To report, in a private chat',
+    replyOne: (parts: string) => `Reply ${parts}.`,
+    replyFor: 'for',
+    or: 'or',
+    replyList: 'Reply with the number of your choice:',
+  },
 } as const;
 
-/** Renders an {@link Answer} as one WhatsApp text: verdict, explanation, numbered citations, follow-ups. */
-export function formatAnswerWhatsApp(answer: Answer): string {
+/**
+ * Renders an {@link Answer} as one WhatsApp text: verdict, explanation, numbered citations and,
+ * unless they are offered as numbered choices, the follow-up questions.
+ */
+export function formatAnswerWhatsApp(answer: Answer, options: { followUpsAsChoices?: boolean } = {}): string {
   const language = answer.language ?? 'id';
-  const headings = HEADINGS[language];
+  const words = WORDS[language];
   const lines: string[] = [
     `${VERDICT_EMOJI[answer.verdict]} *${VERDICT_LABELS[language][answer.verdict]}*`,
     '',
     toWhatsAppStyle(answer.answer.trim()),
   ];
   if (answer.citations.length > 0) {
-    lines.push('', `*${headings.sources}:*`);
+    lines.push('', `*${words.sources}:*`);
     answer.citations.forEach((c, i) => {
       lines.push(`${i + 1}. *${plain(c.title)}* — ${plain(c.ref)}`);
       // The quote is verbatim regulation text; each line is quoted so WhatsApp shows it as one block.
@@ -37,10 +60,26 @@ export function formatAnswerWhatsApp(answer: Answer): string {
       if (link) lines.push(link);
     });
   }
-  if (answer.followUps && answer.followUps.length > 0) {
-    lines.push('', `*${headings.followUps}:*`);
+  if (!options.followUpsAsChoices && answer.followUps && answer.followUps.length > 0) {
+    lines.push('', `*${words.followUps}:*`);
     for (const f of answer.followUps) lines.push(`• ${f}`);
   }
+  return lines.join('\n');
+}
+
+/** The group form: verdict, a short reason, the main citation, and the links to the private chat. */
+export function formatBriefWhatsApp(answer: Answer, brief: AnswerBrief): string {
+  const language = answer.language ?? 'id';
+  const words = WORDS[language];
+  const lines = [`${VERDICT_EMOJI[answer.verdict]} *${VERDICT_LABELS[language][answer.verdict]}*`, '', toWhatsAppStyle(brief.reason)];
+  if (brief.citation) {
+    lines.push('', `${words.basis}: *${plain(brief.citation.title)}* — ${plain(brief.citation.ref)}`);
+    for (const q of brief.citation.quote.trim().split(/\r?\n/)) lines.push(`> ${q.trim()}`);
+    const note = provenanceNote(brief.citation, language);
+    if (note) lines.push(`_${note.replace(/[_*]/g, '')}_`);
+  }
+  if (brief.moreLink) lines.push('', `${words.more}: ${brief.moreLink}`);
+  if (brief.reportLink) lines.push(`${words.report}: ${brief.reportLink}`);
   return lines.join('\n');
 }
 
@@ -48,24 +87,38 @@ export function formatAnswerWhatsApp(answer: Answer): string {
  * Turns choices into numbered options the user answers by sending the number.
  * A few short options fit one line; longer lists read better one per line.
  */
-export function formatChoicesWhatsApp(choices: readonly Choice[]): string {
+export function formatChoicesWhatsApp(choices: readonly Choice[], language: Language = 'id'): string {
   if (choices.length === 0) return '';
+  const words = WORDS[language];
   const short = choices.length <= 3 && choices.every((c) => c.label.length <= 40);
   if (short) {
-    const parts = choices.map((c, i) => `*${i + 1}* untuk ${c.label}`);
-    return `Balas ${joinIndonesian(parts)}.`;
+    const parts = choices.map((c, i) => `*${i + 1}* ${words.replyFor} ${c.label}`);
+    return words.replyOne(joinWords(parts, words.or));
   }
-  return ['Balas dengan angka pilihan Anda:', ...choices.map((c, i) => `*${i + 1}.* ${c.label}`)].join('\n');
+  return [words.replyList, ...choices.map((c, i) => `*${i + 1}.* ${c.label}`)].join('\n');
 }
 
 /**
  * Renders one {@link OutgoingMessage} as the WhatsApp texts to send, in order, each at most
  * `maxChars` long. The choices go at the end, so the numbers are the last thing the user reads.
+ * An `ack` (the reply to a numbered choice) is its text alone.
  */
 export function renderOutgoingWhatsApp(message: OutgoingMessage, maxChars = WHATSAPP_MAX_MESSAGE_CHARS): string[] {
-  const body = message.kind === 'answer' ? formatAnswerWhatsApp(message.answer) : toWhatsAppStyle(message.text);
-  const choices = message.choices && message.choices.length > 0 ? `\n\n${formatChoicesWhatsApp(message.choices)}` : '';
-  return splitMessage(`${body}${choices}`.trim(), maxChars);
+  if (message.kind === 'ack') return message.text ? splitMessage(toWhatsAppStyle(message.text), maxChars) : [];
+  const choices = message.choices?.filter((c) => c.url === undefined) ?? [];
+  let body: string;
+  let language: Language;
+  if (message.kind === 'answer') {
+    language = message.answer.language ?? 'id';
+    body = message.brief
+      ? formatBriefWhatsApp(message.answer, message.brief)
+      : formatAnswerWhatsApp(message.answer, { followUpsAsChoices: choices.some((c) => c.id.startsWith('ask:')) });
+  } else {
+    language = message.language ?? 'id';
+    body = toWhatsAppStyle(message.text);
+  }
+  const footer = choices.length > 0 ? `\n\n${formatChoicesWhatsApp(choices, language)}` : '';
+  return splitMessage(`${body}${footer}`.trim(), maxChars);
 }
 
 /** Converts the Markdown the answer pipeline may produce (`**bold**`, `__x__`) to WhatsApp's `*bold*`. */
@@ -78,7 +131,7 @@ function plain(text: string): string {
   return text.replace(/\*/g, '').trim();
 }
 
-function joinIndonesian(parts: string[]): string {
+function joinWords(parts: string[], or: string): string {
   if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')}, atau ${parts[parts.length - 1]}`;
+  return `${parts.slice(0, -1).join(', ')}, ${or} ${parts[parts.length - 1]}`;
 }

@@ -17,8 +17,8 @@ export type {
 } from './whatsapp-client-like.js';
 export {
   formatAnswerWhatsApp,
+  formatBriefWhatsApp,
   formatChoicesWhatsApp,
   renderOutgoingWhatsApp,
   WHATSAPP_MAX_MESSAGE_CHARS,
 } from './format-answer-whatsapp.js';
-export { WhatsAppMediaTooLargeError } from './translate-message.js';

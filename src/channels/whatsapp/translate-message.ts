@@ -1,32 +1,14 @@
+import { isCommandText } from '../../conversation/command-registry.js';
 import { AttachmentTooLargeError, type IncomingAttachment, type IncomingMessage } from '../../conversation/messages.js';
-import type { ChoiceMemory } from './choice-memory.js';
 import type { WhatsAppMessageLike } from './whatsapp-client-like.js';
 import { type BotIdentity, idServer, idUser, isGroupId, normalizePhone, serializedId } from './whatsapp-ids.js';
 
 /**
  * Turns one WhatsApp message into the channel-neutral {@link IncomingMessage}, or says why it is
- * ignored. Only translation happens here: which messages are meant for the bot, command
- * spelling, numbered replies and media. What to answer is the conversation's business.
+ * ignored. Only translation happens here: which messages are meant for the bot, mentions and
+ * media. What a text means — a `!command`, a plain keyword, a numbered reply — is the
+ * conversation's business (its command registry and choice resolver).
  */
-
-/** The commands the conversation understands; `!x` and `/x` both map to `/x`. */
-const COMMANDS = new Set([
-  'start',
-  'bantuan',
-  'tanya',
-  'lapor',
-  'batal',
-  'kembali',
-  'status',
-  'sumber',
-  'laporan',
-  'ubahstatus',
-  'statistik',
-  'reindex',
-]);
-
-/** Spellings WhatsApp users try first; mapped to the Indonesian command names. */
-const COMMAND_ALIASES: Record<string, string> = { help: 'bantuan', menu: 'bantuan' };
 
 const MEDIA_KINDS: Record<string, IncomingAttachment['kind']> = {
   image: 'photo',
@@ -39,18 +21,9 @@ const MEDIA_KINDS: Record<string, IncomingAttachment['kind']> = {
 /** Message types that carry something a person wrote or sent on purpose. */
 const TEXT_TYPES = new Set(['chat', ...Object.keys(MEDIA_KINDS)]);
 
-/** Thrown by an attachment's `load()` when the file is larger than the configured limit. */
-export class WhatsAppMediaTooLargeError extends AttachmentTooLargeError {
-  constructor(limitBytes: number, actualBytes: number | undefined) {
-    super(limitBytes, actualBytes, `Berkas terlalu besar: batasnya ${formatMegabytes(limitBytes)}.`);
-    this.name = 'WhatsAppMediaTooLargeError';
-  }
-}
-
 /** What the translation needs to know beyond the message itself. */
 export interface TranslateContext {
   identity: BotIdentity;
-  choices: ChoiceMemory;
   /** `WHATSAPP_ADMIN_IDS`: phone numbers in any common spelling, or `…@lid` ids. */
   adminIds: readonly string[];
   /** Unix seconds; anything older was sent while Netra was not running and is not answered late. */
@@ -105,8 +78,7 @@ export async function translateWhatsAppMessage(
     const mentionTokens = await botMentionTokens(message, ctx);
     const mentioned = mentionTokens.length > 0;
     if (mentioned) text = stripMentions(text, mentionTokens);
-    const command = mapCommand(text);
-    if (!mentioned && command === undefined && !(await quotesBot(message, ctx))) {
+    if (!mentioned && !isCommandText(text) && !(await quotesBot(message, ctx))) {
       return { kind: 'ignore', reason: 'group-not-addressed' };
     }
     // A bare "@Netra" is a request for help rather than an empty question.
@@ -116,41 +88,24 @@ export async function translateWhatsAppMessage(
   const attachment = toAttachment(message, ctx.maxFileBytes);
   if (text === '' && !attachment) return { kind: 'ignore', reason: message.hasMedia ? 'unsupported-type' : 'empty' };
 
-  const choiceKey = choiceKeyOf(chatId, userId);
-  const choiceId = attachment ? undefined : ctx.choices.resolve(choiceKey, text);
   const incoming: IncomingMessage = {
     channel: 'whatsapp',
     chatId,
     userId,
     isPrivate: !isGroup,
     isAdmin: await isAdmin(userId, ctx),
-    text: choiceId ? text : (mapCommand(text) ?? text),
+    text,
   };
-  if (choiceId) incoming.choiceId = choiceId;
   if (attachment) incoming.attachments = [attachment];
-  if (isGroup && ctx.identity.phoneNumber) {
-    incoming.privateChatLink = `https://wa.me/${ctx.identity.phoneNumber}?text=lapor`;
+  const phone = ctx.identity.phoneNumber;
+  if (isGroup && phone) {
+    incoming.links = {
+      report: `https://wa.me/${phone}?text=lapor`,
+      // WhatsApp opens the private chat with the question typed in; one tap sends it.
+      fullAnswer: (_token, question) => `https://wa.me/${phone}?text=${encodeURIComponent(question.slice(0, 500))}`,
+    };
   }
   return { kind: 'message', message: incoming, isGroup };
-}
-
-/**
- * The key under which numbered options are remembered. In a group the options belong to the
- * person who was asked, so two members answering "1" at once do not take each other's choice.
- */
-export function choiceKeyOf(chatId: string, userId: string): string {
-  return `${chatId}|${userId}`;
-}
-
-/** `!status NTR-1`, `/Status NTR-1` → `/status NTR-1`; anything else → undefined. */
-export function mapCommand(text: string): string | undefined {
-  const match = /^[!/]([a-zA-Z]+)(?:@\S+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
-  if (!match) return undefined;
-  const word = match[1]!.toLowerCase();
-  const command = COMMAND_ALIASES[word] ?? word;
-  if (!COMMANDS.has(command)) return undefined;
-  const rest = match[2]?.trim();
-  return rest ? `/${command} ${rest}` : `/${command}`;
 }
 
 /** Removes `@<id>` mentions of the bot and tidies the spacing they leave. */
@@ -219,19 +174,19 @@ function toAttachment(message: WhatsAppMessageLike, maxFileBytes: number): Incom
     async load(): Promise<Buffer> {
       // Refuse before downloading when WhatsApp already told the size: the download goes
       // through the browser page and a large video would hold it for a long time.
-      if (size !== undefined && size > maxFileBytes) throw new WhatsAppMediaTooLargeError(maxFileBytes, size);
+      if (size !== undefined && size > maxFileBytes) throw new AttachmentTooLargeError(maxFileBytes, size);
       const media = await message.downloadMedia();
       if (!media || typeof media.data !== 'string') {
         throw new Error('Berkas tidak dapat diunduh dari WhatsApp (mungkin sudah kedaluwarsa). Mohon kirim ulang.');
       }
       if (typeof media.filesize === 'number' && media.filesize > maxFileBytes) {
-        throw new WhatsAppMediaTooLargeError(maxFileBytes, media.filesize);
+        throw new AttachmentTooLargeError(maxFileBytes, media.filesize);
       }
       // Base64 is 4 characters per 3 bytes: check before decoding so an oversized file is never held twice.
       const estimated = Math.floor((media.data.length * 3) / 4);
-      if (estimated > maxFileBytes + 2) throw new WhatsAppMediaTooLargeError(maxFileBytes, estimated);
+      if (estimated > maxFileBytes + 2) throw new AttachmentTooLargeError(maxFileBytes, estimated);
       const bytes = Buffer.from(media.data, 'base64');
-      if (bytes.length > maxFileBytes) throw new WhatsAppMediaTooLargeError(maxFileBytes, bytes.length);
+      if (bytes.length > maxFileBytes) throw new AttachmentTooLargeError(maxFileBytes, bytes.length);
       // Photos and voice notes carry no name or type until downloaded; fill them in for the report.
       if (!attachment.mimeType && media.mimetype) attachment.mimeType = media.mimetype;
       if (!attachment.fileName && media.filename) attachment.fileName = media.filename;
@@ -244,9 +199,4 @@ function toAttachment(message: WhatsAppMessageLike, maxFileBytes: number): Incom
   if (raw.filename) attachment.fileName = raw.filename;
   if (size !== undefined) attachment.size = size;
   return attachment;
-}
-
-function formatMegabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return `${mb >= 10 ? Math.round(mb) : Math.round(mb * 10) / 10} MB`;
 }

@@ -4,16 +4,15 @@ import QRCode from 'qrcode';
 import qrcodeTerminal from 'qrcode-terminal';
 import type { Config } from '../../config/config.js';
 import type { ConversationHandler } from '../../conversation/conversation-handler.js';
-import type { Choice, Notifier, OutgoingMessage } from '../../conversation/messages.js';
+import type { Notifier } from '../../conversation/messages.js';
 import type { NotifierRegistry } from '../../conversation/notifier-registry.js';
-import { RATE_LIMITED_TEXT, RateLimiter } from '../../conversation/rate-limiter.js';
+import { PerChatOrder } from '../../conversation/per-chat-order.js';
 import { hashUserId, type Logger } from '../../logging/logger.js';
+import type { ChannelState } from '../../observability/channel-status.js';
 import { splitMessage } from '../split-message.js';
-import { ChatQueue } from './chat-queue.js';
-import { ChoiceMemory } from './choice-memory.js';
 import { assertChromiumExists, createWhatsAppClient } from './create-whatsapp-client.js';
 import { renderOutgoingWhatsApp, toWhatsAppStyle, WHATSAPP_MAX_MESSAGE_CHARS } from './format-answer-whatsapp.js';
-import { choiceKeyOf, quickIgnoreReason, translateWhatsAppMessage } from './translate-message.js';
+import { quickIgnoreReason, translateWhatsAppMessage } from './translate-message.js';
 import type { WhatsAppClientLike, WhatsAppMessageLike } from './whatsapp-client-like.js';
 import { BotIdentity, idServer } from './whatsapp-ids.js';
 
@@ -37,21 +36,20 @@ export interface WhatsAppDeps {
   conversation: ConversationHandler;
   notifiers: NotifierRegistry;
   logger: Logger;
-  rateLimitPerMinute: number;
   maxFileBytes: number;
   /** Builds the client; defaults to the real whatsapp-web.js client with the system Chromium. */
   clientFactory?: () => WhatsAppClientLike;
   /** Reconnect backoff: starts at `baseMs` (5 s), doubles per failure up to `maxMs` (5 min), resets on ready. */
   reconnect?: { baseMs?: number; maxMs?: number };
   timers?: WhatsAppTimers;
-  /** Clock in milliseconds (message age, rate limit, choice expiry). */
+  /** Clock in milliseconds (message age). */
   now?: () => number;
   /** Prints the pairing QR; defaults to a small QR on stderr (stdout belongs to the console chat). */
   printQr?: (qr: string) => void;
   /** Longest text per WhatsApp message before splitting. */
   maxMessageChars?: number;
-  /** How long numbered options stay answerable. */
-  choiceTtlMs?: number;
+  /** Told of every change of the connection (for `/healthz`): pairing, connected, reconnecting. */
+  onState?: (state: ChannelState, detail?: string) => void;
 }
 
 /** A running WhatsApp channel. */
@@ -96,10 +94,8 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
 
   const startedAtSec = Math.floor(now() / 1000);
   const identity = new BotIdentity();
-  const choices = new ChoiceMemory(deps.choiceTtlMs, now);
-  const limiter = new RateLimiter(deps.rateLimitPerMinute, 60_000, now);
-  const limitedNoticeAt = new Map<string, number>();
-  const queue = new ChatQueue();
+  // Per chat: a reply is sent completely before the next message of that chat is looked at.
+  const queue = new PerChatOrder();
   const lidCache = new Map<string, string | undefined>();
   const printQr = deps.printQr ?? printQrToStderr;
 
@@ -151,9 +147,13 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
     }, delay);
   }
 
+  const setState = deps.onState ?? (() => undefined);
+
   function initialize(): void {
+    setState('starting');
     client.initialize().catch((err: unknown) => {
       if (stopped) return;
+      setState('retrying', 'WhatsApp gagal dimulai; Netra mencoba lagi');
       log.error(
         { err: safeError(err) },
         'WhatsApp gagal dimulai. Periksa koneksi internet ke web.whatsapp.com dan CHROMIUM_PATH; Netra akan mencoba lagi.',
@@ -164,6 +164,7 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
 
   client.on('qr', (qr) => {
     if (stopped) return;
+    setState('starting', 'menunggu pemindaian kode QR');
     printQr(qr);
     // WhatsApp rotates the QR about every 20 seconds; the instructions are logged once per pairing.
     const announce = !qrAnnounced;
@@ -197,6 +198,7 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
     identity.add(client.info?.lid);
     notifiers.register(notifier);
     notifierRegistered = true;
+    setState('running');
     void rm(qrPath, { force: true }).catch(() => undefined);
     log.info({ bot: client.info?.wid ? hashUserId('whatsapp', client.info.wid._serialized) : undefined }, 'WhatsApp siap menerima pesan.');
     void learnOwnLid();
@@ -205,6 +207,7 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
   client.on('disconnected', (reason) => {
     unregisterNotifier();
     if (stopped) return;
+    setState('retrying', `WhatsApp terputus (${String(reason)})`);
     log.warn({ reason: String(reason) }, `WhatsApp terputus (${String(reason)}). ${disconnectNextStep(String(reason))}`);
     // After a logout whatsapp-web.js keeps its page, clears the session and shows a new QR by
     // itself; restarting the browser underneath it would race with that.
@@ -220,7 +223,7 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
         log.trace({ reason }, 'WhatsApp: pesan diabaikan');
         return;
       }
-      void queue.enqueue(message.from, () => handleMessage(message));
+      void queue.run(message.from, () => handleMessage(message));
     } catch (err) {
       // An event handler that throws would surface inside whatsapp-web.js; one odd message must not.
       log.error({ err: safeError(err) }, 'WhatsApp: pesan tidak dapat dibaca');
@@ -245,7 +248,6 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
     try {
       const translation = await translateWhatsAppMessage(message, {
         identity,
-        choices,
         adminIds: config.adminIds,
         startedAtSec,
         maxFileBytes: deps.maxFileBytes,
@@ -258,20 +260,8 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
       const incoming = translation.message;
       isGroup = translation.isGroup;
       userHash = hashUserId('whatsapp', incoming.userId);
-      if (!limiter.take(incoming.userId)) {
-        log.info({ user: userHash }, 'WhatsApp: batas pesan per menit tercapai');
-        // One notice per minute: answering every flooded message would itself be a flood.
-        const last = limitedNoticeAt.get(incoming.userId) ?? -Infinity;
-        if (now() - last >= 60_000) {
-          limitedNoticeAt.set(incoming.userId, now());
-          if (limitedNoticeAt.size > 10_000) limitedNoticeAt.clear();
-          await deliver(message, isGroup, [RATE_LIMITED_TEXT]);
-        }
-        return;
-      }
       const started = now();
       const outgoing = await conversation.handle(incoming);
-      rememberChoices(choiceKeyOf(incoming.chatId, incoming.userId), outgoing);
       await deliver(
         message,
         isGroup,
@@ -282,13 +272,6 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
       log.error({ user: userHash, group: isGroup, err: safeError(err) }, 'WhatsApp: pesan gagal diproses');
       await deliver(message, isGroup, [WHATSAPP_FAILURE_TEXT]).catch(() => undefined);
     }
-  }
-
-  function rememberChoices(key: string, outgoing: OutgoingMessage[]): void {
-    let offered: Choice[] = [];
-    for (const o of outgoing) if (o.choices && o.choices.length > 0) offered = o.choices;
-    // The numbers always refer to the latest options shown; a reply without options clears them.
-    choices.remember(key, offered);
   }
 
   /**
@@ -312,6 +295,7 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
       if (restartTimer !== undefined) timers.clearTimeout(restartTimer);
       restartTimer = undefined;
       unregisterNotifier();
+      setState('stopped');
       // Give answers in progress a moment; a hung answer must not keep the process alive.
       let grace: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([queue.drain(), new Promise((resolve) => (grace = setTimeout(resolve, 5_000)))]);

@@ -81,3 +81,12 @@ export class BotIdentity {
     return [...(this.phone ? [this.phone] : []), ...this.lids];
   }
 }
+
+/**
+ * The chat id to message an admin listed in `WHATSAPP_ADMIN_IDS` (a phone number in any common
+ * spelling, or a `…@lid` id): `62812…@c.us`, or the LID as it is.
+ */
+export function whatsappChatIdOf(adminId: string): string {
+  if (idServer(adminId) === 'lid') return `${idUser(adminId)}@lid`;
+  return `${normalizePhone(adminId)}@c.us`;
+}
