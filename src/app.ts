@@ -46,7 +46,7 @@ const REPORT_KIND_LABELS: Record<string, string> = {
  * configured, offline otherwise), SQLite storage, reporting and the conversation.
  */
 export async function createNetra(config: Config, logger: Logger, options: { watchIndex?: boolean } = {}): Promise<NetraApp> {
-  const index = new IndexHolder(await ensureIndex(config), config, logger);
+  const index = new IndexHolder(await ensureIndex(config, logger), config, logger);
   if (options.watchIndex) index.watch();
   const composer: Composer | undefined = config.llm ? new LlmComposer(config.llm, logger) : undefined;
   const pipeline = new AnswerPipeline({ index: () => index.get(), composer, today: config.today, logger });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { ancestorContext, nodeText, passageLabel, passageQuote } from './passages.js';
 
@@ -18,6 +19,19 @@ export interface KnowledgeChunk {
   /** Hash of the source, so unchanged chunks reuse cached embeddings. */
   sourceHash: string;
 }
+
+/** A chunk as stored in an index build (`chunks.json`), validated when read back. */
+export const KnowledgeChunkSchema = z.object({
+  id: z.string().min(1),
+  kind: z.enum(['regulation', 'news', 'card']),
+  docId: z.string().min(1),
+  ref: z.string(),
+  label: z.string(),
+  quote: z.string(),
+  text: z.string(),
+  status: z.string(),
+  sourceHash: z.string(),
+});
 
 /** A list (an ayat with its huruf, a huruf with its angka) up to this size is also indexed whole. */
 const WHOLE_LIST_MAX_CHARS = 1500;

@@ -25,10 +25,18 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 /**
+ * A document parsed by an earlier build, offered for re-use when its file (path relative to the
+ * knowledge directory) still has content hash `hash`: a re-index then parses (or extracts from
+ * PDF) only the documents that changed.
+ */
+export type ReuseDocument = (file: string, hash: string) => KnowledgeDocument | undefined;
+
+/**
  * Reads and validates everything under `knowledgeDir`. Every problem is collected (file and field),
  * and a {@link KnowledgeValidationError} lists them all at once, so an admin fixes a batch in one go.
  */
-export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase> {
+export async function loadKnowledge(knowledgeDir: string, options: { reuse?: ReuseDocument } = {}): Promise<KnowledgeBase> {
+  const reuse: ReuseDocument = options.reuse ?? (() => undefined);
   const problems: string[] = [];
   const documents: KnowledgeDocument[] = [];
   for (const [folder, kind] of [
@@ -40,7 +48,7 @@ export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase
       if (!DOCUMENT_EXTENSIONS.has(ext)) continue;
       const rel = path.relative(knowledgeDir, file);
       try {
-        documents.push(ext === '.md' ? await loadMarkdownDocument(file, rel, kind) : await loadPlainDocument(file, rel, kind));
+        documents.push(ext === '.md' ? await loadMarkdownDocument(file, rel, kind, reuse) : await loadPlainDocument(file, rel, kind, reuse));
       } catch (err) {
         problems.push(`${rel}: ${(err as Error).message}`);
       }
@@ -112,8 +120,10 @@ function aliasesOf(shortName: string | undefined): string[] {
     .filter((a, i, all) => all.indexOf(a) === i);
 }
 
-async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKind): Promise<KnowledgeDocument> {
+async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKind, reuse: ReuseDocument): Promise<KnowledgeDocument> {
   const raw = await fs.readFile(file, 'utf8');
+  const known = reuse(rel, sha256(raw));
+  if (known) return known;
   let fm;
   try {
     fm = parseFrontMatter(raw);
@@ -162,7 +172,7 @@ async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKin
 }
 
 /** Loads a .txt/.html/.pdf with its optional sidecar `<file>.meta.yaml`, or sensible defaults. */
-async function loadPlainDocument(file: string, rel: string, kind: DocumentKind): Promise<KnowledgeDocument> {
+async function loadPlainDocument(file: string, rel: string, kind: DocumentKind, reuse: ReuseDocument): Promise<KnowledgeDocument> {
   const bytes = await fs.readFile(file);
   const ext = path.extname(file).toLowerCase();
   let sidecarRaw = '';
@@ -174,6 +184,9 @@ async function loadPlainDocument(file: string, rel: string, kind: DocumentKind):
       // No sidecar: defaults below.
     }
   }
+  const hash = sha256(Buffer.concat([bytes, Buffer.from(sidecarRaw)]));
+  const known = reuse(rel, hash);
+  if (known) return known;
   const meta = validate(SidecarSchema, sidecarRaw ? YAML.parse(sidecarRaw) : {});
   const effectiveKind = meta.kind ?? kind;
   let text: string;
@@ -205,7 +218,7 @@ async function loadPlainDocument(file: string, rel: string, kind: DocumentKind):
     text,
     bodyOffset: 0,
     nodes: effectiveKind === 'regulation' ? parseLegalStructure(text, 0) : paragraphNodes(text, 0),
-    hash: sha256(Buffer.concat([bytes, Buffer.from(sidecarRaw)])),
+    hash,
   };
 }
 
