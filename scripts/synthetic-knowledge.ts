@@ -99,7 +99,10 @@ export function generateSyntheticKnowledge(options: SyntheticKnowledgeOptions): 
       const year = 1950 + ((k * 7 + copies) % 75);
       const type = String(s.data.type ?? 'PP');
       const title = `${perturb(String(s.data.title), vocabulary, rand)} (salinan sintetis ${k})`;
+      // The original's other fields (grade, sections, corpus notes) stay: a copy is as well sourced as its original.
+      const { replaced_by: _replacedBy, status_note: _statusNote, ...rest } = s.data;
       const data: Record<string, unknown> = {
+        ...rest,
         id,
         title,
         short_name: `${type} ${number}/${year}`,

@@ -16,6 +16,7 @@ export interface AnswerTexts {
   mitigated: (circumstance: string) => string;
   noRepealFound: string;
   offTopic: string;
+  empty: string;
   recommendation: string;
   greeting: string;
   thanks: string;
@@ -31,6 +32,19 @@ export interface AnswerTexts {
   followUpSanction: string;
   followUpReport: string;
   followUpBasis: string;
+  /** Labels of the statuses whose consequences an answer lists. */
+  statusLabel: Record<'pns' | 'pppk' | 'cpns' | 'non_asn_staff' | 'pejabat' | 'kepala_daerah' | 'kepala_desa' | 'pidana', string>;
+  /** For a PPPK when the card states no PPPK consequence: who sets it, without quoting. */
+  pppkFallback: string;
+  /** Added when the asker's status is not known and only the PNS consequence is shown. */
+  pppkNote: string;
+  noEvasion: string;
+  superiorOrder: string;
+  dependsOn: (ask: string) => string;
+  /** Report channels outside election stages (BKN first) and during them (Bawaslu first). */
+  channelsOutsideStages: string[];
+  channelsDuringStage: (stage: string) => string[];
+  criminalPilkada: string;
 }
 
 export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
@@ -61,6 +75,7 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
       `Pertanyaan Anda menyebut keadaan ("${c}") yang mungkin membedakannya dari perbuatan yang dilarang, dan teks peraturan tidak mengatur keadaan itu secara tegas. Larangan terdekat yang berlaku:`,
     offTopic:
       'Maaf, pertanyaan ini di luar cakupan Netra. Netra membantu ASN (PNS, PPPK, dan CPNS) memahami apa yang boleh dan tidak boleh dilakukan terkait pemilu dan pilkada, dengan kutipan peraturan, serta membantu melaporkan dugaan pelanggaran netralitas (ketik /lapor).',
+    empty: 'Pesan Anda kosong. Silakan tulis pertanyaan tentang netralitas ASN dalam pemilu atau pilkada, misalnya "Bolehkah PNS like postingan caleg?".',
     recommendation:
       'Netra tidak memberi rekomendasi partai atau calon. Sebagai ASN, hak pilih Anda digunakan di bilik suara sesuai hati nurani; di luar itu ASN wajib netral dan bebas dari pengaruh golongan dan partai politik. Netra dapat membantu menjelaskan apa yang boleh dan tidak boleh dilakukan ASN selama pemilu dan pilkada.',
     greeting:
@@ -82,6 +97,33 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
     followUpSanction: 'Apa sanksinya?',
     followUpReport: 'Bagaimana cara melaporkannya?',
     followUpBasis: 'Apa dasar hukumnya?',
+    statusLabel: {
+      pns: 'Bagi PNS',
+      pppk: 'Bagi PPPK',
+      cpns: 'Bagi CPNS',
+      non_asn_staff: 'Bagi pegawai non-ASN di instansi pemerintah',
+      pejabat: 'Bagi pejabat',
+      kepala_daerah: 'Bagi kepala daerah',
+      kepala_desa: 'Bagi kepala desa/perangkat desa',
+      pidana: 'Ancaman pidana',
+    },
+    pppkFallback:
+      'Bagi PPPK, PP 94/2021 (disiplin PNS) tidak berlaku langsung: disiplin PPPK ditetapkan PPK instansi masing-masing, dan pelanggaran disiplin berat dapat berujung pemutusan hubungan perjanjian kerja. Tanyakan ketentuan di instansi Anda.',
+    pppkNote: 'Jika Anda PPPK atau CPNS, akibatnya bisa berbeda; sebutkan status Anda agar Netra menunjukkan ketentuannya.',
+    noEvasion: 'Netra tidak memberi cara untuk menghindari pengawasan; yang bisa Netra jelaskan adalah aturannya.',
+    superiorOrder: 'Tentang perintah atasan:',
+    dependsOn: (ask) => `Jawabannya bergantung pada satu hal: ${ask}`,
+    channelsOutsideStages: [
+      'BKN (disiplin netralitas ASN): portal SBT (sbt.bkn.go.id → Pelaporan Publik → Netralitas) bila Anda mengetahui NIK/NIP ASN yang dilaporkan.',
+      'SP4N-LAPOR! (lapor.go.id), bila NIK/NIP tidak diketahui atau Anda ingin identitas dirahasiakan.',
+      'Inspektorat instansi tempat ASN itu bekerja.',
+      'Saat ini tidak ada tahapan pemilu atau pilkada yang berjalan, sehingga laporan pelanggaran pemilu ke Bawaslu tidak dapat diajukan sekarang; Bawaslu menerima laporan pada setiap tahapan, paling lama 7 hari kerja (Pemilu) atau 7 hari (Pilkada) sejak pelanggaran diketahui.',
+    ],
+    channelsDuringStage: (stage) => [
+      `Bawaslu setempat (sedang berlangsung: ${stage}): laporan tertulis berisi nama dan alamat pelapor, pihak terlapor, waktu dan tempat kejadian, serta uraian kejadian, paling lama 7 hari kerja (Pemilu) atau 7 hari (Pilkada) sejak pelanggaran diketahui. Untuk pilkada, pelapor adalah warga yang punya hak pilih di daerah itu, pemantau, atau peserta.`,
+      'BKN (disiplin netralitas ASN): portal SBT (sbt.bkn.go.id → Pelaporan Publik → Netralitas), atau SP4N-LAPOR! bila NIK/NIP tidak diketahui.',
+    ],
+    criminalPilkada: 'Dugaan tindak pidana pemilihan ditangani Sentra Gakkumdu (Bawaslu, kepolisian, kejaksaan).',
   },
   en: {
     opening: {
@@ -110,6 +152,7 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
       `Your question mentions a circumstance ("${c}") that may set it apart from the prohibited act, and the regulations do not address it expressly. The closest prohibition:`,
     offTopic:
       'Sorry, this is outside what Netra covers. Netra helps Indonesian civil servants (PNS, PPPK, CPNS) understand what political conduct is allowed during elections, with citations, and helps report suspected neutrality violations (type /lapor).',
+    empty: 'Your message is empty. Please ask about civil-servant neutrality in Indonesian elections, e.g. "May a civil servant like a candidate’s post?".',
     recommendation:
       'Netra does not recommend parties or candidates. As a civil servant you vote freely in the ballot booth; beyond that you must stay neutral. Netra can explain what civil servants may and may not do during elections.',
     greeting:
@@ -131,5 +174,32 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
     followUpSanction: 'What is the sanction?',
     followUpReport: 'How do I report it?',
     followUpBasis: 'What is the legal basis?',
+    statusLabel: {
+      pns: 'For a PNS',
+      pppk: 'For a PPPK',
+      cpns: 'For a CPNS',
+      non_asn_staff: 'For non-civil-servant government staff',
+      pejabat: 'For officials',
+      kepala_daerah: 'For regional heads',
+      kepala_desa: 'For village heads and officials',
+      pidana: 'Criminal exposure',
+    },
+    pppkFallback:
+      'For a PPPK, PP 94/2021 (PNS discipline) does not apply directly: PPPK discipline is set by each agency’s PPK, and a severe disciplinary violation can end the employment agreement. Ask your agency for its rules.',
+    pppkNote: 'If you are a PPPK or CPNS the consequences may differ; tell Netra your status to see them.',
+    noEvasion: 'Netra does not give ways to avoid supervision; it can explain the rules.',
+    superiorOrder: 'About the superior’s order:',
+    dependsOn: (ask) => `The answer depends on one thing: ${ask}`,
+    channelsOutsideStages: [
+      'BKN (civil-service discipline): the SBT portal (sbt.bkn.go.id → Pelaporan Publik → Netralitas) if you know the reported civil servant’s NIK/NIP.',
+      'SP4N-LAPOR! (lapor.go.id) if you do not know the NIK/NIP or want your identity kept confidential.',
+      'The inspectorate (inspektorat) of the civil servant’s agency.',
+      'No election stage is running now, so an election-violation report to Bawaslu cannot be filed at the moment; Bawaslu takes reports during the stages, within 7 working days (Pemilu) or 7 days (Pilkada) of the violation becoming known.',
+    ],
+    channelsDuringStage: (stage) => [
+      `The local Bawaslu (running now: ${stage}): a written report with the reporter’s name and address, the person reported, time and place, and what happened, within 7 working days (Pemilu) or 7 days (Pilkada) of the violation becoming known. In a Pilkada the reporter must be a voter of that region, a monitor or a participant.`,
+      'BKN (civil-service discipline): the SBT portal (sbt.bkn.go.id → Pelaporan Publik → Netralitas), or SP4N-LAPOR! if you do not know the NIK/NIP.',
+    ],
+    criminalPilkada: 'Suspected election crimes are handled by Sentra Gakkumdu (Bawaslu, police and prosecutors).',
   },
 };

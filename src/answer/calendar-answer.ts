@@ -1,3 +1,6 @@
+import { findNode } from '../knowledge/passages.js';
+import type { Citation } from './answer-contract.js';
+import { citationFor } from './citations.js';
 import { type ComposedAnswer, type ComposeInput, plainAnswer } from './compose-input.js';
 import { formatDateId } from './election-stage.js';
 
@@ -8,6 +11,33 @@ const STAGE_WORDS: [RegExp, RegExp][] = [
   [/\b(penetapan|ditetapkan)\b/, /penetapan/],
   [/\b(pendaftaran|mendaftar|registration)\b/, /pendaftaran/],
 ];
+
+/**
+ * "Sekarang masa kampanye?", "kapan pemilu berikutnya?": the stage on today's date (or the date
+ * asked) from the calendar, then any dates the calendar holds for what is asked.
+ */
+export function composeToday(input: ComposeInput): ComposedAnswer {
+  const u = input.understanding;
+  const en = u.language === 'en';
+  const dated = composeFromCalendar(input);
+  const stage = input.stage;
+  const day = formatDateId(stage.date);
+  const now = stage.election
+    ? en
+      ? `On ${stage.date} Netra's calendar shows ${stage.election.name}${stage.stageName ? `, stage: ${stage.stageName}` : ''}.`
+      : `Pada ${day} kalender Netra mencatat ${stage.election.name}${stage.stageName ? `, tahap: ${stage.stageName.toLowerCase()}` : ''}.`
+    : en
+      ? `Netra's calendar shows no election stage running on ${stage.date}: nobody is a candidate now, and no campaign period is running. The neutrality duties of civil servants apply at all times, not only during stages.`
+      : `Kalender Netra tidak mencatat tahapan pemilu atau pilkada yang sedang berjalan pada ${day}: saat ini belum ada yang berstatus calon dan tidak ada masa kampanye. Kewajiban netralitas ASN berlaku setiap saat, bukan hanya selama tahapan.`;
+  const citations: Citation[] = [];
+  for (const [docId, ref] of [['uu-7-2017', 'Pasal 167 ayat (1)'], ['uu-7-2017', 'Pasal 167 ayat (6)']] as const) {
+    const doc = input.kb.documents.find((d) => d.id === docId);
+    const node = doc ? findNode(doc, ref) : undefined;
+    if (doc && node) citations.push(citationFor(doc, node));
+  }
+  const text = [now, dated?.answer.answer].filter(Boolean).join('\n\n');
+  return { ...plainAnswer(input, 'informasi', text, u.escalate), answer: { ...plainAnswer(input, 'informasi', text, u.escalate).answer, citations } };
+}
 
 /** "Kapan masa kampanye Pilkada 2024?": answered from the election calendar, with its certainty. */
 export function composeFromCalendar(input: ComposeInput): ComposedAnswer | undefined {

@@ -1,123 +1,179 @@
-import type { Verdict } from './answer-contract.js';
+import type { CaseCard, KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { BasisRef, CardException, Consequence, DecidingFact } from '../knowledge/schemas.js';
+import { CONSEQUENCE_STATUSES } from '../knowledge/schemas.js';
+import type { Citation, Verdict } from './answer-contract.js';
 import { TEXTS } from './answer-text.js';
-import type { CardMatch } from './card-matcher.js';
-import { citationsForCard } from './citations.js';
+import { citationsForBasis, citationsForCard } from './citations.js';
 import { type ComposedAnswer, type ComposeInput, sourceNotes } from './compose-input.js';
+import type { CardFit } from './decision/card-fit.js';
+import { POLICY } from './decision/policy.js';
 import { stageNote } from './election-stage.js';
+import { reportChannelsText } from './report-answer.js';
+import { readSituation } from './situation/read-situation.js';
+import type { Situation } from './situation/situation.js';
 
-/** A card match this strong is trusted as the answer to a conduct question. */
-export const CARD_CONFIDENCE = 0.42;
-/**
- * A prohibiting card is trusted a little earlier: describing a forbidden act in unusual words is
- * common ("nitip bingkisan caleg buat dibagiin"), and a wrong "dilarang" costs less than a wrong
- * "boleh". Chosen on the dev set and one threshold sweep on the holdout set (see README).
- */
-export const PROHIBITION_CONFIDENCE = 0.33;
+type ConsequenceKey = (typeof CONSEQUENCE_STATUSES)[number];
+
 /** Cards whose verdict may depend on whether candidates were already determined. */
-const STAGE_SENSITIVE_TOPICS = new Set([
-  'media_sosial', 'atribut_foto', 'kampanye', 'tim_kampanye', 'kegiatan_keberpihakan', 'keputusan_kebijakan',
-  'dukungan_ktp', 'keluarga_calon',
-]);
+const STAGE_SENSITIVE_TARGETS = new Set(['candidate', 'prospective_candidate', 'campaign_account']);
 
-/** How far a permissive card must lead the best stricter card before its "boleh" is trusted. */
-const PERMISSIVE_MARGIN = 0.08;
-const PERMISSIVE = new Set(['boleh', 'boleh_bersyarat']);
-
-/**
- * The card to answer from, if any. A wrong "boleh" can cost someone their job, so a permissive
- * card must win clearly: when a stricter card is nearly as close, the stricter card answers (if it
- * is itself strong enough), otherwise no card does and the answer is "belum pasti".
- */
-export function trustedCard(cards: CardMatch[]): CardMatch | undefined {
-  const best = cards[0];
-  if (!best || best.confidence < (best.card.verdict === 'dilarang' ? PROHIBITION_CONFIDENCE : CARD_CONFIDENCE)) return undefined;
-  if (!PERMISSIVE.has(best.card.verdict)) return best;
-  const stricter = cards.find((m) => !PERMISSIVE.has(m.card.verdict) && m.card.verdict !== 'informasi');
-  if (!stricter || best.confidence - stricter.confidence >= PERMISSIVE_MARGIN) return best;
-  return stricter.confidence >= CARD_CONFIDENCE ? stricter : undefined;
+/** The statuses whose consequences the answer shows: those the question names for a sanction question, else the actor's. */
+export function consequenceKeys(s: Situation): ConsequenceKey[] {
+  const toKey = (status: string | undefined): ConsequenceKey | undefined =>
+    status === 'pns' || status === 'pppk' || status === 'cpns' || status === 'non_asn_staff'
+      ? status
+      : status === 'regional_head'
+        ? 'kepala_daerah'
+        : status === 'village_head'
+          ? 'kepala_desa'
+          : undefined;
+  const keys = new Set<ConsequenceKey>();
+  const named = s.mentionedStatuses.map(toKey).filter((k) => k !== undefined);
+  if (s.speech.act === 'sanction' && named.length > 1) named.forEach((k) => keys.add(k));
+  const own = toKey(s.actor.status?.id);
+  if (own) keys.add(own);
+  // An unknown or generic "ASN": the PNS consequence, with a word on PPPK (whose discipline differs).
+  if (keys.size === 0) keys.add('pns');
+  if (s.actor.roles.some((r) => r.id === 'official')) keys.add('pejabat');
+  return [...keys];
 }
 
-/** The answer from a case card: verdict, explanation, conditions, sanction, source notes, stage, who decides. */
-/**
- * Circumstances that take an act outside what a prohibition describes: treating every candidate
- * alike, not steering anyone, a fictitious candidate, a routine programme, nothing posted.
- */
-const MITIGATING = [
-  /\bsemua (paslon|calon|kandidat|partai|capres|caleg)\b/,
-  /\btanpa (menyebut|nyebut|mengarahkan|ngarahin|ngarahkan|memihak|mengajak|ngajak)\b/,
-  /\b(calon|paslon|kandidat) fiktif\b/,
-  /\bsimulasi (pemilu|pemilihan|pencoblosan)\b/,
-  /\b(secara akademik|akademis|netral|rutin|reguler)\b/,
-  /\b(ga|gak|nggak|tidak|tdk|enggak|belum) (di)?(posting|post|upload|unggah|sebar)/,
-  /\b(all (candidates|parties)|without (naming|steering|endorsing)|fictional candidates?|not posted)\b/,
-];
-
-/** The mitigating circumstance the question states and the card does not already cover, if any. */
-function mitigation(question: string, cardText: string): string | undefined {
-  const q = question.toLowerCase();
-  const c = cardText.toLowerCase();
-  for (const p of MITIGATING) {
-    const m = p.exec(q);
-    if (m && !p.test(c)) return m[0];
+/** The consequences of a card for the situation, each with its basis; falls back on the card's `sanction`. */
+function consequencesFor(card: CaseCard, s: Situation, en: boolean): { lines: string[]; basis: BasisRef[] } {
+  const t = TEXTS[en ? 'en' : 'id'];
+  const keys = consequenceKeys(s);
+  const lines: string[] = [];
+  const basis: BasisRef[] = [];
+  const add = (label: string, c: Consequence) => {
+    lines.push(`${label}: ${en && c.text_en ? c.text_en : c.text}`);
+    basis.push(...c.basis);
+  };
+  for (const k of keys) {
+    const c = card.consequences[k];
+    if (c) add(t.statusLabel[k], c);
   }
-  return undefined;
+  const pidana = card.consequences.pidana;
+  if (pidana) add(t.statusLabel.pidana, pidana);
+  if (lines.length === 0 && card.sanction && !keys.some((k) => k !== 'pns' && k !== 'pejabat')) {
+    lines.push(en && card.sanction_en ? card.sanction_en : card.sanction);
+    basis.push(...card.sanction_basis);
+  } else if (lines.length === 0 && keys.includes('pppk')) {
+    lines.push(t.pppkFallback);
+  }
+  if (keys.length === 1 && keys[0] === 'pns' && !s.actor.status && card.consequences.pppk === undefined && lines.length > 0) lines.push(t.pppkNote);
+  return { lines, basis };
 }
 
-export function composeFromCard(input: ComposeInput, match: CardMatch): ComposedAnswer {
-  const { understanding: u, kb } = input;
+/** "Sanksi: …" on one line for one consequence, a list for several; in English, says when the text is the card's translation. */
+function sanctionBlock(lines: string[], translated: boolean, t: (typeof TEXTS)['id']): string {
+  const heading = translated ? t.sanctionTranslated : t.sanction;
+  return lines.length === 1 ? `${heading} ${lines[0]}` : `${heading}\n${lines.map((l) => `• ${l}`).join('\n')}`;
+}
+
+/** Which option of a deciding fact stands for the exception's branch, read back through the situation reader. */
+function optionFor(kb: KnowledgeBase, fact: DecidingFact, value: boolean, en: boolean): string | undefined {
+  const options = en && fact.options_en ? fact.options_en : fact.options;
+  const idOptions = fact.options;
+  const i = idOptions.findIndex((o) => readSituation(o, kb).circumstances[fact.circumstance]?.value === value);
+  return i >= 0 ? options[i] : undefined;
+}
+
+/** The card's body text in the answer's language. */
+function bodyOf(card: CaseCard, en: boolean): string {
+  return en ? (card.body_en ?? card.summary_en ?? card.title) : card.body;
+}
+
+function explainOf(e: CardException, en: boolean): string {
+  return en && e.explain_en ? e.explain_en : e.explain;
+}
+
+/** The card that speaks to a superior's order (its situation requires ordered_by_superior). */
+function superiorOrderCard(kb: KnowledgeBase): CaseCard | undefined {
+  return kb.cards.find((c) => c.situation?.requires?.circumstances?.ordered_by_superior === true);
+}
+
+/** The answer from a card decision: verdict, explanation or both branches, conditions, consequences for the asker's status, notes. */
+export function composeCardDecision(
+  input: ComposeInput,
+  fit: CardFit,
+  verdict: Verdict,
+  via: 'rule' | 'exception' | 'branches',
+  deciding?: DecidingFact,
+): ComposedAnswer {
+  const { situation: s, kb, understanding: u } = input;
+  const en = u.language === 'en';
   const t = TEXTS[u.language];
-  const card = match.card;
-  const sanctionAsked = u.intent === 'sanction';
-  let verdict: Verdict = card.verdict;
-  // A prohibition fits the act as the card describes it; when the user states a circumstance
-  // that takes the act outside that description, say it is not settled instead of "dilarang".
-  const differs =
-    card.verdict === 'dilarang' && !sanctionAsked
-      ? mitigation(u.text, [card.title, ...card.phrasings, card.body].join(' '))
-      : undefined;
-  if (differs) verdict = 'tidak_pasti';
-  // A question about the sanction of an act is a factual question; the act itself stays forbidden,
-  // and an uncertain card stays uncertain.
-  if (sanctionAsked && card.verdict !== 'tidak_pasti') verdict = 'informasi';
-  const citations = citationsForCard(kb, card, sanctionAsked);
+  const card = fit.card;
+  const exception = via === 'exception' ? fit.exception : undefined;
   const parts: string[] = [];
   if (u.injection) parts.push(t.injection);
-  if (differs) parts.push(`${t.opening.tidak_pasti} ${t.mitigated(differs)}`);
-  if (u.claimsRepeal && !differs) parts.push(t.noRepealFound);
+  if (s.evasion) parts.push(t.noEvasion);
+  if (u.claimsRepeal && (verdict === 'dilarang' || card.verdict === 'dilarang')) parts.push(t.noRepealFound);
+
+  const opening = t.opening[verdict];
+  let body: string;
+  let conditions: string[] = [];
+  let basis: BasisRef[] = card.basis;
+  if (exception) {
+    body = explainOf(exception, en);
+    conditions = en && exception.conditions_en ? exception.conditions_en : exception.conditions;
+    if (exception.basis.length > 0) basis = exception.basis;
+  } else if (via === 'branches' && deciding) {
+    const branch = card.exceptions.find((e) => e.when.circumstances && deciding.circumstance in e.when.circumstances)!;
+    const value = branch.when.circumstances![deciding.circumstance]!;
+    const ifBranch = optionFor(kb, deciding, value, en) ?? (en ? 'In the other case' : 'Dalam keadaan sebaliknya');
+    const ifRule = optionFor(kb, deciding, !value, en) ?? (en ? 'Otherwise' : 'Jika tidak');
+    body = [
+      // The verdict first, then what it depends on: "Tidak boleh. Jawabannya bergantung pada …".
+      `${opening} ${t.dependsOn(en && deciding.ask_en ? deciding.ask_en : deciding.ask)}`.trim(),
+      `• ${ifBranch}: ${t.opening[branch.verdict]} ${explainOf(branch, en)}`.trim(),
+      `• ${ifRule}: ${bodyOf(card, en)}`,
+    ].join('\n');
+    const branchConditions = en && branch.conditions_en ? branch.conditions_en : branch.conditions;
+    conditions = verdict === 'boleh_bersyarat' ? (branchConditions.length > 0 ? branchConditions : [ifBranch]) : [];
+    basis = [...card.basis, ...branch.basis];
+  } else {
+    body = bodyOf(card, en);
+    conditions = en && card.conditions_en ? card.conditions_en : card.conditions;
+  }
   // Cards may open with their own "Tidak boleh."/"Ya, …"; never say it twice.
-  const opening =
-    differs || sanctionAsked || /^(tidak boleh|boleh|ya,|not allowed|allowed)/i.test(card.body) ? '' : t.opening[verdict];
-  const en = u.language === 'en';
-  // English answers use the card's English fields where they exist, and say so where they do not.
-  const body = en ? (card.body_en ?? card.summary_en ?? card.title) : card.body;
-  parts.push([opening, body].filter(Boolean).join(' '));
-  if (card.verdict === 'boleh_bersyarat' && card.conditions.length > 0) {
-    const conditions = en && card.conditions_en ? card.conditions_en : card.conditions;
-    const heading = en && card.conditions_en ? t.conditionsTranslated : t.conditions;
-    parts.push(`${heading}\n${conditions.map((c) => `• ${c}`).join('\n')}`);
+  const opens = /^(tidak boleh|boleh|ya,|not allowed|allowed|yes,)/i.test(body);
+  parts.push([opens || via === 'branches' ? '' : opening, body].filter(Boolean).join(' '));
+  if (verdict === 'boleh_bersyarat' && conditions.length > 0) {
+    parts.push(`${t.conditions}\n${conditions.map((c) => `• ${c}`).join('\n')}`);
   }
-  if (card.sanction && (sanctionAsked || card.verdict === 'dilarang' || card.verdict === 'tidak_pasti')) {
-    parts.push(en && card.sanction_en ? `${t.sanctionTranslated} ${card.sanction_en}` : `${t.sanction} ${card.sanction}`);
-  }
+
+  const consequences = verdict === 'dilarang' || verdict === 'tidak_pasti' || via === 'branches' ? consequencesFor(card, s, en) : { lines: [], basis: [] };
+  if (consequences.lines.length > 0) parts.push(sanctionBlock(consequences.lines, en && card.sanction_en !== undefined, t));
+
+  const superior = s.circumstances.ordered_by_superior?.value === true ? superiorOrderCard(kb) : undefined;
+  if (superior && superior.id !== card.id) parts.push(`${t.superiorOrder} ${bodyOf(superior, en)}`);
+
+  let citations: Citation[] = citationsForBasis(kb, [...basis, ...consequences.basis.slice(0, 1)], 4);
+  if (citations.length === 0) citations = citationsForCard(kb, card, false);
+  if (superior && superior.id !== card.id) citations = [...citations.slice(0, 3), ...citationsForBasis(kb, superior.basis, 1)];
   parts.push(...sourceNotes(kb, citations, u.language));
-  if (STAGE_SENSITIVE_TOPICS.has(card.topic) && card.verdict !== 'boleh') {
-    parts.push(stageNote(input.stage, u.actDate !== undefined, u.language));
-  }
-  if (differs) parts.push(t.whoToAsk);
-  if (card.verdict === 'tidak_pasti') {
+
+  const aboutCandidates = (card.situation?.targets ?? []).some((x) => STAGE_SENSITIVE_TARGETS.has(x));
+  if (aboutCandidates && verdict !== 'boleh') parts.push(stageNote(input.stage, u.actDate !== undefined, u.language));
+  if (verdict === 'tidak_pasti') {
     const decides = en && card.decides_en ? card.decides_en : card.decides;
-    parts.push(decides ? `${en && card.decides_en ? t.decidesTranslated : t.decides} ${decides}` : t.whoToAsk);
+    parts.push(decides ? `${t.decides} ${decides}` : t.whoToAsk);
   }
-  if (u.escalate) parts.push(t.escalateOffer);
-  if (u.language === 'en') parts.push(t.quotedInIndonesian);
+  if (u.escalate) parts.push(s.incident || superior ? reportChannelsText(input) : t.escalateOffer);
+  if (en) parts.push(t.quotedInIndonesian);
+
+  const options = deciding ? (en && deciding.options_en ? deciding.options_en : deciding.options) : [];
+  const related = input.fits
+    .filter((f) => f.card.id !== card.id && f.similarity >= POLICY.relatedCard && f.outside === undefined)
+    .slice(0, 2)
+    .map((f) => (en ? (f.card.summary_en ?? f.card.title) : f.card.title));
   const followUps = [
-    ...(sanctionAsked || !card.sanction ? [] : [t.followUpSanction]),
-    ...(card.verdict === 'dilarang' ? [t.followUpReport] : []),
-    ...input.cards
-      .slice(1, 3)
-      .filter((m) => m.confidence >= 0.3 && m.card.id !== card.id)
-      .map((m) => (u.language === 'en' ? (m.card.summary_en ?? m.card.title) : m.card.title)),
-  ].slice(0, 3);
+    ...options,
+    ...(card.sanction || Object.keys(card.consequences).length > 0 ? [t.followUpSanction] : []),
+    ...(verdict === 'dilarang' ? [t.followUpReport] : []),
+    ...related,
+  ].slice(0, 4);
   return {
     composer: 'offline',
     cardId: card.id,
@@ -128,6 +184,39 @@ export function composeFromCard(input: ComposeInput, match: CardMatch): Composed
       citations,
       escalate: u.escalate,
       ...(followUps.length > 0 ? { followUps } : {}),
+      language: u.language,
+    },
+  };
+}
+
+/** "Apa sanksinya?" for an act: its consequences for the statuses asked about, as information. */
+export function composeSanctionDecision(input: ComposeInput, fit: CardFit): ComposedAnswer {
+  const { situation: s, kb, understanding: u } = input;
+  const en = u.language === 'en';
+  const t = TEXTS[u.language];
+  const card = fit.card;
+  const { lines, basis } = consequencesFor(card, s, en);
+  const parts: string[] = [];
+  if (u.injection) parts.push(t.injection);
+  parts.push(en ? `About: ${card.summary_en ?? card.title}.` : `Tentang: ${card.title}.`);
+  if (lines.length > 0) parts.push(sanctionBlock(lines, en && card.sanction_en !== undefined, t));
+  else parts.push(bodyOf(card, en));
+  const citations = citationsForBasis(kb, [...basis, ...card.sanction_basis, ...card.basis], 4);
+  parts.push(...sourceNotes(kb, citations, u.language));
+  const decides = en && card.decides_en ? card.decides_en : card.decides;
+  if (decides) parts.push(`${t.decides} ${decides}`);
+  if (u.escalate) parts.push(s.incident ? reportChannelsText(input) : t.escalateOffer);
+  if (en) parts.push(t.quotedInIndonesian);
+  return {
+    composer: 'offline',
+    cardId: card.id,
+    answer: {
+      question: input.question,
+      verdict: 'informasi',
+      answer: parts.join('\n\n'),
+      citations: citations.length > 0 ? citations : citationsForCard(kb, card, true),
+      escalate: u.escalate,
+      followUps: [t.followUpReport],
       language: u.language,
     },
   };

@@ -4,15 +4,25 @@ import type { Answer, Citation, Verdict } from './answer-contract.js';
 import { TEXTS } from './answer-text.js';
 import type { CardMatch } from './card-matcher.js';
 import type { StageOnDate } from '../knowledge/election-stage.js';
+import type { CardFit } from './decision/card-fit.js';
+import type { Decision } from './decision/decision.js';
+import type { Situation } from './situation/situation.js';
 import type { Understanding } from './understand.js';
 
 /** Everything a composer needs; the LLM composer receives the same. */
 export interface ComposeInput {
   question: string;
+  /** The situation read from the question (and the conversation's previous one, for a follow-up). */
+  situation: Situation;
+  /** What the decision table decided; composers render it and never decide again. */
+  decision: Decision;
   understanding: Understanding;
   kb: KnowledgeBase;
   hits: ScoredChunk[];
+  /** Cards by wording similarity (the secondary signal; kept for the LLM prompt). */
   cards: CardMatch[];
+  /** Cards by fit to the situation. */
+  fits: CardFit[];
   /** The stage of the elections on the act's date (when given) or today. */
   stage: StageOnDate;
   /** Number of question words found only in news articles (names, places, events). */
@@ -24,6 +34,8 @@ export interface ComposedAnswer {
   answer: Answer;
   cardId?: string;
   composer: 'offline' | 'llm';
+  /** The decision rule that produced the verdict (logged with every answer). */
+  rule?: string;
 }
 
 

@@ -8,7 +8,6 @@ import { type Citation, type Verdict, VERDICTS } from './answer-contract.js';
 import { locateQuote } from './citation-verifier.js';
 import { citationTitle } from './citations.js';
 import type { ComposedAnswer, ComposeInput } from './compose-input.js';
-import { trustedCard } from './card-answer.js';
 import type { Composer } from './pipeline.js';
 import { resolveBasis } from '../knowledge/check-integrity.js';
 
@@ -93,10 +92,9 @@ export class LlmComposer implements Composer {
     }
     if (invented > 0) this.logger?.warn({ invented }, 'LLM citations dropped: quote not found in the named passage');
 
-    // A wrong "boleh" can cost someone their job: never let phrasing loosen a strong card's verdict.
-    const strongCard = trustedCard(input.cards)?.card;
-    if (strongCard && loosens(strongCard.verdict, offline.answer.verdict, out.verdict)) {
-      this.logger?.warn({ llm: out.verdict, card: strongCard.id }, 'LLM verdict contradicts a strong case card; using the offline answer');
+    // The verdict comes from the offline decision (the rule table); the model may phrase it, never loosen it.
+    if (loosens(offline.answer.verdict, offline.answer.verdict, out.verdict)) {
+      this.logger?.warn({ llm: out.verdict, rule: input.decision.rule }, 'LLM verdict looser than the offline decision; using the offline answer');
       return offline;
     }
     if (citations.length === 0 && out.verdict !== 'di_luar_topik') return offline;
@@ -126,9 +124,11 @@ const PERMISSIVENESS: Partial<Record<Verdict, number>> = { dilarang: 0, tidak_pa
  * itself has that verdict (a sanction question on a "dilarang" card is answered as "informasi").
  */
 function loosens(cardVerdict: Verdict, offlineVerdict: Verdict, llmVerdict: Verdict): boolean {
+  if (llmVerdict === offlineVerdict) return false;
   const card = PERMISSIVENESS[cardVerdict];
-  if (card === undefined || llmVerdict === offlineVerdict) return false;
   const llm = PERMISSIVENESS[llmVerdict];
+  // A factual answer ("informasi") may only become a prohibition; "di luar topik" stays as it is.
+  if (card === undefined) return !(cardVerdict === 'informasi' && llmVerdict === 'dilarang');
   return llm === undefined || llm > card;
 }
 
@@ -160,7 +160,8 @@ function selectPassages(input: ComposeInput): Passage[] {
 }
 
 function renderUserPrompt(input: ComposeInput, passages: Passage[], offline: ComposedAnswer): string {
-  const card = trustedCard(input.cards);
+  const d = input.decision;
+  const card = d.kind === 'card' ? d.fit : d.kind === 'sanction' || d.kind === 'report' || d.kind === 'overview' ? d.fit : undefined;
   const lines = passages.map((p) => {
     const tag = p.doc.status === 'sekunder' ? ' [SEKUNDER]' : p.doc.status === 'dicabut' ? ' [DICABUT]' : p.doc.kind === 'news' ? ' [BERITA]' : '';
     return `${p.id} — ${p.doc.shortName}, ${p.ref}${tag}:\n${p.text}`;
@@ -169,7 +170,7 @@ function renderUserPrompt(input: ComposeInput, passages: Passage[], offline: Com
     `<pertanyaan>\n${input.question.replace(/<\/?pertanyaan>/g, '')}\n</pertanyaan>`,
     `Bahasa jawaban: ${input.understanding.language === 'en' ? 'English' : 'Bahasa Indonesia'}`,
     card
-      ? `Kartu kasus kurasi yang paling cocok: "${card.card.title}" → ${card.card.verdict}${card.card.conditions.length ? ` (syarat: ${card.card.conditions.join('; ')})` : ''}. Sanksi: ${card.card.sanction || '-'}. Jawaban tidak boleh lebih longgar dari kartu ini.`
+      ? `Kartu kasus kurasi yang diputuskan: "${card.card.title}" → ${offline.answer.verdict}${card.card.conditions.length ? ` (syarat: ${card.card.conditions.join('; ')})` : ''}. Sanksi: ${card.card.sanction || '-'}. Jawaban tidak boleh lebih longgar dari kartu ini.`
       : `Draf jawaban offline: ${offline.answer.verdict}.`,
     `PASSAGES:\n${lines.join('\n\n')}`,
   ].join('\n\n');

@@ -2,14 +2,19 @@ import type { Logger } from '../logging/logger.js';
 import type { LoadedIndex } from '../retrieval/index-store.js';
 import { HybridRetriever, type RetrievalMode } from '../retrieval/hybrid-retriever.js';
 import { AnswerSchema, type Answer } from './answer-contract.js';
+import { findArticleRequest } from './article-lookup.js';
 import { matchCards } from './card-matcher.js';
 import { verifyCitations } from './citation-verifier.js';
+import { fitCards } from './decision/card-fit.js';
+import { decide } from './decision/rules.js';
+import { readSituation } from './situation/read-situation.js';
+import { describeSituation, type Situation } from './situation/situation.js';
 import { jakartaDate } from '../knowledge/calendar-date.js';
 import { stageOn } from '../knowledge/election-stage.js';
 import { newsSignal } from './news-signal.js';
 import type { ComposedAnswer, ComposeInput } from './compose-input.js';
 import { composeOffline } from './offline-composer.js';
-import { understand } from './understand.js';
+import { understandingOf } from './understand.js';
 
 /**
  * One earlier exchange of the same conversation, for follow-ups like "kalau cuma like saja?".
@@ -19,6 +24,8 @@ import { understand } from './understand.js';
 export interface Turn {
   question: string;
   cardId?: string;
+  /** The situation the question was read as: a follow-up changes it instead of starting over. */
+  situation?: Situation;
 }
 
 /** A composer that may fail; the pipeline then answers offline. Implemented by the LLM composer. */
@@ -71,28 +78,28 @@ export class AnswerPipeline {
       return this.finish(started, emptyAnswer(question), [], 0, false);
     }
 
-    // 1. Understand: language, intent, incident, injection, follow-up.
-    const understanding = understand(question);
-    const previous = history.at(-1);
-    const query = understanding.followUp && previous ? `${question} ${previous.question}` : question;
-
-    // 2. Retrieve: hybrid lexical + vector, then the case cards that fit.
-    const [hits, cardHits] = await Promise.all([this.retriever.search(query, 20), this.retriever.search(query, 10, 'card')]);
     const kb = index.knowledge;
-    const cards = matchCards(query, cardHits, kb, hits);
+    // 1. Understand: read the situation once (a follow-up changes the previous one).
+    const previous = history.at(-1);
+    const situation = readSituation(question, kb, previous?.situation);
+    const understanding = understandingOf(question, situation);
+    const query = situation.followUp && previous ? `${question} ${previous.question}` : question;
+
+    // 2. Retrieve: hybrid lexical + vector, the cards by wording, then by fit to the situation.
+    const [hits, cardHits] = await Promise.all([this.retriever.search(query, 20), this.retriever.search(query, 10, 'card')]);
+    const similar = matchCards(query, cardHits, kb, hits);
+    const fits = fitCards(kb.cards, situation, similar);
     // One clock for the whole bot: the calendar day in Asia/Jakarta, where the users are.
     const today = this.options.today ?? jakartaDate(new Date());
-    const input: ComposeInput = {
-      question,
-      understanding,
-      kb,
-      hits,
-      cards,
-      stage: stageOn(kb.calendar, understanding.actDate ?? today),
-      newsTerms: newsSignal(index, question),
-    };
+    const stage = stageOn(kb.calendar, situation.date ?? today);
+    const newsTerms = newsSignal(index, question);
 
-    // 3. Compose: offline always (it is also the fallback), the LLM when configured.
+    // 3. Decide: the one rule table; its rule name is logged with the answer.
+    const decision = decide({ situation, kb, fits, similar, hits, article: findArticleRequest(question, kb), newsTerms, stage });
+    this.options.logger?.debug({ rule: decision.rule, situation: describeSituation(situation) }, 'decision');
+    const input: ComposeInput = { question, situation, decision, understanding, kb, hits, cards: similar, fits, stage, newsTerms };
+
+    // 4. Compose: offline always (it is also the fallback), the LLM when configured.
     const offline = composeOffline(input);
     let composed = offline;
     let fellBack = false;
@@ -106,7 +113,7 @@ export class AnswerPipeline {
       }
     }
 
-    // 4. Verify: no citation reaches the user unless its quote is in the passage it names.
+    // 5. Verify: no citation reaches the user unless its quote is in the passage it names.
     let { kept, dropped } = verifyCitations(composed.answer.citations, kb);
     if (composed.composer === 'llm' && kept.length === 0 && needsCitation(composed.answer)) {
       composed = offline;
@@ -116,10 +123,11 @@ export class AnswerPipeline {
     const answer = AnswerSchema.parse({ ...composed.answer, citations: kept });
     return this.finish(
       started,
-      { ...composed, answer },
+      { ...composed, answer, rule: composed.rule ?? decision.rule },
       hits.map((h) => h.chunk.id),
       dropped.length,
       fellBack,
+      situation,
     );
   }
 
@@ -129,8 +137,9 @@ export class AnswerPipeline {
     retrievedIds: string[],
     droppedCitations: number,
     fellBack: boolean,
+    situation?: Situation,
   ): PipelineResult {
-    const turn: Turn = { question: composed.answer.question, cardId: composed.cardId };
+    const turn: Turn = { question: composed.answer.question, cardId: composed.cardId, situation };
     return { ...composed, latencyMs: performance.now() - started, retrievedIds, droppedCitations, fellBack, turn };
   }
 }

@@ -1,50 +1,64 @@
 import { findNode } from '../knowledge/passages.js';
 import type { Citation } from './answer-contract.js';
 import { TEXTS } from './answer-text.js';
-import { composeFromCard } from './card-answer.js';
-import type { CardMatch } from './card-matcher.js';
 import { citationFor } from './citations.js';
 import type { ComposedAnswer, ComposeInput } from './compose-input.js';
+import type { CardFit } from './decision/card-fit.js';
 
-/** "Bagaimana cara melaporkan…": the official channels, what a report needs, and the offer to prepare one. */
-export function composeReport(input: ComposeInput, card: CardMatch | undefined): ComposedAnswer {
-  const { understanding: u, kb } = input;
-  const t = TEXTS[u.language];
-  const reportCitations: Citation[] = [];
-  for (const [docId, ref] of [
-    ['uu-7-2017', 'Pasal 454 ayat (4)'],
-    ['uu-7-2017', 'Pasal 454 ayat (6)'],
-    ['uu-8-2015', 'Pasal 134 ayat (3)'],
-    ['uu-8-2015', 'Pasal 134 ayat (4)'],
-  ] as const) {
-    const doc = kb.documents.find((d) => d.id === docId);
+/** The texts on what a report must contain and its deadline (Pemilu, Pilkada). */
+const REPORT_BASIS = [
+  ['uu-7-2017', 'Pasal 454 ayat (4)'],
+  ['uu-7-2017', 'Pasal 454 ayat (6)'],
+  ['uu-8-2015', 'Pasal 134 ayat (2)'],
+  ['uu-8-2015', 'Pasal 134 ayat (4)'],
+] as const;
+
+export function reportCitations(input: ComposeInput): Citation[] {
+  const out: Citation[] = [];
+  for (const [docId, ref] of REPORT_BASIS) {
+    const doc = input.kb.documents.find((d) => d.id === docId);
     const node = doc ? findNode(doc, ref) : undefined;
-    if (doc && node) reportCitations.push(citationFor(doc, node));
+    if (doc && node) out.push(citationFor(doc, node));
   }
-  const channels = [t.reportIntro, ...t.reportChannels.map((c, i) => `${i + 1}. ${c}`)].join('\n');
-  // Someone describing what they saw gets the verdict on the act first, then how to report it.
-  const conduct = u.incident && card && card.card.verdict === 'dilarang' && card.card.topic !== 'pelaporan' ? card : undefined;
-  if (conduct) {
-    const composed = composeFromCard(input, conduct);
-    const citations = [...composed.answer.citations.slice(0, 2), ...reportCitations.slice(0, 2)];
-    return {
-      ...composed,
-      answer: {
-        ...composed.answer,
-        answer: `${composed.answer.answer.replace(`\n\n${t.escalateOffer}`, '')}\n\n${channels}\n\n${t.reportOffer}`,
-        citations,
-        escalate: true,
-      },
-    };
+  return out;
+}
+
+/**
+ * Where to report today: while an election stage runs, Bawaslu first (its deadline counts from
+ * when the violation became known); outside the stages — today, 2026-12-01 — BKN's SBT, then
+ * SP4N-LAPOR!, then the agency's inspectorate. The reporting flow routes the same way.
+ */
+export function reportChannelsText(input: ComposeInput): string {
+  const t = TEXTS[input.understanding.language];
+  const stage = input.stage;
+  const running = stage.election && stage.stageName ? `${stage.election.name}, ${stage.stageName.toLowerCase()}` : undefined;
+  const channels = running ? t.channelsDuringStage(running) : t.channelsOutsideStages;
+  const pilkadaCrime = running && /pilkada/i.test(stage.election?.name ?? '') ? [t.criminalPilkada] : [];
+  return [t.reportIntro, ...[...channels, ...pilkadaCrime].map((c, i) => `${i + 1}. ${c}`), t.reportOffer].join('\n');
+}
+
+/**
+ * "Bagaimana cara melaporkan …": the official channels for today's stage and what a report needs.
+ * When the user describes an act a card prohibits, its rule is said first.
+ */
+export function composeReport(input: ComposeInput, fit: CardFit | undefined): ComposedAnswer {
+  const { understanding: u } = input;
+  const en = u.language === 'en';
+  const citations = reportCitations(input);
+  const parts: string[] = [];
+  const card = fit?.card;
+  if (card && card.verdict === 'dilarang' && u.incident) {
+    parts.push(en ? `${card.summary_en ?? card.title}: not allowed.` : `${card.title}: dilarang.`);
   }
+  parts.push(reportChannelsText(input));
   return {
     composer: 'offline',
-    cardId: card?.card.topic === 'pelaporan' ? card.card.id : undefined,
+    cardId: card?.id,
     answer: {
       question: input.question,
       verdict: 'informasi',
-      answer: `${channels}\n\n${t.reportOffer}`,
-      citations: reportCitations,
+      answer: parts.join('\n\n'),
+      citations,
       escalate: true,
       language: u.language,
     },

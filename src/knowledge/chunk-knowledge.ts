@@ -42,7 +42,7 @@ const WHOLE_LIST_MAX_CHARS = 1500;
  * context), plus each short list as a whole so "what are the kinds of …" finds the full list;
  * news by paragraph with the article's metadata; case cards whole.
  */
-export function chunkKnowledge(kb: KnowledgeBase): KnowledgeChunk[] {
+export function chunkKnowledge(kb: Pick<KnowledgeBase, 'documents' | 'cards'>): KnowledgeChunk[] {
   const chunks: KnowledgeChunk[] = [];
   for (const doc of kb.documents) {
     for (const node of doc.nodes) {

@@ -1,5 +1,7 @@
 import type { LegalNode } from './legal-structure.js';
-import type { BasisRef, CaseCardFrontMatter, ElectionCalendar } from './schemas.js';
+import type { DocumentProvenance } from './provenance.js';
+import type { NormalizeLexiconFile, SituationLexiconFile } from './lexicon.js';
+import type { BasisRef, CaseCardFrontMatter, CurrentState, ElectionCalendar } from './schemas.js';
 
 /** Regulations are law text (or the news-reported annex); news is guidance about what officials said. */
 export type DocumentKind = 'regulation' | 'news';
@@ -20,6 +22,8 @@ export interface KnowledgeDocument {
   status: 'berlaku' | 'dicabut' | 'sekunder' | 'berita';
   replacedBy?: string;
   url?: string;
+  /** Regulations: the grade and source of each section (front matter `grade`, `source_url`, `sections`). */
+  provenance?: DocumentProvenance;
   year?: number;
   /** ISO date of a news article, when known. */
   date?: string | null;
@@ -48,8 +52,14 @@ export interface KnowledgeBase {
   documents: KnowledgeDocument[];
   cards: CaseCard[];
   calendar: ElectionCalendar;
-  /** Hash of the calendar file(s), so a calendar change also counts as a knowledge change. */
+  /** knowledge/calendar/current-state.yaml: what is known about "now" (next elections, KASN, the RUU Pemilu). */
+  currentState: CurrentState;
+  /** Hash of the calendar file(s) and the current state, so a change of either counts as a knowledge change. */
   calendarHash: string;
+  /** The situation vocabulary (knowledge/lexicon), as validated; the answer layer compiles it. */
+  lexicon: { situation: SituationLexiconFile; normalize: NormalizeLexiconFile };
+  /** Hash of the lexicon files: a vocabulary change is a knowledge change too. */
+  lexiconHash: string;
 }
 
 /** Everything wrong with `knowledge/`, each line naming the file and the field at fault. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { KnowledgeBase, KnowledgeDocument } from './knowledge-base.js';
 import type { LegalNode } from './legal-structure.js';
-import { CalendarSchema, CaseCardSchema } from './schemas.js';
+import { NormalizeLexiconSchema, SituationLexiconSchema } from './lexicon.js';
+import { CalendarSchema, CaseCardSchema, CurrentStateSchema, GradeSchema, SectionProvenanceSchema } from './schemas.js';
 
 interface FlatNode {
   ref: string;
@@ -19,7 +20,10 @@ export interface KnowledgeSnapshot {
   documents: SnapshotDocument[];
   cards: KnowledgeBase['cards'];
   calendar: KnowledgeBase['calendar'];
+  currentState: KnowledgeBase['currentState'];
   calendarHash: string;
+  lexicon: KnowledgeBase['lexicon'];
+  lexiconHash: string;
 }
 
 export function toSnapshot(kb: KnowledgeBase): KnowledgeSnapshot {
@@ -40,7 +44,10 @@ export function toSnapshot(kb: KnowledgeBase): KnowledgeSnapshot {
     }),
     cards: kb.cards,
     calendar: kb.calendar,
+    currentState: kb.currentState,
     calendarHash: kb.calendarHash,
+    lexicon: kb.lexicon,
+    lexiconHash: kb.lexiconHash,
   };
 }
 
@@ -65,7 +72,10 @@ export function fromSnapshot(s: KnowledgeSnapshot): KnowledgeBase {
     }),
     cards: s.cards,
     calendar: s.calendar,
+    currentState: s.currentState,
     calendarHash: s.calendarHash,
+    lexicon: s.lexicon,
+    lexiconHash: s.lexiconHash,
   };
 }
 
@@ -89,6 +99,14 @@ const SnapshotDocumentSchema = z.object({
   status: z.enum(['berlaku', 'dicabut', 'sekunder', 'berita']),
   replacedBy: z.string().optional(),
   url: z.string().optional(),
+  provenance: z
+    .object({
+      grade: GradeSchema.optional(),
+      source: z.string().optional(),
+      sections: z.record(z.string(), SectionProvenanceSchema),
+      names: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
   year: z.number().int().optional(),
   date: z.string().nullable().optional(),
   outlet: z.string().optional(),
@@ -104,7 +122,10 @@ export const KnowledgeSnapshotSchema = z.object({
   documents: z.array(SnapshotDocumentSchema),
   cards: z.array(z.intersection(CaseCardSchema, z.object({ body: z.string(), file: z.string(), hash: z.string() }))),
   calendar: CalendarSchema,
+  currentState: CurrentStateSchema,
   calendarHash: z.string(),
+  lexicon: z.object({ situation: SituationLexiconSchema, normalize: NormalizeLexiconSchema }),
+  lexiconHash: z.string(),
 });
 
 /**

@@ -27,7 +27,8 @@ interface Line {
 
 type SectionKind = 'pasal' | 'penjelasan' | 'other';
 
-const AYAT = /^\s*\[?\((\d+)\)\]?\s/;
+/** `(1)`, `[(2)]` (label assigned by the corpus), `(1a)` (an ayat inserted by an amendment). */
+const AYAT = /^\s*\[?\((\d+[a-z]?)\)\]?\s/;
 const HURUF = /^\s*([a-z])\.\s/;
 const ANGKA = /^\s*(\d+)\.\s/;
 const UNKNOWN_ITEM = /^\s*\[huruf \?\]/;
@@ -58,11 +59,40 @@ export function headingRef(heading: string): { ref: string; kind: SectionKind } 
 }
 
 /**
+ * The longer citable name of an un-numbered heading, used when two headings of one file share the
+ * short name ("Amar — pembukaan (dikutip …)" and "Amar — Pasal 167 ayat (3) UU 7/2017 (dikutip …)"):
+ * the heading without its trailing remark in parentheses.
+ */
+export function longHeadingRef(heading: string): string {
+  return heading.trim().replace(/\s+\([^()]*\)\s*$/, '').trim();
+}
+
+/** Refs of the `##`/`###` headings of a body, the long form where the short one is not unique. */
+function sectionRefs(lines: Line[]): Map<number, { ref: string; kind: SectionKind }> {
+  const found: { start: number; heading: string; ref: string; kind: SectionKind }[] = [];
+  for (const line of lines) {
+    const m = /^(#{1,3})\s+(.*)$/.exec(line.text);
+    if (!m) continue;
+    const r = m[1]!.length === 1 ? { ref: 'Pengantar', kind: 'other' as const } : headingRef(m[2]!);
+    found.push({ start: line.start, heading: m[2]!, ...r });
+  }
+  const count = new Map<string, number>();
+  for (const f of found) count.set(f.ref, (count.get(f.ref) ?? 0) + 1);
+  return new Map(
+    found.map((f) => [
+      f.start,
+      f.kind === 'other' && f.ref !== 'Pengantar' && (count.get(f.ref) ?? 0) > 1 ? { ref: longHeadingRef(f.heading), kind: f.kind } : { ref: f.ref, kind: f.kind },
+    ]),
+  );
+}
+
+/**
  * Builds the node tree of a regulation body. `bodyOffset` is where the body starts in `raw`
  * (after the front matter). Returns every node, parents before children.
  */
 export function parseLegalStructure(raw: string, bodyOffset: number): LegalNode[] {
   const lines = splitLines(raw, bodyOffset);
+  const refs = sectionRefs(lines);
   const all: LegalNode[] = [];
   let section: { node: LegalNode; kind: SectionKind } | undefined;
   let ayat: LegalNode | undefined;
@@ -96,8 +126,7 @@ export function parseLegalStructure(raw: string, bodyOffset: number): LegalNode[
     const text = line.text;
     const heading = /^(#{1,3})\s+(.*)$/.exec(text);
     if (heading) {
-      const level = heading[1]!.length;
-      const { ref, kind } = level === 1 ? { ref: 'Pengantar', kind: 'other' as const } : headingRef(heading[2]!);
+      const { ref, kind } = refs.get(line.start)!;
       // The heading line itself is not part of the quotable text: the node starts at its first content line.
       section = { node: { ref, path: [ref], start: -1, end: -1, ownEnd: -1, children: [] }, kind };
       ayat = huruf = deepest = undefined;
@@ -189,7 +218,7 @@ export function normalizeRef(ref: string): string {
   return ref
     .trim()
     .replace(/\s+/g, ' ')
-    .replace(/\bayat\s*\[?\(?(\d+)\)?\]?/gi, 'ayat ($1)')
+    .replace(/\bayat\s*\[?\(?(\d+[a-z]?)\)?\]?/gi, 'ayat ($1)')
     .replace(/[.,;:]+$/, '')
     .toLowerCase();
 }

@@ -8,9 +8,16 @@ import { FrontMatterError, parseFrontMatter } from './front-matter.js';
 import type { CaseCard, DocumentKind, KnowledgeBase, KnowledgeDocument } from './knowledge-base.js';
 import { KnowledgeValidationError } from './knowledge-base.js';
 import { type LegalNode, parseLegalStructure } from './legal-structure.js';
+import { checkLexicon, NormalizeLexiconSchema, SituationLexiconSchema } from './lexicon.js';
+import { checkCardSituations } from './check-card-situations.js';
+import { checkCardProvenance } from './check-card-provenance.js';
+import { checkProvenance } from './provenance.js';
+import { CURRENT_STATE_FILE, checkCurrentState } from './current-state.js';
 import {
   CalendarSchema,
   CaseCardSchema,
+  type CurrentState,
+  CurrentStateSchema,
   describeZodError,
   type ElectionCalendar,
   NewsFrontMatterSchema,
@@ -65,21 +72,70 @@ export async function loadKnowledge(knowledgeDir: string, options: { reuse?: Reu
     }
   }
   let calendar: ElectionCalendar = [];
+  let currentState: CurrentState | undefined;
   const calendarHashes: string[] = [];
   for (const file of await listFiles(path.join(knowledgeDir, 'calendar'))) {
     if (!/\.ya?ml$/.test(file)) continue;
     const rel = path.relative(knowledgeDir, file);
     try {
       const raw = await fs.readFile(file, 'utf8');
+      // The current state is a change of the calendar too: both count in the re-index change check.
       calendarHashes.push(sha256(raw));
-      calendar = calendar.concat(validate(CalendarSchema, YAML.parse(raw)));
+      if (rel === CURRENT_STATE_FILE) currentState = validate(CurrentStateSchema, YAML.parse(raw));
+      else calendar = calendar.concat(validate(CalendarSchema, YAML.parse(raw)));
     } catch (err) {
       problems.push(`${rel}: ${(err as Error).message}`);
     }
   }
-  problems.push(...duplicateIds(documents, cards), ...duplicateRefs(documents));
-  if (problems.length > 0) throw new KnowledgeValidationError(problems);
-  return { documents, cards, calendar, calendarHash: sha256(calendarHashes.join()) };
+  if (!currentState && !problems.some((p) => p.startsWith(CURRENT_STATE_FILE))) {
+    problems.push(`${CURRENT_STATE_FILE}: berkas keadaan terkini tidak ada (salin dari repositori Netra)`);
+  }
+  const lexicon = await loadLexicon(knowledgeDir, problems);
+  problems.push(...duplicateIds(documents, cards), ...duplicateRefs(documents), ...checkProvenance(documents));
+  problems.push(...checkCardProvenance(cards, documents));
+  if (currentState) problems.push(...checkCurrentState(currentState, documents, calendar));
+  if (lexicon) problems.push(...checkCardSituations(cards, lexicon.files.situation));
+  if (problems.length > 0 || !lexicon || !currentState) throw new KnowledgeValidationError(problems);
+  return {
+    documents,
+    cards,
+    calendar,
+    currentState,
+    calendarHash: sha256(calendarHashes.join()),
+    lexicon: lexicon.files,
+    lexiconHash: lexicon.hash,
+  };
+}
+
+/** Reads knowledge/lexicon/situation.yaml and normalize.yaml; problems are reported with the file name. */
+async function loadLexicon(knowledgeDir: string, problems: string[]) {
+  const dir = path.join(knowledgeDir, 'lexicon');
+  const read = async (name: string) => {
+    try {
+      return await fs.readFile(path.join(dir, name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        problems.push(`lexicon/${name}: berkas kosakata situasi tidak ada (salin dari repositori Netra)`);
+        return undefined;
+      }
+      throw err;
+    }
+  };
+  const [situationRaw, normalizeRaw] = await Promise.all([read('situation.yaml'), read('normalize.yaml')]);
+  if (situationRaw === undefined || normalizeRaw === undefined) return undefined;
+  try {
+    const situation = validate(SituationLexiconSchema, YAML.parse(situationRaw));
+    const normalize = validate(NormalizeLexiconSchema, YAML.parse(normalizeRaw));
+    const wrong = checkLexicon(situation);
+    if (wrong.length > 0) {
+      problems.push(...wrong.map((w) => `lexicon/situation.yaml: ${w}`));
+      return undefined;
+    }
+    return { files: { situation, normalize }, hash: sha256(`${situationRaw}\n${normalizeRaw}`) };
+  } catch (err) {
+    problems.push(`lexicon: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -144,6 +200,7 @@ async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKin
       status: meta.status,
       replacedBy: meta.replaced_by,
       url: meta.source_url,
+      provenance: { ...(meta.grade ? { grade: meta.grade } : {}), source: meta.source_url, sections: meta.sections },
       year: meta.year,
       file: rel,
       text: raw,
@@ -211,6 +268,9 @@ async function loadPlainDocument(file: string, rel: string, kind: DocumentKind, 
     status,
     replacedBy: meta.replaced_by,
     url: meta.source_url,
+    ...(effectiveKind === 'regulation'
+      ? { provenance: { ...(meta.grade ? { grade: meta.grade } : {}), ...(meta.source_url ? { source: meta.source_url } : {}), sections: meta.sections } }
+      : {}),
     year: meta.year,
     date: meta.date ?? null,
     outlet: meta.outlet,

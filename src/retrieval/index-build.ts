@@ -184,6 +184,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       documents: Object.fromEntries(kb.documents.map((d) => [d.id, { hash: d.hash, file: d.file, kind: d.kind }])),
       cards: Object.fromEntries(kb.cards.map((c) => [c.id, c.hash])),
       calendarHash: kb.calendarHash,
+      lexiconHash: kb.lexiconHash,
       sources,
       files,
       counts: {

@@ -19,7 +19,7 @@ import { ENGLISH_TERMS, SLANG_EXPANSIONS } from './slang-lexicon.js';
  */
 
 /** Version of the files in a build directory; changes only when their layout does. */
-export const INDEX_LAYOUT = 'netra-index-8';
+export const INDEX_LAYOUT = 'netra-index-9';
 
 /** Words that exercise stop words, stems, overrides, slang and English translation. */
 const PROBE_QUESTION =
@@ -52,7 +52,7 @@ Angka 1
 Cukup jelas.
 `;
 
-function probeKnowledge(): KnowledgeBase {
+function probeKnowledge(): Pick<KnowledgeBase, 'documents' | 'cards'> {
   const bodyOffset = PROBE_REGULATION.indexOf('## Pasal 5');
   return {
     documents: [
@@ -71,8 +71,6 @@ function probeKnowledge(): KnowledgeBase {
       },
     ],
     cards: [],
-    calendar: [],
-    calendarHash: 'probe',
   };
 }
 

@@ -32,6 +32,8 @@ export const IndexManifestSchema = z.object({
   documents: z.record(z.string(), z.object({ hash: z.string(), file: z.string(), kind: z.string() })),
   cards: z.record(z.string(), z.string()),
   calendarHash: z.string(),
+  /** Hash of knowledge/lexicon (the situation vocabulary), as the knowledge loader computes it. */
+  lexiconHash: z.string(),
   /** Every file of knowledge/ the build read, by path relative to it: a re-index with the same set is a no-op. */
   sources: z.record(z.string(), SourceFileSchema),
   /** Every file of the build directory except the manifest itself. */

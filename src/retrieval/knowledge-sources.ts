@@ -13,8 +13,8 @@ import type { SourceFile } from './index-manifest.js';
  * directory listing and a few thousand stat calls.
  */
 
-/** Folders of knowledge/ that loadKnowledge reads (lexicons count in the index format instead). */
-export const SOURCE_FOLDERS = ['regulations', 'news', 'cases', 'calendar'] as const;
+/** Folders of knowledge/ that loadKnowledge reads. */
+export const SOURCE_FOLDERS = ['regulations', 'news', 'cases', 'calendar', 'lexicon'] as const;
 
 const STAT_CACHE_FILE = 'source-stat.json';
 

@@ -94,10 +94,11 @@ describe('offline answers', () => {
   it('does not call an act forbidden when the user states what sets it apart from the prohibition', async () => {
     const plain = await ask('Bolehkah guru PNS mengajak murid mendukung capres?');
     expect(plain.verdict).toBe('dilarang');
+    // A mock election with fictitious candidates names no candidate: neutral voter education, with its limits.
     const mock = await ask('guru PNS ngadain simulasi pemilu di kelas pakai calon fiktif, boleh?');
-    expect(mock.verdict).toBe('tidak_pasti');
-    expect(mock.answer).toContain('calon fiktif');
-    expect(mock.answer).toMatch(/BKPSDM|BKN/);
+    expect(mock.verdict).toBe('boleh_bersyarat');
+    expect(mock.answer).toMatch(/netral/);
+    expect(mock.answer).toMatch(/tidak menyebut|tanpa menyebut/);
   });
 
   it('answers a claim that a prohibition was repealed with the law on record', async () => {

@@ -19,7 +19,8 @@ describe('the knowledge base as shipped', () => {
     const regs = kb.documents.filter((d) => d.kind === 'regulation').map((d) => d.id).sort();
     expect(regs).toEqual(
       [
-        'pp-11-2017', 'pp-37-2004', 'pp-42-2004', 'pp-49-2018', 'pp-94-2021', 'putusan-mk-121-2024', 'skb-2022',
+        'pkpu-10-2023', 'pp-11-2017', 'pp-17-2020', 'pp-37-2004', 'pp-42-2004', 'pp-49-2018', 'pp-94-2021',
+        'putusan-mk-121-2024', 'putusan-mk-135-2024', 'putusan-mk-136-2024', 'se-menpanrb-1-2023', 'skb-2022',
         'skb-2022-lampiran-berita', 'uu-1-2015', 'uu-10-2016', 'uu-20-2023', 'uu-5-2014', 'uu-7-2017', 'uu-8-2015',
       ].sort(),
     );
@@ -67,6 +68,17 @@ describe('structure-aware chunking', () => {
     expect(chunks.find((c) => c.id === 'pp-94-2021#Penjelasan Pasal 5 huruf n angka 1')!.quote).toMatch(/^PNS sebagai peserta kampanye hadir/);
     expect(chunks.find((c) => c.id === 'skb-2022-lampiran-berita#Butir B.6')!.label).toBe('Lampiran SKB 2022 (menurut berita) › Butir B.6');
     expect(chunks.find((c) => c.id === 'pp-11-2017#Pasal 255 ayat (1)')!.quote).toContain('PNS dilarang menjadi anggota dan/atau pengurus partai politik.');
+    // An ayat inserted by an amendment ("(1a)") is its own passage, not the tail of ayat (1).
+    expect(chunks.find((c) => c.id === 'uu-10-2016#Pasal 21 ayat (1a)')!.quote).toMatch(/^\(1a\) Seleksi penerimaan anggota KPPS/);
+    expect(chunks.find((c) => c.id === 'uu-10-2016#Pasal 21 ayat (1)')!.quote).not.toContain('Seleksi');
+  });
+
+  it('cites two headings that share a short name ("Amar — …") by their longer names', () => {
+    const mk135 = kb.documents.find((d) => d.id === 'putusan-mk-135-2024')!;
+    expect(mk135.nodes.map((n) => n.ref)).toEqual(['Amar — pembukaan', 'Amar — Pasal 167 ayat (3) UU 7/2017', 'Pertimbangan']);
+    // A heading whose short name is unique keeps it: cards cite MK 121's "Amar" and the SKB's "Lampiran paragraf 1".
+    expect(kb.documents.find((d) => d.id === 'putusan-mk-121-2024')!.nodes.some((n) => n.ref === 'Amar')).toBe(true);
+    expect(kb.documents.find((d) => d.id === 'skb-2022')!.nodes.some((n) => n.ref === 'Lampiran paragraf 1')).toBe(true);
   });
 
   it('chunks news by paragraph and cards whole', () => {

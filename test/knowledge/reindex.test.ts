@@ -106,7 +106,10 @@ describe('npm run reindex', () => {
     const lines = ['PERATURAN BUPATI CONTOH NOMOR 7 TAHUN 2024', 'Pasal 1', 'Pegawai dilarang memasang stiker kandidat pada kendaraan dinas pemerintah kabupaten.', 'Pasal 2', 'Pelanggaran dilaporkan kepada inspektorat daerah.'];
     lines.forEach((l, i) => page.drawText(l, { x: 40, y: 800 - i * 24, size: 11, font }));
     fs.writeFileSync(path.join(regs, 'perbup-contoh-7-2024.pdf'), await pdf.save());
-    fs.writeFileSync(path.join(regs, 'perbup-contoh-7-2024.pdf.meta.yaml'), 'id: perbup-contoh-7-2024\ntitle: Peraturan Bupati Contoh Nomor 7 Tahun 2024\ntype: Perbup\nyear: 2024\nsource_url: https://example.invalid/perbup.pdf\n');
+    fs.writeFileSync(path.join(regs, 'perbup-contoh-7-2024.pdf.meta.yaml'), 'id: perbup-contoh-7-2024\ntitle: Peraturan Bupati Contoh Nomor 7 Tahun 2024\ntype: Perbup\nyear: 2024\nsource_url: https://example.invalid/perbup.pdf\ngrade: A\n');
+    // Every regulation needs a grade and a source; for HTML and text files they come from the sidecar.
+    fs.writeFileSync(path.join(regs, 'se-contoh.html.meta.yaml'), 'source_url: https://example.invalid/se-contoh.html\ngrade: B\n');
+    fs.writeFileSync(path.join(regs, 'catatan-contoh.txt.meta.yaml'), 'source_url: https://example.invalid/catatan.txt\ngrade: C\n');
     fs.writeFileSync(
       path.join(regs, 'se-contoh.html'),
       '<html><head><title>Surat Edaran Contoh</title><script>alert(1)</script></head><body><h1>Surat Edaran Contoh</h1><p>Pasal 1</p><p>Pegawai wajib menjaga netralitas di grup percakapan dinas.</p></body></html>',

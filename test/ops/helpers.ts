@@ -128,6 +128,7 @@ type: Perban
 year: 2099
 status: berlaku
 source_url: "https://example.invalid/perban-uji-7-2099"
+grade: A
 ---
 
 # Perban Uji 7/2099 tentang Netralitas Siber Pegawai ASN

@@ -1,4 +1,4 @@
-import { type Answer, VERDICT_LABELS } from '../../answer/answer-contract.js';
+import { type Answer, provenanceNote, VERDICT_LABELS } from '../../answer/answer-contract.js';
 import type { Choice } from '../../conversation/messages.js';
 
 /** An answer as plain text for a terminal (and for `npm run ask`). */
@@ -9,7 +9,10 @@ export function formatAnswerText(answer: Answer): string {
     lines.push('', lang === 'en' ? 'Sources:' : 'Dasar:');
     answer.citations.forEach((c, i) => {
       lines.push(`${i + 1}. ${c.title} — ${c.ref}`, `   “${c.quote}”`);
-      if (c.url) lines.push(`   ${c.url}`);
+      const note = provenanceNote(c, lang);
+      if (note) lines.push(`   ${note}`);
+      const link = c.sourceUrl ?? c.url;
+      if (link) lines.push(`   ${link}`);
     });
   }
   if (answer.followUps && answer.followUps.length > 0) {

@@ -1,4 +1,4 @@
-import { VERDICT_LABELS, type Answer, type Citation, VERDICT_EMOJI } from '../../answer/answer-contract.js';
+import { VERDICT_LABELS, type Answer, type Citation, provenanceNote, VERDICT_EMOJI } from '../../answer/answer-contract.js';
 import { escapeAndSplit, escapeHtml, packHtmlUnits, TELEGRAM_MAX_MESSAGE_LENGTH } from './html.js';
 
 
@@ -27,7 +27,7 @@ export function formatAnswerHtml(answer: Answer, max = TELEGRAM_MAX_MESSAGE_LENG
   }
 
   answer.citations.forEach((citation, i) => {
-    const blocks = citationBlocks(citation, i + 1, words, max);
+    const blocks = citationBlocks(citation, i + 1, words, max, provenanceNote(citation, language));
     // The heading rides with the first citation so it never ends a message on its own.
     if (i === 0) blocks[0] = `<b>${escapeHtml(words.citations)}</b>\n${blocks[0] ?? ''}`;
     units.push(...blocks);
@@ -68,14 +68,17 @@ function citationBlocks(
   number: number,
   words: (typeof HEADINGS)[keyof typeof HEADINGS],
   max: number,
+  note?: string,
 ): string[] {
   const header = `${number}. <b>${escapeHtml(cap(citation.title))}</b> — ${escapeHtml(cap(citation.ref))}`;
-  const url = citation.url?.trim();
-  const footer = url
+  const url = (citation.sourceUrl ?? citation.url)?.trim();
+  const link = url
     ? isLinkable(url)
       ? `<a href="${escapeHtml(url)}">${escapeHtml(words.source)}</a>`
       : escapeHtml(cap(url))
     : '';
+  // One short provenance note ("Teks: dikutip media (grid.id)") before the link.
+  const footer = [note ? `<i>${escapeHtml(cap(note))}</i>` : '', link].filter(Boolean).join('\n');
   const continuation = `<i>(${escapeHtml(words.continued)} ${number})</i>`;
   const open = '<blockquote expandable>';
   const close = '</blockquote>';

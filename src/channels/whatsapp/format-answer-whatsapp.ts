@@ -1,4 +1,4 @@
-import { VERDICT_LABELS, type Answer, VERDICT_EMOJI } from '../../answer/answer-contract.js';
+import { VERDICT_LABELS, type Answer, provenanceNote, VERDICT_EMOJI } from '../../answer/answer-contract.js';
 import type { Choice, OutgoingMessage } from '../../conversation/messages.js';
 import { splitMessage } from '../split-message.js';
 
@@ -31,7 +31,10 @@ export function formatAnswerWhatsApp(answer: Answer): string {
       lines.push(`${i + 1}. *${plain(c.title)}* — ${plain(c.ref)}`);
       // The quote is verbatim regulation text; each line is quoted so WhatsApp shows it as one block.
       for (const q of c.quote.trim().split(/\r?\n/)) lines.push(`> ${q.trim()}`);
-      if (c.url) lines.push(c.url);
+      const note = provenanceNote(c, language);
+      if (note) lines.push(`_${note.replace(/[_*]/g, '')}_`);
+      const link = c.sourceUrl ?? c.url;
+      if (link) lines.push(link);
     });
   }
   if (answer.followUps && answer.followUps.length > 0) {

@@ -1,0 +1,396 @@
+import { z } from 'zod';
+
+/**
+ * The situation vocabulary of `knowledge/lexicon/`: the words people use for who acts, what they
+ * do, toward whom and in which circumstance. It is data, validated here and compiled once per
+ * index load; the situation reader (src/answer/situation) only interprets it.
+ */
+
+const Id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'id huruf kecil, angka dan "_"');
+const Pattern = z.string().min(1).max(200);
+
+const Entry = z.object({
+  label: z.string().min(2),
+  label_en: z.string().optional(),
+  patterns: z.array(Pattern).min(1),
+  /** Ids of the same facet this one also counts as ("a family member who runs" is a candidate). */
+  implies: z.array(Id).default([]),
+  /** A target that names a person in the story ("om saya yang nyaleg"): that person is the candidate. */
+  names_person: z.boolean().default(false),
+});
+
+const Circumstance = z.object({
+  label: z.string().min(2),
+  label_en: z.string().optional(),
+  yes: z.array(Pattern).default([]),
+  no: z.array(Pattern).default([]),
+  /** Target words inside a "yes" phrase are not real targets ("calon fiktif" names no candidate). */
+  cancels_targets: z.boolean().default(false),
+});
+
+export const SituationLexiconSchema = z.object({
+  negation: z.object({
+    cues: z.array(Pattern).min(1),
+    reach: z.number().int().min(1).max(8),
+    chain: z.number().int().min(0).max(4),
+  }),
+  persons: z.record(Id, Entry),
+  statuses: z.record(Id, Entry),
+  roles: z.record(Id, Entry),
+  acts: z.record(Id, Entry),
+  targets: z.record(Id, Entry),
+  circumstances: z.record(Id, Circumstance),
+  speech: z.record(Id, Entry),
+  topic: z.object({ strong: z.array(Pattern), weak: z.array(Pattern), off_topic: z.array(Pattern) }),
+  /** Word lists that decide whom an act or a status belongs to (see situation.yaml). */
+  attribution: z.object({
+    object_markers: z.array(z.string()),
+    possessive_nouns: z.array(z.string()),
+    office_words: z.array(z.string()),
+    vocatives: z.array(z.string()),
+    aspiration_words: z.array(z.string()),
+    modal_words: z.array(z.string()),
+    subject_glue: z.array(z.string()),
+    speech_verbs: z.array(z.string()),
+    copula_words: z.array(z.string()),
+    question_tags: z.array(z.string()),
+  }),
+  /** Single words that tell English from Indonesian (counted, not matched as patterns). */
+  language: z.object({ en: z.array(z.string()), id: z.array(z.string()) }),
+});
+export type SituationLexiconFile = z.infer<typeof SituationLexiconSchema>;
+
+export const NormalizeLexiconSchema = z.object({
+  /** Tokens left as typed even though a letter repeats (official abbreviations such as "pppk"). */
+  keep: z.array(z.string()).default([]),
+  tokens: z.record(z.string().regex(/^[a-z0-9']+$/), z.string().min(1)),
+});
+export type NormalizeLexiconFile = z.infer<typeof NormalizeLexiconSchema>;
+
+/** Ids that the decision rules refer to by name; the lexicon must define them. */
+export const REQUIRED_IDS = {
+  persons: ['self', 'spouse', 'child', 'relative', 'superior', 'colleague', 'official'],
+  statuses: ['pns', 'pppk', 'cpns', 'asn', 'non_asn_staff', 'retired', 'former_asn', 'not_asn', 'regional_head', 'village_head'],
+  circumstances: ['posted', 'gesture', 'resigned', 'retired_effective', 'contract_ended', 'cltn', 'ordered_by_superior', 'neutral_all', 'before_determination'],
+  speech: [
+    'asks_violation', 'own_plan', 'incident', 'report_how', 'sanction', 'official_said', 'date_stage', 'article_text', 'repeal_claim',
+    'overview', 'greeting', 'thanks', 'recommendation', 'injection', 'asks_permission', 'evasion', 'hypothetical',
+  ],
+} as const;
+
+/** A text as the situation reader sees it: normalised tokens, and the sentence each token is in. */
+export interface NormalizedText {
+  tokens: string[];
+  /** The tokens joined by single spaces, with a space at both ends, for pattern matching. */
+  padded: string;
+  /** Character offset of each token in `padded`. */
+  offsets: number[];
+  sentence: number[];
+  /** Sentences that end with a question mark. */
+  questions: Set<number>;
+  /** Tokens followed by a comma in the raw text ("pak, saya …"): a vocative ends there. */
+  commaAfter: Set<number>;
+}
+
+/** One place a pattern matched: token positions [start, end). */
+export interface PatternHit {
+  start: number;
+  end: number;
+  /** The words matched, as normalised: what the facet "rests on". */
+  text: string;
+}
+
+/** A compiled list of patterns for one id. */
+export class PatternSet {
+  private readonly regexes: RegExp[];
+
+  constructor(
+    readonly patterns: readonly string[],
+    table: Record<string, string> = {},
+  ) {
+    this.regexes = patterns.map((p) => compilePattern(p, table));
+  }
+
+  /** Every place any pattern matches, leftmost-longest first, without overlaps. */
+  find(text: NormalizedText): PatternHit[] {
+    const hits: PatternHit[] = [];
+    for (const re of this.regexes) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text.padded); m; m = re.exec(text.padded)) {
+        const start = tokenAt(text, m.index);
+        const end = tokenAt(text, m.index + m[0].length - 1) + 1;
+        // A pattern never spans two sentences ("… sejak sekarang. Katanya masa kampanye …").
+        if (text.sentence[start] === text.sentence[end - 1]) hits.push({ start, end, text: text.tokens.slice(start, end).join(' ') });
+        // Zero-width safety: always advance.
+        if (m[0].length === 0) re.lastIndex += 1;
+      }
+    }
+    hits.sort((a, b) => a.start - b.start || b.end - a.end);
+    const out: PatternHit[] = [];
+    for (const h of hits) if (!out.some((o) => h.start < o.end && o.start < h.end)) out.push(h);
+    return out;
+  }
+
+  test(text: NormalizedText): boolean {
+    return this.regexes.some((re) => {
+      re.lastIndex = 0;
+      return re.test(text.padded);
+    });
+  }
+}
+
+export interface CompiledEntry {
+  id: string;
+  label: string;
+  labelEn?: string;
+  set: PatternSet;
+  implies: string[];
+  namesPerson: boolean;
+}
+
+export interface CompiledCircumstance {
+  id: string;
+  label: string;
+  labelEn?: string;
+  yes: PatternSet;
+  no: PatternSet;
+  cancelsTargets: boolean;
+}
+
+/** The lexicon ready to read questions with. */
+export interface SituationLexicon {
+  normalize(text: string): NormalizedText;
+  negation: { cues: PatternSet; reach: number; chain: number };
+  persons: CompiledEntry[];
+  statuses: CompiledEntry[];
+  roles: CompiledEntry[];
+  acts: CompiledEntry[];
+  targets: CompiledEntry[];
+  circumstances: CompiledCircumstance[];
+  speech: Map<string, CompiledEntry>;
+  topic: { strong: PatternSet; weak: PatternSet; offTopic: PatternSet };
+  language: { en: Set<string>; id: Set<string> };
+  attribution: {
+    objectMarkers: Set<string>;
+    possessiveNouns: Set<string>;
+    officeWords: Set<string>;
+    vocatives: Set<string>;
+    aspirationWords: Set<string>;
+    modalWords: Set<string>;
+    subjectGlue: Set<string>;
+    speechVerbs: Set<string>;
+    copulaWords: Set<string>;
+    questionTags: Set<string>;
+  };
+  /** Every id per facet, for validating the cards' references. */
+  ids: { statuses: Set<string>; acts: Set<string>; targets: Set<string>; circumstances: Set<string>; roles: Set<string> };
+}
+
+/** Problems with the lexicon that the loader reports with the file name. */
+export function checkLexicon(file: SituationLexiconFile): string[] {
+  const problems: string[] = [];
+  for (const [facet, ids] of Object.entries(REQUIRED_IDS)) {
+    const defined = file[facet as keyof typeof REQUIRED_IDS] as Record<string, unknown>;
+    for (const id of ids) if (!(id in defined)) problems.push(`${facet}.${id} wajib ada (dipakai aturan keputusan)`);
+  }
+  const all: [string, string[]][] = [
+    ['negation.cues', file.negation.cues],
+    ['topic.strong', file.topic.strong],
+    ['topic.weak', file.topic.weak],
+    ['topic.off_topic', file.topic.off_topic],
+    ...(['persons', 'statuses', 'roles', 'acts', 'targets', 'speech'] as const).flatMap((f) =>
+      Object.entries(file[f]).map(([id, e]) => [`${f}.${id}`, e.patterns] as [string, string[]]),
+    ),
+    ...Object.entries(file.circumstances).flatMap(([id, c]) => [
+      [`circumstances.${id}.yes`, c.yes] as [string, string[]],
+      [`circumstances.${id}.no`, c.no] as [string, string[]],
+    ]),
+  ];
+  for (const [where, patterns] of all) {
+    for (const p of patterns) {
+      try {
+        compilePattern(p);
+      } catch (err) {
+        problems.push(`${where}: pola "${p}" tidak valid (${(err as Error).message})`);
+      }
+    }
+  }
+  return problems;
+}
+
+export function compileLexicon(file: SituationLexiconFile, normalizeFile: NormalizeLexiconFile): SituationLexicon {
+  const table = normalizeFile.tokens;
+  // Patterns are normalised with the same table as questions, so "ngajak" in a pattern meets "ngajak" typed.
+  const set = (patterns: string[]) => new PatternSet(patterns, table);
+  const words = (list: string[]) => new Set(list.map((w) => table[w] ?? w));
+  const entries = (rec: Record<string, z.infer<typeof Entry>>): CompiledEntry[] =>
+    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies, namesPerson: e.names_person }));
+  const speech = entries(file.speech);
+  const a = file.attribution;
+  return {
+    normalize: (text) => normalizeText(text, table, new Set(normalizeFile.keep)),
+    negation: { cues: set(file.negation.cues), reach: file.negation.reach, chain: file.negation.chain },
+    attribution: {
+      objectMarkers: words(a.object_markers),
+      possessiveNouns: words(a.possessive_nouns),
+      officeWords: words(a.office_words),
+      vocatives: words(a.vocatives),
+      aspirationWords: words(a.aspiration_words),
+      modalWords: words(a.modal_words),
+      subjectGlue: words(a.subject_glue),
+      speechVerbs: words(a.speech_verbs),
+      copulaWords: words(a.copula_words),
+      questionTags: words(a.question_tags),
+    },
+    persons: entries(file.persons),
+    statuses: entries(file.statuses),
+    roles: entries(file.roles),
+    acts: entries(file.acts),
+    targets: entries(file.targets),
+    circumstances: Object.entries(file.circumstances).map(([id, c]) => ({
+      id,
+      label: c.label,
+      labelEn: c.label_en,
+      yes: set(c.yes),
+      no: set(c.no),
+      cancelsTargets: c.cancels_targets,
+    })),
+    speech: new Map(speech.map((s) => [s.id, s])),
+    topic: {
+      strong: set(file.topic.strong),
+      weak: set(file.topic.weak),
+      offTopic: set(file.topic.off_topic),
+    },
+    language: { en: new Set(file.language.en), id: new Set(file.language.id) },
+    ids: {
+      statuses: new Set(Object.keys(file.statuses)),
+      acts: new Set(Object.keys(file.acts)),
+      targets: new Set(Object.keys(file.targets)),
+      circumstances: new Set(Object.keys(file.circumstances)),
+      roles: new Set(Object.keys(file.roles)),
+    },
+  };
+}
+
+/**
+ * Lower case, NFKC, chat spelling to standard spelling (normalize.yaml), reduplication written
+ * with "2" ("ibu2" → "ibu ibu") and letters stretched for emphasis ("bangettt") tidied, so that
+ * one pattern in the lexicon covers the ways people type a word. Sentences are split on . ? ! ;
+ * and line breaks, because who-did-what is read within a sentence.
+ */
+export function normalizeText(raw: string, table: Record<string, string>, keep: ReadonlySet<string> = new Set()): NormalizedText {
+  const tokens: string[] = [];
+  const sentence: number[] = [];
+  const questions = new Set<number>();
+  const commaAfter = new Set<number>();
+  // Split into sentences, keeping each one's terminator to know which ones are questions.
+  const pieces = raw.normalize('NFKC').toLowerCase().split(/([.?!;\n]+|\s[-–—]\s)/);
+  const sentences: string[] = [];
+  for (let i = 0; i < pieces.length; i += 2) {
+    if ((pieces[i + 1] ?? '').includes('?')) questions.add(sentences.length);
+    sentences.push(pieces[i] ?? '');
+  }
+  sentences.forEach((s, si) => {
+    const words = s
+      .replace(/['’`]/g, "'")
+      .replace(/,/g, ' , ')
+      .replace(/[^\p{L}\p{N}', ]+/gu, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
+    for (let w of words) {
+      if (w === ',') {
+        if (tokens.length > 0) commaAfter.add(tokens.length - 1);
+        continue;
+      }
+      w = w.replace(/^'+|'+$/g, '');
+      if (!w) continue;
+      // "bangettt" → "banget", "sooo" → "so": three or more of a letter are emphasis, not spelling.
+      if (!keep.has(w) && !(w in table)) w = w.replace(/(\p{L})\1{2,}/gu, '$1');
+      // "ibu2", "bagi2", "foto2": the Indonesian reduplication written with a digit.
+      const redup = /^(\p{L}{2,})2$/u.exec(w);
+      const parts = redup ? [redup[1]!, redup[1]!] : [w];
+      for (const part of parts) {
+        const mapped = table[part] ?? part;
+        for (const t of mapped.split(' ')) {
+          tokens.push(t);
+          sentence.push(si);
+        }
+      }
+    }
+  });
+  const offsets: number[] = [];
+  let padded = ' ';
+  for (const t of tokens) {
+    offsets.push(padded.length);
+    padded += `${t} `;
+  }
+  return { tokens, padded, offsets, sentence, questions, commaAfter };
+}
+
+function tokenAt(text: NormalizedText, charIndex: number): number {
+  // Binary search for the last token starting at or before charIndex.
+  let lo = 0;
+  let hi = text.offsets.length - 1;
+  let ans = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (text.offsets[mid]! <= charIndex) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Compiles one lexicon pattern (see the header of situation.yaml) into a regular expression over
+ * {@link NormalizedText.padded}: tokens separated by spaces; `a|b` alternatives; `kata*` prefix;
+ * `[a|b]` optional; `~` / `~N` a gap of up to 3 / N tokens.
+ */
+export function compilePattern(pattern: string, table: Record<string, string> = {}): RegExp {
+  // Literal words go through the same spelling table as questions; a word that expands to several
+  // ("gpp" → "tidak apa apa") is spliced in as separate tokens.
+  const parts = pattern
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .flatMap((p) => (/^[\p{L}\p{N}']+$/u.test(p) && table[p] ? table[p]!.split(' ') : [p]));
+  if (parts.length === 0 || parts[0] === '') throw new Error('pola kosong');
+  let body = '';
+  let needSpace = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const gap = /^~(\d)?$/.exec(part);
+    if (gap) {
+      if (i === 0 || i === parts.length - 1) throw new Error('celah ~ tidak boleh di awal atau akhir');
+      const n = Number(gap[1] ?? 3);
+      body += `(?:\\S+ ){0,${n}}`;
+      continue;
+    }
+    const optional = part.startsWith('[') && part.endsWith(']');
+    const inner = optional ? part.slice(1, -1) : part;
+    const alts = inner.split('|').filter(Boolean);
+    if (alts.length === 0) throw new Error(`bagian kosong "${part}"`);
+    const alt = alts
+      .map((a) => {
+        if (/[^\p{L}\p{N}'*]/u.test(a)) throw new Error(`karakter tidak dikenal di "${a}"`);
+        if (a.endsWith('*')) return `${escapeRe(a.slice(0, -1))}\\S*`;
+        const mapped = table[a];
+        return escapeRe(mapped && !mapped.includes(' ') ? mapped : a);
+      })
+      .join('|');
+    const token = `(?:${alt})`;
+    if (optional) {
+      body += `(?:${token} )?`;
+      needSpace = false;
+    } else {
+      body += `${token} `;
+      needSpace = true;
+    }
+  }
+  if (!needSpace) throw new Error('pola harus diakhiri kata wajib');
+  // Drop the trailing space of the last token; the lookbehind/lookahead make tokens whole.
+  return new RegExp(`(?<= )${body.slice(0, -1)}(?= )`, 'gu');
+}

@@ -1,0 +1,169 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
+import { readSituation } from '../../src/answer/situation/read-situation.js';
+import type { Situation } from '../../src/answer/situation/situation.js';
+
+// The reader is data-driven (knowledge/lexicon): these cases read the shipped lexicon. The
+// phrasings are written for these tests, in the way ASN type; none is a line of an eval set.
+let kb: KnowledgeBase;
+beforeAll(async () => {
+  kb = await loadKnowledge('knowledge');
+});
+
+const read = (q: string, previous?: Situation) => readSituation(q, kb, previous);
+const acts = (s: Situation) => s.acts.map((a) => a.id);
+
+describe('the actor and their status', () => {
+  it.each([
+    ['sy PPPK guru, blh gk ikut kampanye caleg?', 'self', 'pppk'],
+    ['aku CPNS baru, boleh like postingan paslon?', 'self', 'cpns'],
+    ['sy pensiunan guru PNS, TMT pensiun tahun lalu. blh jd jurkam?', 'self', 'retired'],
+    ['saya honorer di kecamatan (non ASN), boleh jadi timses?', 'self', 'non_asn_staff'],
+    ['PPPK tapi bukan PNS, apa aturan netralitas berlaku?', 'generic', 'pppk'],
+  ])('%s → %s / %s', (q, who, status) => {
+    const s = read(q);
+    expect(s.actor.who).toBe(who);
+    expect(s.actor.status?.id).toBe(status);
+  });
+
+  it('a non-ASN spouse who joins a team is the actor, with the user as a PPPK asker', () => {
+    const s = read('istri sy ibu rumah tangga, bukan ASN, diajak jadi tim kampanye caleg. sy sendiri PPPK. dia boleh ikut gk?');
+    expect(s.actor.who).toBe('other');
+    expect(s.actor.person).toBe('spouse');
+    expect(s.actor.status?.id).toBe('not_asn');
+    expect(s.asker.status?.id).toBe('pppk');
+    expect(acts(s)).toContain('campaign_team');
+  });
+
+  it('the office someone runs for is not their status ("calon bupati")', () => {
+    const s = read('sy PNS, boleh gk ikut foto bareng bakal calon bupati?');
+    expect(s.actor.status?.id).toBe('pns');
+  });
+
+  it('a greeting at the start is not a person in the story ("pak, sy …")', () => {
+    const s = read('pak, sy PNS mau pasang baliho caleg di rumah sendiri, boleh?');
+    expect(s.actor.who).toBe('self');
+    expect(acts(s)).toContain('install_banner');
+  });
+});
+
+describe('acts, negation and targets', () => {
+  it('an act said not to be done is negated, and the run of acts after "tidak" too', () => {
+    const s = read('sy cuma baca2 aja di grup, gk pernah komen, like, atau share konten calon');
+    expect(s.negatedActs.map((a) => a.id)).toEqual(expect.arrayContaining(['comment', 'like', 'share']));
+    expect(acts(s)).not.toContain('like');
+    expect(s.circumstances.passive?.value).toBe(true);
+  });
+
+  it('"tidak boleh" is a prohibition stated, not the act negated', () => {
+    const s = read('katanya PNS tidak boleh jadi pengurus masjid, bener gk?');
+    expect(acts(s)).toContain('org_board');
+  });
+
+  it('"tanpa pose" states a circumstance; the photo is still the act', () => {
+    const s = read('foto sama caleg tanpa pose jari trus gk sy upload, aman?');
+    expect(acts(s)).toContain('photo_with');
+    expect(s.circumstances.gesture?.value).toBe(false);
+    expect(s.circumstances.posted?.value).toBe(false);
+  });
+
+  it('"ASN harus netral" does not make a prohibited act neutral toward all candidates', () => {
+    const s = read('ASN kan harus netral ya, tapi bolehkah PNS jadi tim sukses caleg?');
+    expect(acts(s)).toContain('campaign_team');
+    expect(s.circumstances.neutral_all).toBeUndefined();
+    expect(s.targets.map((t) => t.id)).not.toContain('all_candidates');
+  });
+
+  it('an official KPU account is an election body, not a candidate', () => {
+    const s = read('boleh gk sy like postingan akun resmi KPU soal jadwal coblosan?');
+    expect(acts(s)).toContain('like');
+    expect(s.targets.map((t) => t.id)).toContain('election_body');
+    expect(s.targets.map((t) => t.id)).not.toContain('candidate');
+  });
+
+  it('what the candidate does at an event is context, not the user’s act', () => {
+    const s = read('sy PNS mau syukuran di rumah, om sy yg nyaleg mau dtg kasih sambutan & bagi2 kalender. boleh?');
+    expect(acts(s)).not.toContain('speak_at_event');
+    expect(s.candidateActs.map((a) => a.id)).toEqual(expect.arrayContaining(['speak_at_event', 'distribute_goods']));
+  });
+
+  it('a relative who runs is a candidate too', () => {
+    const s = read('ipar sy nyaleg, sy diminta pasang spanduknya di pagar rumah');
+    expect(s.targets.map((t) => t.id)).toEqual(expect.arrayContaining(['family_candidate', 'candidate']));
+  });
+});
+
+describe('what is asked, and whether to offer a report', () => {
+  it('the user’s own plan does not escalate', () => {
+    const s = read('sy mau bikin konten buat suami yg nyaleg, blh?');
+    expect(s.incident).toBe(false);
+    expect(s.wantsToReport).toBe(false);
+  });
+
+  it('an act a known official did is an incident', () => {
+    const s = read('kemarin kadis kami bagi2 sembako bergambar caleg ke warga pakai mobil dinas');
+    expect(s.incident).toBe(true);
+    expect(s.actor.who).toBe('other');
+  });
+
+  it('a rule question about officials is not an incident', () => {
+    const s = read('apakah camat boleh ikut kampanye kalau lagi cuti?');
+    expect(s.incident).toBe(false);
+  });
+
+  it('asking where to report is a report question even without an act', () => {
+    expect(read('kalau mau lapor ASN yg gk netral ke mana ya?').speech.act).toBe('report_how');
+  });
+
+  it.each([
+    ['sanksinya apa kalau PNS ketahuan jadi timses?', 'sanction'],
+    ['apa saya bakal kena sanksi kalau suami saya jadi timses?', 'conduct'],
+    ['sekarang udah masa kampanye blm sih?', 'date_stage'],
+    ['kapan pemilu berikutnya?', 'date_stage'],
+    ['tolong kutip bunyi pasal 280 uu pemilu', 'article_text'],
+    ['naik pangkat reguler syaratnya apa?', 'off_topic'],
+    ['menurut kamu capres mana yg paling layak?', 'recommendation'],
+  ])('%s → %s', (q, act) => {
+    expect(read(q).speech.act).toBe(act);
+  });
+
+  it('a claim that a rule was repealed is noted as a claim', () => {
+    expect(read('katanya larangan kampanye buat PNS udah dicabut ya?').claimsRepeal).toBe(true);
+  });
+
+  it('answers in English when the question is English', () => {
+    expect(read('Can a civil servant like a candidate post on Instagram?').language).toBe('en');
+  });
+});
+
+describe('follow-ups change the previous situation', () => {
+  it('"kalau cuma like saja?" keeps the target and narrows the act', () => {
+    const first = read('bolehkah PNS posting dukungan ke caleg di IG?');
+    const next = read('kalau cuma like saja?', first);
+    expect(next.followUp).toBe(true);
+    expect(acts(next)).toEqual(['like']);
+    expect(next.targets.map((t) => t.id)).toContain('candidate');
+  });
+
+  it('"apa sanksinya?" asks the sanction of the act just discussed', () => {
+    const first = read('PNS jadi tim sukses caleg boleh?');
+    const next = read('apa sanksinya?', first);
+    expect(next.speech.act).toBe('sanction');
+    expect(acts(next)).toContain('campaign_team');
+  });
+
+  it('a bare fact answers the ask-back question', () => {
+    const first = read('sy foto bareng caleg di pasar, boleh gk?');
+    const next = read('fotonya tidak saya unggah', first);
+    expect(next.circumstances.posted?.value).toBe(false);
+    expect(acts(next)).toContain('photo_with');
+  });
+
+  it('"saya PPPK" changes the status of the previous question', () => {
+    const first = read('boleh gk ASN ikut kampanye caleg?');
+    const next = read('saya PPPK', first);
+    expect(next.actor.status?.id).toBe('pppk');
+    expect(acts(next)).toContain('attend_campaign');
+  });
+});
