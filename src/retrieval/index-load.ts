@@ -4,6 +4,7 @@ import type { Embeddings } from '@langchain/core/embeddings';
 import type { VectorStore } from '@langchain/core/vectorstores';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
+import { articlesByNumber } from '../knowledge/article-index.js';
 import { type KnowledgeChunk, KnowledgeChunkSchema } from '../knowledge/chunk-knowledge.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { fromSnapshot, parseSnapshot } from '../knowledge/knowledge-snapshot.js';
@@ -129,6 +130,8 @@ async function readBuild(indexRoot: string, manifest: IndexManifest, config: Con
   if (cardVectors.ids.join('\n') !== cardIds.join('\n')) throw broken('vektor kartu kasus tidak cocok dengan potongan');
   if (vector.liveCount !== chunks.length) throw broken('indeks vektor tidak cocok dengan potongan');
   if (cardVectors.dimensions !== manifest.embedder.dimensions && cardIds.length > 0) throw broken('dimensi vektor kartu tidak cocok');
+  // Built now, not on the first "Apa isi Pasal 5?" after a switch.
+  articlesByNumber(knowledge);
   return { manifest, knowledge, chunks, chunkById, lexical, vector, cardVectors, embeddings, newsVocabulary };
 }
 
