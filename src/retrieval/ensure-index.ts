@@ -17,18 +17,21 @@ import { BrokenBuildError, CURRENT_FILE, readCurrentBuild } from './index-manife
  */
 export async function ensureIndex(config: Config, logger?: Logger): Promise<LoadedIndex> {
   const indexRoot = config.indexDir;
+  const unusable: string[] = [];
   try {
     return await loadIndex(indexRoot, config);
   } catch (err) {
     if (!(err instanceof IndexMissingError || err instanceof BrokenBuildError)) throw err;
-    if (err instanceof BrokenBuildError) logger?.warn({ buildId: err.buildId, reason: err.reason }, 'index unusable; rebuilding from knowledge/');
+    if (err instanceof BrokenBuildError) {
+      unusable.push(err.buildId);
+      logger?.warn({ buildId: err.buildId, reason: err.reason }, 'index unusable; rebuilding from knowledge/');
+    }
   }
   try {
-    await buildIndex({ knowledgeDir: config.knowledgeDir, indexRoot, config });
+    await buildIndex({ knowledgeDir: config.knowledgeDir, indexRoot, config, unusable });
     return await loadIndex(indexRoot, config);
   } catch (buildError) {
-    const current = await readCurrentBuild(indexRoot);
-    const fallback = await loadLastGoodBuild(indexRoot, config, current);
+    const fallback = await loadLastGoodBuild(indexRoot, config, [...unusable, ...[await readCurrentBuild(indexRoot)].filter((b): b is string => !!b)]);
     if (!fallback) throw buildError;
     logger?.error(
       { err: (buildError as Error).message.split('\n')[0], buildId: fallback.manifest.buildId },

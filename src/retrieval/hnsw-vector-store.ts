@@ -185,6 +185,13 @@ export class HnswVectorStore extends SaveableVectorStore {
     return store;
   }
 
+  /** A store of `docs`, embedded with `embeddings`, in the order given. */
+  static async fromDocuments(docs: DocumentInterface[], embeddings: EmbeddingsInterface, args: HnswVectorStoreArgs): Promise<HnswVectorStore> {
+    const store = new HnswVectorStore(embeddings, args);
+    await store.addDocuments(docs);
+    return store;
+  }
+
   /** A store of `vectors` built in one go, in the order given (what a full re-index does). */
   static async fromVectors(
     vectors: number[][],

@@ -55,6 +55,11 @@ export interface BuildOptions {
   /** Rebuild from scratch even when nothing changed (the embedding cache is still used). */
   force?: boolean;
   onProgress?: (event: { phase: 'embed'; done: number; total: number }) => void;
+  /**
+   * Builds known not to load (their files match their checksums, yet reading them failed):
+   * never the base of an update, never a reason for a no-op.
+   */
+  unusable?: readonly string[];
   /** Test hook: fail after the build was written aside, before it becomes current. */
   failBeforeSwitch?: boolean;
 }
@@ -85,7 +90,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const current = await readCurrentBuild(indexRoot);
   let base: IndexManifest | undefined;
   let replacedBrokenBuild: string | undefined;
-  if (current) {
+  const unusable = new Set(options.unusable);
+  if (current && unusable.has(current)) replacedBrokenBuild = 'tidak dapat dimuat';
+  else if (current) {
     try {
       base = await openVerifiedBuild(indexRoot, current, config);
     } catch (err) {
@@ -108,7 +115,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     };
   }
   // A damaged current build: update the newest good one instead, if there is one.
-  if (!base && !options.force) base = await newestGoodBuild(indexRoot, config, current);
+  if (!base && !options.force) base = await newestGoodBuild(indexRoot, config, new Set([...unusable, ...(current ? [current] : [])]));
   const previous = base && !options.force ? await loadIndex(indexRoot, config, base.buildId).catch(() => undefined) : undefined;
 
   const kb = await loadKnowledge(knowledgeDir, { reuse: previous ? reuseFrom(previous.knowledge) : undefined });
@@ -229,10 +236,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   }
 }
 
-/** The newest build other than `except` that verifies and suits this code, if any. */
-async function newestGoodBuild(indexRoot: string, config: Config, except: string | undefined): Promise<IndexManifest | undefined> {
+/** The newest build not in `except` that verifies and suits this code, if any. */
+async function newestGoodBuild(indexRoot: string, config: Config, except: Set<string>): Promise<IndexManifest | undefined> {
   for (const id of await listBuilds(indexRoot)) {
-    if (id === except) continue;
+    if (except.has(id)) continue;
     try {
       return await openVerifiedBuild(indexRoot, id, config);
     } catch {

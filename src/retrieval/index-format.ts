@@ -106,7 +106,13 @@ export function localEmbedderModel(): string {
   return `${LocalEmbeddings.MODEL}@${localFingerprint}`;
 }
 
-/** Hash of `knowledge/lexicon/*.yaml` (names and contents); empty-input hash when there are none. */
+const lexiconHashes = new Map<string, string>();
+
+/**
+ * Hash of `knowledge/lexicon/*.yaml` (names and contents); the empty-input hash when there are
+ * none. Remembered per process by the files' stat, so checking an index's format on every load
+ * or no-op re-index does not read the lexicon again.
+ */
 export async function lexiconHash(knowledgeDir: string): Promise<string> {
   const dir = path.join(knowledgeDir, 'lexicon');
   let names: string[] = [];
@@ -115,9 +121,15 @@ export async function lexiconHash(knowledgeDir: string): Promise<string> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  const stats = await Promise.all(names.map((n) => fs.stat(path.join(dir, n))));
+  const key = `${dir}\0${names.map((n, i) => `${n}:${stats[i]!.size}:${stats[i]!.mtimeMs}:${stats[i]!.ctimeMs}:${stats[i]!.ino}`).join('|')}`;
+  const known = lexiconHashes.get(key);
+  if (known) return known;
   const h = createHash('sha256');
   for (const name of names) h.update(`${name}\0`).update(await fs.readFile(path.join(dir, name))).update('\0');
-  return h.digest('hex');
+  const hash = h.digest('hex');
+  lexiconHashes.set(key, hash);
+  return hash;
 }
 
 /** The format id an index must carry to be used by this code with this knowledge directory. */

@@ -89,10 +89,10 @@ export async function loadIndex(indexRoot: string, config: Config, buildId?: str
   }
 }
 
-/** The newest build other than `except` that verifies and loads, or undefined. */
-export async function loadLastGoodBuild(indexRoot: string, config: Config, except?: string): Promise<LoadedIndex | undefined> {
+/** The newest build not in `except` that verifies and loads, or undefined. */
+export async function loadLastGoodBuild(indexRoot: string, config: Config, except: readonly string[] = []): Promise<LoadedIndex | undefined> {
   for (const id of await listBuilds(indexRoot)) {
-    if (id === except) continue;
+    if (except.includes(id)) continue;
     try {
       return await loadIndex(indexRoot, config, id);
     } catch {
