@@ -39,8 +39,12 @@ const LabelsFileSchema = z.object({
   numDimensions: z.number().int().positive(),
   m: z.number().int().positive(),
   efConstruction: z.number().int().positive(),
-  /** Label → metadata; null for a deleted point (labels are never reused, slots are). */
-  labels: z.array(z.object({ id: z.string().min(1), kind: z.string() }).nullable()),
+  /**
+   * Label → document id, null for a deleted point (labels are never reused, slots are), and its
+   * kind; by column, since tens of thousands of small objects are slow to validate.
+   */
+  ids: z.array(z.string().min(1).nullable()),
+  kinds: z.array(z.string()),
   /** Slots of deleted points not yet reused: the index holds live points plus these. */
   deletedSlots: z.number().int().min(0),
 });
@@ -156,7 +160,8 @@ export class HnswVectorStore extends SaveableVectorStore {
       numDimensions: this.args.numDimensions,
       m: this.args.m,
       efConstruction: this.args.efConstruction,
-      labels: this.labels,
+      ids: this.labels.map((l) => l?.id ?? null),
+      kinds: this.labels.map((l) => l?.kind ?? ''),
       deletedSlots: this.freeSlots,
     };
     await writeFileDurably(path.join(directory, LABELS_FILE), JSON.stringify(labels));
@@ -166,7 +171,9 @@ export class HnswVectorStore extends SaveableVectorStore {
   static async load(directory: string, embeddings: EmbeddingsInterface, options: Pick<HnswVectorStoreArgs, 'efSearch' | 'textOf'> = {}): Promise<HnswVectorStore> {
     const parsed = LabelsFileSchema.safeParse(JSON.parse(await fs.readFile(path.join(directory, LABELS_FILE), 'utf8')));
     if (!parsed.success) throw new Error(`${LABELS_FILE} tidak valid: ${parsed.error.issues[0]?.message ?? ''}`);
-    const { numDimensions, m, efConstruction, labels, deletedSlots } = parsed.data;
+    const { numDimensions, m, efConstruction, ids, kinds, deletedSlots } = parsed.data;
+    if (kinds.length !== ids.length) throw new Error(`${LABELS_FILE} tidak valid: ids dan kinds tidak sama panjang`);
+    const labels = ids.map((id, i) => (id === null ? null : { id, kind: kinds[i]! }));
     const store = new HnswVectorStore(embeddings, { numDimensions, m, efConstruction, ...options });
     const index = new HierarchicalNSW('cosine', numDimensions);
     await index.readIndex(path.join(directory, INDEX_FILE), true);

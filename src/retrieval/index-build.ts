@@ -7,7 +7,6 @@ import type { Config } from '../config/config.js';
 import { checkIntegrity } from '../knowledge/check-integrity.js';
 import { chunkKnowledge, type KnowledgeChunk } from '../knowledge/chunk-knowledge.js';
 import { type KnowledgeBase, type KnowledgeDocument, KnowledgeValidationError } from '../knowledge/knowledge-base.js';
-import { toSnapshot } from '../knowledge/knowledge-snapshot.js';
 import { loadKnowledge } from '../knowledge/load-knowledge.js';
 import { stampBuildFiles } from './build-verification.js';
 import { CardVectors } from './card-vectors.js';
@@ -30,6 +29,7 @@ import {
 } from './index-manifest.js';
 import { sameSources, scanKnowledgeSources } from './knowledge-sources.js';
 import { LexicalIndex } from './lexical-index.js';
+import { encodeKnowledge } from './stored-knowledge.js';
 
 /** What a re-index did, for the one-screen summary and the admin's `/reindex` reply. */
 export interface BuildSummary {
@@ -170,9 +170,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     );
     const newsVocabulary = lexical.termsOnlyIn('news').filter((t) => t.length > 2 && !/^\d+$/.test(t));
 
+    const storedKnowledge = encodeKnowledge(kb);
     const contents: [string, string | Buffer][] = [
-      [BUILD_FILES.chunks, JSON.stringify(chunks)],
-      [BUILD_FILES.knowledge, JSON.stringify(toSnapshot(kb))],
+      [BUILD_FILES.knowledge, storedKnowledge.json],
+      [BUILD_FILES.knowledgeNodes, storedKnowledge.nodes],
       [BUILD_FILES.lexical, lexical.toBinary()],
       [BUILD_FILES.cardVectors, cardVectors.toBinary()],
       [BUILD_FILES.newsVocabulary, JSON.stringify(newsVocabulary)],

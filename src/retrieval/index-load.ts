@@ -5,9 +5,8 @@ import type { VectorStore } from '@langchain/core/vectorstores';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import { articlesByNumber } from '../knowledge/article-index.js';
-import { type KnowledgeChunk, KnowledgeChunkSchema } from '../knowledge/chunk-knowledge.js';
+import { chunkKnowledge, type KnowledgeChunk } from '../knowledge/chunk-knowledge.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { fromSnapshot, parseSnapshot } from '../knowledge/knowledge-snapshot.js';
 import { verifyBuildFiles } from './build-verification.js';
 import { CardVectors } from './card-vectors.js';
 import { configuredEmbedder, createEmbeddings } from './embeddings-factory.js';
@@ -16,6 +15,7 @@ import { BUILD_FILES } from './index-build-files.js';
 import { indexFormat } from './index-format.js';
 import { BrokenBuildError, buildDir, type IndexManifest, listBuilds, readCurrentBuild, readManifestOf } from './index-manifest.js';
 import { LexicalIndex } from './lexical-index.js';
+import { decodeKnowledge } from './stored-knowledge.js';
 
 /** A loaded index: chunks, the knowledge they came from, and the search structures over them. */
 export interface LoadedIndex {
@@ -106,26 +106,29 @@ async function readBuild(indexRoot: string, manifest: IndexManifest, config: Con
   const dir = buildDir(indexRoot, manifest.buildId);
   const file = (name: string) => path.join(dir, name);
   const embeddings = createEmbeddings(manifest.embedder, config);
-  const [chunksRaw, knowledgeRaw, lexicalRaw, cardsRaw, vocabularyRaw] = await Promise.all([
-    fs.readFile(file(BUILD_FILES.chunks), 'utf8'),
+  // hnswlib reads its file off the main thread: start it first, decode the rest meanwhile.
+  let chunkById = new Map<string, KnowledgeChunk>();
+  const vectorLoad = HnswVectorStore.load(dir, embeddings, { efSearch: 64, textOf: (id) => chunkById.get(id)?.text });
+  // A failed decode must not leave the vector load's rejection unobserved.
+  vectorLoad.catch(() => undefined);
+  const [knowledgeRaw, nodesRaw, lexicalRaw, cardsRaw, vocabularyRaw] = await Promise.all([
     fs.readFile(file(BUILD_FILES.knowledge), 'utf8'),
+    fs.readFile(file(BUILD_FILES.knowledgeNodes)),
     fs.readFile(file(BUILD_FILES.lexical)),
     fs.readFile(file(BUILD_FILES.cardVectors)),
     fs.readFile(file(BUILD_FILES.newsVocabulary), 'utf8'),
   ]);
-  const chunks = parseJson(BUILD_FILES.chunks, chunksRaw, z.array(KnowledgeChunkSchema));
-  const knowledge = fromSnapshot(parseSnapshotFile(knowledgeRaw));
-  const lexical = LexicalIndex.fromBinary(lexicalRaw);
+  const knowledge = decodeKnowledge({ json: knowledgeRaw, nodes: nodesRaw });
+  const chunks = chunkKnowledge(knowledge, { lazyText: true });
+  chunkById = new Map(chunks.map((c) => [c.id, c]));
+  const lexical = LexicalIndex.fromBinary(lexicalRaw, chunks);
   const cardVectors = CardVectors.fromBinary(cardsRaw);
   const newsVocabulary = new Set(parseJson(BUILD_FILES.newsVocabulary, vocabularyRaw, NewsVocabularySchema));
-  const chunkById = new Map(chunks.map((c) => [c.id, c]));
-  const vector = await HnswVectorStore.load(dir, embeddings, { efSearch: 64, textOf: (id) => chunkById.get(id)?.text });
+  const vector = await vectorLoad;
 
   // The parts must describe the same chunks, in the same order.
   const broken = (reason: string) => new BrokenBuildError(manifest.buildId, reason);
-  if (chunks.length !== manifest.counts.chunks) throw broken(`${BUILD_FILES.chunks} memuat ${chunks.length} potongan, manifest ${manifest.counts.chunks}`);
-  const lexicalDocs = lexical.toData().documents;
-  if (lexicalDocs.length !== chunks.length || lexicalDocs.some((d, i) => d.id !== chunks[i]!.id)) throw broken('indeks leksikal tidak cocok dengan potongan');
+  if (chunks.length !== manifest.counts.chunks) throw broken(`${BUILD_FILES.knowledge} memberi ${chunks.length} potongan, manifest ${manifest.counts.chunks}`);
   const cardIds = chunks.filter((c) => c.kind === 'card').map((c) => c.id);
   if (cardVectors.ids.join('\n') !== cardIds.join('\n')) throw broken('vektor kartu kasus tidak cocok dengan potongan');
   if (vector.liveCount !== chunks.length) throw broken('indeks vektor tidak cocok dengan potongan');
@@ -145,19 +148,4 @@ function parseJson<S extends z.ZodType>(name: string, raw: string, schema: S): z
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new Error(`${name} tidak valid (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
   return parsed.data;
-}
-
-function parseSnapshotFile(raw: string) {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new Error(`${BUILD_FILES.knowledge} bukan JSON yang utuh`);
-  }
-  try {
-    return parseSnapshot(json);
-  } catch (err) {
-    const issue = err instanceof z.ZodError ? `${err.issues[0]?.path.join('.')}: ${err.issues[0]?.message}` : (err as Error).message;
-    throw new Error(`${BUILD_FILES.knowledge} tidak valid (${issue})`);
-  }
 }

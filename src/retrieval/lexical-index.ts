@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { KnowledgeChunk } from '../knowledge/chunk-knowledge.js';
 import { BinaryArraysFileError, decodeArraysFile, encodeArraysFile, requireArray } from './binary-arrays-file.js';
@@ -18,10 +19,18 @@ const KIND_COUNT = CHUNK_KINDS.length;
 const KIND_CODE: Record<ChunkKind, number> = { regulation: 0, news: 1, card: 2 };
 
 const LexicalMetaSchema = z.object({
-  ids: z.array(z.string().min(1)),
-  kinds: z.array(z.enum(['regulation', 'news', 'card'])),
+  /** sha256 of the chunk ids in order: the chunks the index was built over (they are stored elsewhere). */
+  documentsHash: z.string().regex(/^[0-9a-f]{64}$/),
+  documents: z.number().int().min(0),
   terms: z.array(z.string()),
 });
+
+/** Identifies a chunk list by its ids and kinds, in order. */
+function documentsHash(documents: readonly LexicalDocument[]): string {
+  const h = createHash('sha256');
+  for (const d of documents) h.update(d.id).update('\u0000').update(d.kind).update('\u0001');
+  return h.digest('hex');
+}
 
 /** Indexed fields, in the order they are scored; the label (`PP 94/2021 › Pasal 5 › huruf n`) weighs more. */
 const FIELD_BOOSTS = [1.5, 1] as const;
@@ -231,24 +240,30 @@ export class LexicalIndex {
     return this.data;
   }
 
-  /** The index as one binary file (see binary-arrays-file.ts). */
+  /**
+   * The index as one binary file (see binary-arrays-file.ts). The chunks themselves are not in
+   * it, only a hash of their ids: the loader passes the chunks it has.
+   */
   toBinary(): Buffer {
     const { documents, terms, fieldLength, postingStart, postingDoc, postingTf } = this.data;
     return encodeArraysFile(
-      { ids: documents.map((d) => d.id), kinds: documents.map((d) => d.kind), terms },
+      { documentsHash: documentsHash(documents), documents: documents.length, terms },
       { fieldLength, postingStart, postingDoc, postingTf },
     );
   }
 
   /**
-   * Reads an index written by {@link toBinary}, checking that its arrays are consistent (every
-   * list inside the postings, every ordinal a document), so a damaged file is refused, not searched.
+   * Reads an index written by {@link toBinary} over `documents` (the same chunks, in the same
+   * order, or it is refused), checking that its arrays are consistent (every list inside the
+   * postings, every ordinal a document), so a damaged file is refused, not searched.
    */
-  static fromBinary(buffer: Buffer): LexicalIndex {
+  static fromBinary(buffer: Buffer, documents: readonly LexicalDocument[]): LexicalIndex {
     const { meta, arrays } = decodeArraysFile(buffer, LexicalMetaSchema);
-    if (meta.ids.length !== meta.kinds.length) throw new BinaryArraysFileError('ids and kinds differ in length');
+    if (meta.documents !== documents.length || meta.documentsHash !== documentsHash(documents)) {
+      throw new BinaryArraysFileError('the index was built over other chunks');
+    }
     const data: LexicalIndexData = {
-      documents: meta.ids.map((id, i) => ({ id, kind: meta.kinds[i]! })),
+      documents: documents.map((d) => ({ id: d.id, kind: d.kind })),
       terms: meta.terms,
       fieldLength: requireArray(arrays, 'fieldLength', 'u32'),
       postingStart: requireArray(arrays, 'postingStart', 'u32'),

@@ -39,14 +39,23 @@ function lexicalFile(dir: string): string {
   return path.join(dir, name);
 }
 
+/** The file a build keeps the chunk texts in: chunks.json in older layouts, else the knowledge snapshot. */
+function textFile(dir: string): string {
+  const chunks = path.join(dir, 'chunks.json');
+  return fs.existsSync(chunks) ? chunks : path.join(dir, 'knowledge.json');
+}
+
+/** The HNSW graph file, wherever the layout keeps it. */
+function hnswFile(dir: string): string {
+  const found = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => /hnsw/.test(path.basename(f)) && !f.endsWith('.json'));
+  if (!found) throw new Error(`no HNSW file in ${dir}`);
+  return path.join(dir, found);
+}
+
+const truncate = (file: string) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+
 const DAMAGE: [string, (dir: string) => void][] = [
-  [
-    'a truncated chunks.json',
-    (dir) => {
-      const file = path.join(dir, 'chunks.json');
-      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
-    },
-  ],
+  ['a truncated chunk text file', (dir) => truncate(textFile(dir))],
   [
     'a garbled lexical index (same size, other bytes)',
     (dir) => {
@@ -57,6 +66,7 @@ const DAMAGE: [string, (dir: string) => void][] = [
     },
   ],
   ['a deleted knowledge.json', (dir) => fs.rmSync(path.join(dir, 'knowledge.json'))],
+  ['a truncated HNSW graph', (dir) => truncate(hnswFile(dir))],
 ];
 
 /** Runs the real `ask` CLI (what `npm start` also does first: load the index) on the scratch data. */
@@ -83,7 +93,7 @@ describe('a damaged index at start', { timeout: 120_000 }, () => {
     });
   }
 
-  it('the real CLI on a truncated chunks.json exits 0 with a cited answer (no exit-and-restart loop)', async () => {
+  it('the real CLI on a truncated chunk text file exits 0 with a cited answer (no exit-and-restart loop)', async () => {
     const { s, buildId, dir } = await builtScratch();
     DAMAGE[0]![1](dir);
     const r = askCli(s);
@@ -173,20 +183,22 @@ describe('falling back to the last good build', () => {
 });
 
 describe('what is read back is validated', () => {
-  it('a chunks.json of the wrong shape (checksum matching) is refused, and start rebuilds', async () => {
+  it('a knowledge.json of the wrong shape (checksum matching) is refused, and start rebuilds', async () => {
     const { s, buildId, dir } = await builtScratch();
-    const wrong = JSON.stringify([{ id: 1, text: null }]);
-    fs.writeFileSync(path.join(dir, 'chunks.json'), wrong);
+    const file = textFile(dir);
+    const wrong = JSON.stringify({ documents: [{ id: 1, text: null }] });
+    fs.writeFileSync(file, wrong);
     const manifestFile = path.join(dir, 'manifest.json');
     const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { files?: Record<string, { bytes: number; sha256: string }> };
     if (manifest.files) {
       const { createHash } = await import('node:crypto');
-      manifest.files['chunks.json'] = { bytes: Buffer.byteLength(wrong), sha256: createHash('sha256').update(wrong).digest('hex') };
+      manifest.files[path.basename(file)] = { bytes: Buffer.byteLength(wrong), sha256: createHash('sha256').update(wrong).digest('hex') };
       fs.writeFileSync(manifestFile, JSON.stringify(manifest));
     }
-    await expect(loadIndex(s.config.indexDir, s.config)).rejects.toThrow(/chunks\.json/);
+    await expect(loadIndex(s.config.indexDir, s.config)).rejects.toThrow(new RegExp(path.basename(file).replace('.', '\\.')));
     const index = await ensureIndex(s.config);
     expect(index.manifest.buildId).not.toBe(buildId);
+    expect(index.chunks.length).toBeGreaterThan(100);
     expect(index.chunks.every((c) => typeof c.id === 'string' && typeof c.text === 'string')).toBe(true);
   });
 });

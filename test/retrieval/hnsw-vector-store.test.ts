@@ -89,8 +89,9 @@ describe('HnswVectorStore, a LangChain VectorStore over hnswlib-node', () => {
     dirs.push(dir);
     await store.save(dir);
     const labelsFile = path.join(dir, 'vector-labels.json');
-    const labels = JSON.parse(fs.readFileSync(labelsFile, 'utf8')) as { labels: unknown[] };
-    labels.labels.pop();
+    const labels = JSON.parse(fs.readFileSync(labelsFile, 'utf8')) as { ids: unknown[]; kinds: unknown[] };
+    labels.ids.pop();
+    labels.kinds.pop();
     fs.writeFileSync(labelsFile, JSON.stringify(labels));
     await expect(HnswVectorStore.load(dir, embeddings)).rejects.toThrow(/tidak cocok/);
     fs.writeFileSync(labelsFile, '{"space":"cosine"}');

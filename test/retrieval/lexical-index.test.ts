@@ -4,7 +4,8 @@ import { BENCH_QUESTIONS } from '../../scripts/bench.js';
 import { chunkKnowledge, type KnowledgeChunk } from '../../src/knowledge/chunk-knowledge.js';
 import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
 import { analyzeDocument, analyzeQuery, weightedQueryTerms } from '../../src/retrieval/indonesian-analyzer.js';
-import { BinaryArraysFileError, encodeArraysFile } from '../../src/retrieval/binary-arrays-file.js';
+import { z } from 'zod';
+import { BinaryArraysFileError, decodeArraysFile, encodeArraysFile } from '../../src/retrieval/binary-arrays-file.js';
 import { LexicalIndex } from '../../src/retrieval/lexical-index.js';
 import { KNOWLEDGE_DIR } from '../support/test-app.js';
 
@@ -98,20 +99,23 @@ describe('BM25 over typed arrays', () => {
 
   it('survives a round trip through its binary file, and refuses a truncated or garbled one', () => {
     const bytes = index.toBinary();
-    const back = LexicalIndex.fromBinary(bytes);
+    const back = LexicalIndex.fromBinary(bytes, chunks);
     for (const q of questions) expect(back.query(q, 60), q).toEqual(index.query(q, 60));
-    expect(() => LexicalIndex.fromBinary(bytes.subarray(0, Math.floor(bytes.length / 2)))).toThrow(BinaryArraysFileError);
+    expect(() => LexicalIndex.fromBinary(bytes.subarray(0, Math.floor(bytes.length / 2)), chunks)).toThrow(BinaryArraysFileError);
     const garbled = Buffer.from(bytes);
     garbled.write('#%&!', 14, 'latin1');
-    expect(() => LexicalIndex.fromBinary(garbled)).toThrow(BinaryArraysFileError);
+    expect(() => LexicalIndex.fromBinary(garbled, chunks)).toThrow(BinaryArraysFileError);
+    // Read over other chunks (one missing): refused.
+    expect(() => LexicalIndex.fromBinary(bytes, chunks.slice(1))).toThrow(/other chunks/);
     // Well-formed arrays that do not fit together: a posting naming a document beyond the last one.
     const d = index.toData();
     const postingDoc = Uint32Array.from(d.postingDoc);
     postingDoc[postingDoc.length - 1] = d.documents.length + 5;
+    const meta = decodeArraysFile(bytes, z.object({ documentsHash: z.string() }).loose()).meta;
     const bad = encodeArraysFile(
-      { ids: d.documents.map((x) => x.id), kinds: d.documents.map((x) => x.kind), terms: d.terms },
+      { documentsHash: meta.documentsHash, documents: d.documents.length, terms: d.terms },
       { fieldLength: d.fieldLength, postingStart: d.postingStart, postingDoc, postingTf: d.postingTf },
     );
-    expect(() => LexicalIndex.fromBinary(bad)).toThrow(/names a document that does not exist/);
+    expect(() => LexicalIndex.fromBinary(bad, chunks)).toThrow(/names a document that does not exist/);
   });
 });
