@@ -38,11 +38,23 @@ export function sha256(data: string | Uint8Array): string {
  */
 export type ReuseDocument = (file: string, hash: string) => KnowledgeDocument | undefined;
 
+/** What an earlier build already parsed; every document and card is still validated against the rest. */
+export interface KnowledgeReuse {
+  /** A document whose file still has this hash (the file is read to hash it). */
+  reuse?: ReuseDocument;
+  /** A document the caller knows to be unchanged (its file and sidecar are not even read). */
+  unchangedDocument?: (file: string) => KnowledgeDocument | undefined;
+  /** A case card the caller knows to be unchanged (not read). */
+  unchangedCard?: (file: string) => CaseCard | undefined;
+  /** The lexicon, when the caller knows its files are unchanged (not read, parsed or checked again). */
+  unchangedLexicon?: () => { files: KnowledgeBase['lexicon']; hash: string } | undefined;
+}
+
 /**
  * Reads and validates everything under `knowledgeDir`. Every problem is collected (file and field),
  * and a {@link KnowledgeValidationError} lists them all at once, so an admin fixes a batch in one go.
  */
-export async function loadKnowledge(knowledgeDir: string, options: { reuse?: ReuseDocument } = {}): Promise<KnowledgeBase> {
+export async function loadKnowledge(knowledgeDir: string, options: KnowledgeReuse = {}): Promise<KnowledgeBase> {
   const reuse: ReuseDocument = options.reuse ?? (() => undefined);
   const problems: string[] = [];
   const documents: KnowledgeDocument[] = [];
@@ -54,6 +66,11 @@ export async function loadKnowledge(knowledgeDir: string, options: { reuse?: Reu
       const ext = path.extname(file).toLowerCase();
       if (!DOCUMENT_EXTENSIONS.has(ext)) continue;
       const rel = path.relative(knowledgeDir, file);
+      const unchanged = options.unchangedDocument?.(rel);
+      if (unchanged) {
+        documents.push(unchanged);
+        continue;
+      }
       try {
         documents.push(ext === '.md' ? await loadMarkdownDocument(file, rel, kind, reuse) : await loadPlainDocument(file, rel, kind, reuse));
       } catch (err) {
@@ -66,7 +83,7 @@ export async function loadKnowledge(knowledgeDir: string, options: { reuse?: Reu
     if (path.extname(file) !== '.md') continue;
     const rel = path.relative(knowledgeDir, file);
     try {
-      cards.push(await loadCard(file, rel));
+      cards.push(options.unchangedCard?.(rel) ?? (await loadCard(file, rel)));
     } catch (err) {
       problems.push(`${rel}: ${(err as Error).message}`);
     }
@@ -90,7 +107,7 @@ export async function loadKnowledge(knowledgeDir: string, options: { reuse?: Reu
   if (!currentState && !problems.some((p) => p.startsWith(CURRENT_STATE_FILE))) {
     problems.push(`${CURRENT_STATE_FILE}: berkas keadaan terkini tidak ada (salin dari repositori Netra)`);
   }
-  const lexicon = await loadLexicon(knowledgeDir, problems);
+  const lexicon = options.unchangedLexicon?.() ?? (await loadLexicon(knowledgeDir, problems));
   problems.push(...duplicateIds(documents, cards), ...duplicateRefs(documents), ...checkProvenance(documents));
   problems.push(...checkCardProvenance(cards, documents));
   if (currentState) problems.push(...checkCurrentState(currentState, documents, calendar));

@@ -100,15 +100,15 @@ export class EmbeddingCache {
 
   /**
    * Writes what was added: appended to the file, or — when the file would hold more than twice
-   * as many records as there are `live` keys — rewritten with only those, atomically.
+   * `liveCount` records — rewritten with only the `live()` keys, atomically. (The keys are asked
+   * for only then: hashing every text for a one-document change would cost more than the change.)
    */
-  async flush(live: Iterable<Buffer>): Promise<void> {
+  async flush(liveCount: number, live: () => Iterable<Buffer>): Promise<void> {
     if (this.pending.length === 0 || this.dims === undefined) return;
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const liveKeys = new Set([...live].map((k) => k.toString('hex')));
     const total = this.records + this.pending.length;
-    if (this.validBytes === 0 || total > 2 * Math.max(liveKeys.size, 1)) {
-      await this.rewrite(liveKeys);
+    if (this.validBytes === 0 || total > 2 * Math.max(liveCount, 1)) {
+      await this.rewrite(new Set([...live()].map((k) => k.toString('hex'))));
       return;
     }
     const record = KEY_BYTES + this.dims * 4;

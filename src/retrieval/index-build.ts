@@ -6,8 +6,8 @@ import type { Embeddings } from '@langchain/core/embeddings';
 import type { Config } from '../config/config.js';
 import { checkIntegrity } from '../knowledge/check-integrity.js';
 import { chunkKnowledge, type KnowledgeChunk } from '../knowledge/chunk-knowledge.js';
-import { type KnowledgeBase, type KnowledgeDocument, KnowledgeValidationError } from '../knowledge/knowledge-base.js';
-import { loadKnowledge } from '../knowledge/load-knowledge.js';
+import { type KnowledgeBase, KnowledgeValidationError } from '../knowledge/knowledge-base.js';
+import { type KnowledgeReuse, loadKnowledge } from '../knowledge/load-knowledge.js';
 import { stampBuildFiles } from './build-verification.js';
 import { CardVectors } from './card-vectors.js';
 import { syncDirectory, writeAtomically, writeFileDurably } from './durable-files.js';
@@ -24,6 +24,7 @@ import {
   type FileChecksum,
   type IndexManifest,
   listBuilds,
+  type SourceFile,
   MANIFEST_FILE,
   readCurrentBuild,
 } from './index-manifest.js';
@@ -118,18 +119,23 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   if (!base && !options.force) base = await newestGoodBuild(indexRoot, config, new Set([...unusable, ...(current ? [current] : [])]));
   const previous = base && !options.force ? await loadIndex(indexRoot, config, base.buildId).catch(() => undefined) : undefined;
 
-  const kb = await loadKnowledge(knowledgeDir, { reuse: previous ? reuseFrom(previous.knowledge) : undefined });
+  const kb = await loadKnowledge(knowledgeDir, previous ? reuseFrom(previous, sources) : {});
   const problems = checkIntegrity(kb);
   if (problems.length > 0) throw new KnowledgeValidationError(problems);
-  const chunks = chunkKnowledge(kb);
+  // Texts are cut only for the chunks that are analysed or embedded below.
+  const chunks = chunkKnowledge(kb, { lazyText: true });
   const diff = diffKnowledge(kb, base);
 
   const embedderInfo = configuredEmbedder(config);
   const embeddings = createEmbeddings(embedderInfo, config);
   const previousById = new Map(previous?.chunks.map((c) => [c.id, c]));
+  // A chunk is cut from its document (or card) alone, by the same chunker (the format says so):
+  // the same id from a source of the same hash is the same chunk, without comparing texts; only
+  // the chunks of a changed document are compared, so an edit to one article re-adds that article.
   const unchanged = (c: KnowledgeChunk) => {
     const p = previousById.get(c.id);
-    return p !== undefined && p.text === c.text && p.label === c.label && p.kind === c.kind;
+    if (p === undefined || p.kind !== c.kind) return false;
+    return p.sourceHash === c.sourceHash || (p.label === c.label && p.text === c.text);
   };
   const fresh = chunks.filter((c) => !unchanged(c));
   const incremental = previous !== undefined && fresh.length <= INCREMENTAL_MAX_SHARE * chunks.length;
@@ -178,10 +184,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       [BUILD_FILES.cardVectors, cardVectors.toBinary()],
       [BUILD_FILES.newsVocabulary, JSON.stringify(newsVocabulary)],
     ];
-    for (const [name, content] of contents) await writeFileDurably(path.join(partial, name), content);
-    await store.save(partial);
     const files: Record<string, FileChecksum> = {};
-    for (const name of ALL_BUILD_FILES) files[name] = await checksumOf(path.join(partial, name));
+    for (const [name, content] of contents) {
+      await writeFileDurably(path.join(partial, name), content);
+      files[name] = checksumOfContent(content);
+    }
+    await store.save(partial);
+    // hnswlib writes its own files: those are read back to be hashed.
+    for (const name of ALL_BUILD_FILES) files[name] ??= await checksumOf(path.join(partial, name));
 
     const manifest: IndexManifest = {
       version: 2,
@@ -209,7 +219,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     await writeFileDurably(path.join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
     await stampBuildFiles(partial, files);
     await syncDirectory(partial);
-    await cache.flush(chunks.map((c) => embeddingKey(c.text)));
+    await cache.flush(chunks.length, () => chunks.map((c) => embeddingKey(c.text)));
     if (options.failBeforeSwitch) throw new Error('simulated crash before switching to the new index');
     await fs.rename(partial, path.join(buildsDir, buildId));
     await syncDirectory(buildsDir);
@@ -250,12 +260,30 @@ async function newestGoodBuild(indexRoot: string, config: Config, except: Set<st
   return undefined;
 }
 
-/** Documents of the previous build, offered to the loader by file and content hash. */
-function reuseFrom(kb: KnowledgeBase): (file: string, hash: string) => KnowledgeDocument | undefined {
-  const byFile = new Map(kb.documents.map((d) => [d.file, d]));
-  return (file, hash) => {
-    const d = byFile.get(file);
-    return d && d.hash === hash ? d : undefined;
+/**
+ * What the previous build parsed, offered to the loader: documents and cards whose files (and a
+ * document's sidecar) have the same hash as when it was built are taken as they are, unread;
+ * others are offered by content hash.
+ */
+function reuseFrom(previous: LoadedIndex, sources: Record<string, SourceFile>): KnowledgeReuse {
+  const before = previous.manifest.sources;
+  const same = (rel: string) => before[rel]?.sha256 === sources[rel]?.sha256;
+  const sidecarsSame = (rel: string) => [`${rel}.meta.yaml`, `${rel}.meta.yml`].every(same);
+  const documents = new Map(previous.knowledge.documents.map((d) => [d.file, d]));
+  const cards = new Map(previous.knowledge.cards.map((c) => [c.file, c]));
+  return {
+    unchangedDocument: (rel) => (sources[rel] && same(rel) && sidecarsSame(rel) ? documents.get(rel) : undefined),
+    unchangedCard: (rel) => (sources[rel] && same(rel) ? cards.get(rel) : undefined),
+    unchangedLexicon: () => {
+      const files = (list: Record<string, SourceFile>) => Object.keys(list).filter((k) => k.startsWith('lexicon/')).sort();
+      const now = files(sources);
+      const unchangedFiles = now.length > 0 && now.join('\n') === files(before).join('\n') && now.every(same);
+      return unchangedFiles ? { files: previous.knowledge.lexicon, hash: previous.knowledge.lexiconHash } : undefined;
+    },
+    reuse: (file, hash) => {
+      const d = documents.get(file);
+      return d && d.hash === hash ? d : undefined;
+    },
   };
 }
 
@@ -304,7 +332,11 @@ async function embedWithCache(
 }
 
 async function checksumOf(file: string): Promise<FileChecksum> {
-  const data = await fs.readFile(file);
+  return checksumOfContent(await fs.readFile(file));
+}
+
+function checksumOfContent(content: string | Buffer): FileChecksum {
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   return { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
 }
 

@@ -73,6 +73,7 @@ interface AnalysedField {
 /** The analysed fields of one chunk, in {@link FIELD_BOOSTS} order. */
 type AnalysedChunk = [AnalysedField, AnalysedField];
 
+
 function analyse(chunk: Pick<KnowledgeChunk, 'label' | 'text'>): AnalysedChunk {
   return [analyseField(chunk.label), analyseField(chunk.text)];
 }
@@ -133,31 +134,10 @@ export class LexicalIndex {
 
   /** Indexes `chunks` from scratch. */
   static build(chunks: readonly KnowledgeChunk[]): LexicalIndex {
-    return LexicalIndex.update(undefined, chunks);
-  }
-
-  /**
-   * The index of `chunks`, reusing the analysis of every chunk `previous` already holds with the
-   * same id and text hash (`unchanged`), and analysing only the others: a one-document change
-   * costs that document plus one pass over the postings. The result is the index a full build
-   * of `chunks` gives, document ordinals included (they follow `chunks`).
-   */
-  static update(
-    previous: LexicalIndex | undefined,
-    chunks: readonly KnowledgeChunk[],
-    unchanged: (chunk: KnowledgeChunk) => boolean = () => false,
-  ): LexicalIndex {
-    const oldOrdinal = new Map<string, number>();
-    if (previous) previous.data.documents.forEach((d, i) => oldOrdinal.set(d.id, i));
-    const reuse = chunks.map((c) => (previous && unchanged(c) ? (oldOrdinal.get(c.id) ?? -1) : -1));
-    const forward = previous ? previous.forwardIndex(new Set(reuse.filter((o) => o >= 0))) : undefined;
-
-    // Terms: the previous vocabulary, then new terms in order of appearance; unused terms are dropped below.
-    const terms: string[] = previous ? [...previous.data.terms] : [];
-    const termIds = new Map<string, number>(previous ? previous.termIds : []);
-    const fresh: (AnalysedChunk | undefined)[] = chunks.map((c, i) => (reuse[i]! >= 0 ? undefined : analyse(c)));
-    for (const a of fresh) {
-      if (!a) continue;
+    const analysed = chunks.map(analyse);
+    const terms: string[] = [];
+    const termIds = new Map<string, number>();
+    for (const a of analysed) {
       for (const field of a) {
         for (const t of field.tf.keys()) {
           if (!termIds.has(t)) {
@@ -167,71 +147,153 @@ export class LexicalIndex {
         }
       }
     }
-
     const n = chunks.length;
-    const fieldLength = new Uint32Array(n * FIELD_COUNT);
-    const counts = new Uint32Array(terms.length * FIELD_COUNT * KIND_COUNT + 1);
-    const eachPosting = (doc: number, visit: (slot: number, tf: number) => void) => {
-      const kind = KIND_CODE[chunks[doc]!.kind];
-      const old = reuse[doc]!;
-      if (old >= 0) {
-        const { start, slotTerm, tf } = forward!;
-        const from = start[old]!;
-        const to = start[old + 1]!;
-        for (let p = from; p < to; p++) visit(slotTerm[p]! * KIND_COUNT + kind, tf[p]!);
-        return;
-      }
-      const a = fresh[doc]!;
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        for (const [t, tf] of a[f]!.tf) visit((termIds.get(t)! * FIELD_COUNT + f) * KIND_COUNT + kind, tf);
-      }
-    };
-    for (let doc = 0; doc < n; doc++) {
-      const old = reuse[doc]!;
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        fieldLength[doc * FIELD_COUNT + f] = old >= 0 ? previous!.data.fieldLength[old * FIELD_COUNT + f]! : fresh[doc]![f]!.length;
-      }
-      eachPosting(doc, (slot) => counts[slot]!++);
-    }
-
-    // Drop terms no document uses any more (a removed document's own words), then lay out the lists.
-    const keep = new Int32Array(terms.length).fill(-1);
-    const keptTerms: string[] = [];
     const slotsPerTerm = FIELD_COUNT * KIND_COUNT;
-    for (let t = 0; t < terms.length; t++) {
-      let used = 0;
-      for (let s = 0; s < slotsPerTerm; s++) used += counts[t * slotsPerTerm + s]!;
-      if (used > 0) keep[t] = keptTerms.push(terms[t]!) - 1;
-    }
-    const postingStart = new Uint32Array(keptTerms.length * slotsPerTerm + 1);
-    let total = 0;
-    for (let t = 0; t < terms.length; t++) {
-      if (keep[t]! < 0) continue;
-      for (let s = 0; s < slotsPerTerm; s++) {
-        postingStart[keep[t]! * slotsPerTerm + s] = total;
-        total += counts[t * slotsPerTerm + s]!;
-      }
-    }
-    postingStart[keptTerms.length * slotsPerTerm] = total;
-    const fill = postingStart.slice();
+    const fieldLength = new Uint32Array(n * FIELD_COUNT);
+    const counts = new Uint32Array(terms.length * slotsPerTerm);
+    analysed.forEach((a, doc) => {
+      const kind = KIND_CODE[chunks[doc]!.kind];
+      a.forEach((field, f) => {
+        fieldLength[doc * FIELD_COUNT + f] = field.length;
+        for (const t of field.tf.keys()) counts[(termIds.get(t)! * FIELD_COUNT + f) * KIND_COUNT + kind]!++;
+      });
+    });
+    const postingStart = new Uint32Array(counts.length + 1);
+    for (let slot = 0; slot < counts.length; slot++) postingStart[slot + 1] = postingStart[slot]! + counts[slot]!;
+    const total = postingStart[counts.length]!;
+    const fill = postingStart.slice(0, counts.length);
     const postingDoc = new Uint32Array(total);
     const postingTf = new Uint32Array(total);
     // Documents in ordinal order, so every list comes out sorted.
-    for (let doc = 0; doc < n; doc++) {
-      eachPosting(doc, (slot, tf) => {
-        const term = Math.floor(slot / slotsPerTerm);
-        const at = fill[keep[term]! * slotsPerTerm + (slot % slotsPerTerm)]!++;
-        postingDoc[at] = doc;
-        postingTf[at] = tf;
+    analysed.forEach((a, doc) => {
+      const kind = KIND_CODE[chunks[doc]!.kind];
+      a.forEach((field, f) => {
+        for (const [t, tf] of field.tf) {
+          const at = fill[(termIds.get(t)! * FIELD_COUNT + f) * KIND_COUNT + kind]!++;
+          postingDoc[at] = doc;
+          postingTf[at] = tf;
+        }
       });
-    }
+    });
     return new LexicalIndex({
       documents: chunks.map((c) => ({ id: c.id, kind: c.kind })),
-      terms: keptTerms,
+      terms,
       fieldLength,
       postingStart,
       postingDoc,
       postingTf,
+    });
+  }
+
+  /**
+   * The index of `chunks`, reusing the analysis of every chunk `previous` already holds with the
+   * same id and source (`unchanged`), and analysing only the others: a one-document change costs
+   * that document plus one pass over the postings. The result is the index a full build of
+   * `chunks` gives, document ordinals included (they follow `chunks`).
+   */
+  static update(
+    previous: LexicalIndex | undefined,
+    chunks: readonly KnowledgeChunk[],
+    unchanged: (chunk: KnowledgeChunk) => boolean = () => false,
+  ): LexicalIndex {
+    return previous ? LexicalIndex.merge(previous, chunks, unchanged) : LexicalIndex.build(chunks);
+  }
+
+  /**
+   * {@link update} from a previous index: one pass over its posting lists, keeping the postings of
+   * unchanged chunks (renumbered to their new ordinals, which keep their order) and merging in the
+   * analysed postings of the others — no per-document regrouping, so a one-document change costs
+   * a copy of the postings, not a re-analysis.
+   */
+  private static merge(previous: LexicalIndex, chunks: readonly KnowledgeChunk[], unchanged: (chunk: KnowledgeChunk) => boolean): LexicalIndex {
+    const old = previous.data;
+    const oldOrdinal = new Map<string, number>();
+    old.documents.forEach((d, i) => oldOrdinal.set(d.id, i));
+    const oldToNew = new Int32Array(old.documents.length).fill(-1);
+    const n = chunks.length;
+    const fieldLength = new Uint32Array(n * FIELD_COUNT);
+    const terms = [...old.terms];
+    const termIds = new Map(previous.termIds);
+    // Postings of the analysed chunks, per slot, in ordinal order.
+    const fresh = new Map<number, number[]>();
+    let lastOld = -1;
+    for (let doc = 0; doc < n; doc++) {
+      const c = chunks[doc]!;
+      const o = unchanged(c) ? oldOrdinal.get(c.id) : undefined;
+      if (o !== undefined && o > lastOld) {
+        oldToNew[o] = doc;
+        lastOld = o;
+        for (let f = 0; f < FIELD_COUNT; f++) fieldLength[doc * FIELD_COUNT + f] = old.fieldLength[o * FIELD_COUNT + f]!;
+        continue;
+      }
+      const kind = KIND_CODE[c.kind];
+      analyse(c).forEach((field, f) => {
+        fieldLength[doc * FIELD_COUNT + f] = field.length;
+        for (const [t, tf] of field.tf) {
+          let id = termIds.get(t);
+          if (id === undefined) {
+            id = terms.length;
+            termIds.set(t, id);
+            terms.push(t);
+          }
+          const slot = (id * FIELD_COUNT + f) * KIND_COUNT + kind;
+          const list = fresh.get(slot);
+          if (list) list.push(doc, tf);
+          else fresh.set(slot, [doc, tf]);
+        }
+      });
+    }
+    let freshTotal = 0;
+    for (const list of fresh.values()) freshTotal += list.length / 2;
+    const slotsPerTerm = FIELD_COUNT * KIND_COUNT;
+    const postingDoc = new Uint32Array(old.postingDoc.length + freshTotal);
+    const postingTf = new Uint32Array(old.postingDoc.length + freshTotal);
+    const starts: number[] = [];
+    const keptTerms: string[] = [];
+    let at = 0;
+    const oldSlots = old.postingStart.length - 1;
+    for (let t = 0; t < terms.length; t++) {
+      const termStart = at;
+      const slotStarts: number[] = [];
+      for (let s = 0; s < slotsPerTerm; s++) {
+        slotStarts.push(at);
+        const slot = t * slotsPerTerm + s;
+        const extra = fresh.get(slot);
+        let e = 0;
+        if (slot < oldSlots) {
+          const to = old.postingStart[slot + 1]!;
+          for (let p = old.postingStart[slot]!; p < to; p++) {
+            const doc = oldToNew[old.postingDoc[p]!]!;
+            if (doc < 0) continue;
+            // Fresh postings of lower ordinals go first, so the list stays sorted.
+            while (extra && e < extra.length && extra[e]! < doc) {
+              postingDoc[at] = extra[e]!;
+              postingTf[at++] = extra[e + 1]!;
+              e += 2;
+            }
+            postingDoc[at] = doc;
+            postingTf[at++] = old.postingTf[p]!;
+          }
+        }
+        while (extra && e < extra.length) {
+          postingDoc[at] = extra[e]!;
+          postingTf[at++] = extra[e + 1]!;
+          e += 2;
+        }
+      }
+      // A term no chunk uses any more (a removed document's own words) is dropped.
+      if (at === termStart) continue;
+      keptTerms.push(terms[t]!);
+      starts.push(...slotStarts);
+    }
+    starts.push(at);
+    return new LexicalIndex({
+      documents: chunks.map((c) => ({ id: c.id, kind: c.kind })),
+      terms: keptTerms,
+      fieldLength,
+      postingStart: Uint32Array.from(starts),
+      postingDoc: postingDoc.slice(0, at),
+      postingTf: postingTf.slice(0, at),
     });
   }
 
@@ -394,36 +456,6 @@ export class LexicalIndex {
       this.scratch.nextStamp = 1;
     }
     return this.scratch;
-  }
-
-  /**
-   * The postings of the documents in `ordinals`, grouped by document: for document `d`,
-   * entries `start[d]` to `start[d + 1]` hold `(term * FIELD_COUNT + field)` and the frequency.
-   */
-  private forwardIndex(ordinals: Set<number>): { start: Uint32Array; slotTerm: Uint32Array; tf: Uint32Array } {
-    const { documents, postingStart, postingDoc, postingTf } = this.data;
-    const n = documents.length;
-    const wanted = new Uint8Array(n);
-    for (const o of ordinals) wanted[o] = 1;
-    const start = new Uint32Array(n + 1);
-    for (let p = 0; p < postingDoc.length; p++) if (wanted[postingDoc[p]!]) start[postingDoc[p]! + 1]!++;
-    for (let d = 0; d < n; d++) start[d + 1] = start[d + 1]! + start[d]!;
-    const fill = start.slice(0, n);
-    const slotTerm = new Uint32Array(start[n]!);
-    const tf = new Uint32Array(start[n]!);
-    const slots = postingStart.length - 1;
-    for (let slot = 0; slot < slots; slot++) {
-      const termField = Math.floor(slot / KIND_COUNT);
-      const to = postingStart[slot + 1]!;
-      for (let p = postingStart[slot]!; p < to; p++) {
-        const doc = postingDoc[p]!;
-        if (!wanted[doc]) continue;
-        const at = fill[doc]!++;
-        slotTerm[at] = termField;
-        tf[at] = postingTf[p]!;
-      }
-    }
-    return { start, slotTerm, tf };
   }
 }
 

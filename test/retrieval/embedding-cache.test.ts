@@ -23,7 +23,7 @@ describe('the embedding cache: one binary Float32 file', () => {
     const cache = await EmbeddingCache.open(file);
     const texts = ['Pasal 5 huruf n', 'Pasal 9 ayat (2)', 'kartu: like postingan'];
     texts.forEach((t, i) => cache.set(embeddingKey(t), vector(i)));
-    await cache.flush(texts.map(embeddingKey));
+    await cache.flush(texts.length, () => texts.map(embeddingKey));
     // Header + three records of key (32 bytes) and 8 floats: no JSON, no base64.
     expect(fs.statSync(file).size).toBe(16 + 3 * (32 + 8 * 4));
     const back = await EmbeddingCache.open(file);
@@ -37,14 +37,14 @@ describe('the embedding cache: one binary Float32 file', () => {
     const first = await EmbeddingCache.open(file);
     first.set(embeddingKey('a'), vector(1));
     first.set(embeddingKey('b'), vector(2));
-    await first.flush([embeddingKey('a'), embeddingKey('b')]);
+    await first.flush(2, () => [embeddingKey('a'), embeddingKey('b')]);
     const inode = fs.statSync(file).ino;
     // A crash in the middle of the next append leaves half a record.
     fs.appendFileSync(file, Buffer.alloc(20, 7));
     const second = await EmbeddingCache.open(file);
     expect(second.size).toBe(2);
     second.set(embeddingKey('c'), vector(3));
-    await second.flush(['a', 'b', 'c'].map(embeddingKey));
+    await second.flush(3, () => ['a', 'b', 'c'].map(embeddingKey));
     expect(fs.statSync(file).ino).toBe(inode);
     const third = await EmbeddingCache.open(file);
     expect(third.size).toBe(3);
@@ -58,7 +58,7 @@ describe('the embedding cache: one binary Float32 file', () => {
       const cache = await EmbeddingCache.open(file);
       const keys = [0, 1, 2].map((i) => embeddingKey(`round ${round} text ${i}`));
       keys.forEach((k, i) => cache.set(k, vector(round * 10 + i)));
-      await cache.flush(keys);
+      await cache.flush(keys.length, () => keys);
     }
     const cache = await EmbeddingCache.open(file);
     expect(cache.size).toBeLessThanOrEqual(6);
@@ -74,7 +74,7 @@ describe('the embedding cache: one binary Float32 file', () => {
     expect(cache.size).toBe(0);
     cache.set(embeddingKey('x'), vector(1, 4));
     expect(() => cache.set(embeddingKey('y'), vector(1, 5))).toThrow(/dimensions/);
-    await cache.flush([embeddingKey('x')]);
+    await cache.flush(1, () => [embeddingKey('x')]);
     expect((await EmbeddingCache.open(file, 4)).size).toBe(1);
     expect((await EmbeddingCache.open(file, 1024)).size).toBe(0);
   });
