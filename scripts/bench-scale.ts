@@ -24,6 +24,9 @@ export interface ScaleFigures {
   mean_ms: number;
   /** CPU time per question (user + system): steadier than wall time on a busy machine. */
   cpu_mean_ms: number;
+  /** The two searches of a question alone (hybrid + case cards). */
+  retrieval_mean_ms: number;
+  retrieval_p95_ms: number;
   p50_ms: number;
   p95_ms: number;
   max_ms: number;
@@ -117,6 +120,8 @@ async function measureScale(scale: number, tmp: string, say: (line: string) => v
     chunks: cold.manifest.counts.chunks,
     mean_ms: server.mean_ms!,
     cpu_mean_ms: server.cpu_mean_ms!,
+    retrieval_mean_ms: server.retrieval_mean_ms!,
+    retrieval_p95_ms: server.retrieval_p95_ms!,
     p50_ms: server.p50_ms!,
     p95_ms: server.p95_ms!,
     max_ms: server.max_ms!,
@@ -137,6 +142,7 @@ const ROWS: [string, (f: ScaleFigures) => string][] = [
   ['chunks', (f) => String(f.chunks)],
   ['mean / p95 per question', (f) => `${f.mean_ms.toFixed(1)} / ${f.p95_ms.toFixed(1)} ms`],
   ['CPU per question', (f) => `${f.cpu_mean_ms.toFixed(1)} ms`],
+  ['retrieval alone, mean / p95', (f) => `${f.retrieval_mean_ms.toFixed(2)} / ${f.retrieval_p95_ms.toFixed(2)} ms`],
   ['re-index, one document changed', (f) => `${(f.reindex_changed_ms / 1000).toFixed(2)} s`],
   ['re-index, one added / removed', (f) => `${(f.reindex_added_ms / 1000).toFixed(2)} / ${(f.reindex_removed_ms / 1000).toFixed(2)} s`],
   ['full re-index (forced, warm cache)', (f) => `${(f.reindex_full_ms / 1000).toFixed(2)} s`],
