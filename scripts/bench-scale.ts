@@ -45,11 +45,22 @@ export interface ScaleFigures {
 /** Targets of issue 14, by scale (only the scales the issue names have targets). */
 const P95_TARGET: Record<number, number> = { 1: 10, 10: 15, 100: 60 };
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The folder holding package.json above this file: scripts/ under tsx, dist/scripts/ when compiled. */
+function packageRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) throw new Error(`package.json tidak ditemukan di atas ${dir}`);
+  }
+}
+
+const HERE = fileURLToPath(import.meta.url);
+const REPO_ROOT = packageRoot(path.dirname(HERE));
+/** The answering process: the sibling file, compiled (.js) or not (.ts under tsx). */
+const ANSWER_SERVER = path.join(path.dirname(HERE), `bench-answer-server${path.extname(HERE)}`);
 
 function runAnswerServer(env: NodeJS.ProcessEnv): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, path.join(REPO_ROOT, 'scripts', 'bench-answer-server.ts')], {
+    const child = spawn(process.execPath, [...process.execArgv, ANSWER_SERVER], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

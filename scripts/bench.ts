@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -113,6 +115,14 @@ export interface BenchResult {
   [extra: string]: number | string | boolean;
 }
 
+/** The folder holding package.json above `dir`: scripts/ when run by tsx, dist/scripts/ when compiled. */
+function packageRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) throw new Error(`package.json tidak ditemukan di atas ${dir}`);
+  }
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -191,6 +201,55 @@ async function measureThroughput(url: string, concurrency: number, total: number
   }
 }
 
+/**
+ * Answers per second while the LLM endpoint hangs: once the circuit breaker is open, questions
+ * must cost what offline ones do instead of a timeout each. Measures the questions it took to
+ * open the breaker (each waits for the per-question budget) and the throughput afterwards.
+ */
+async function measureHangingLlm(baseEnv: NodeJS.ProcessEnv, repoRoot: string, rounds: number): Promise<{ openAfter: number; qps: number; state: string }> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer(() => {
+    /* never answers */
+  });
+  server.on('connection', (s) => sockets.add(s));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const config = loadConfig(
+    {
+      ...baseEnv,
+      OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+      OPENAI_API_KEY: 'sk-bench',
+      EMBEDDINGS_PROVIDER: 'local',
+      LLM_BUDGET_MS: '500',
+      LLM_BREAKER_FAILURES: '3',
+      LLM_BREAKER_COOLDOWN_MS: '600000',
+    },
+    repoRoot,
+  );
+  const app = await createNetra(config, silentLogger());
+  try {
+    let openAfter = 0;
+    for (const b of BENCH_QUESTIONS) {
+      if (app.llm?.health().state === 'open') break;
+      await app.pipeline.ask(b.question);
+      openAfter += 1;
+    }
+    const started = performance.now();
+    let n = 0;
+    for (let r = 0; r < rounds; r++) {
+      for (const b of BENCH_QUESTIONS) {
+        await app.pipeline.ask(b.question);
+        n += 1;
+      }
+    }
+    return { openAfter, qps: n / ((performance.now() - started) / 1000), state: app.llm?.health().state ?? 'none' };
+  } finally {
+    await app.close();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 async function main(): Promise<number> {
   const scaleArg = process.argv.indexOf('--scale');
   if (scaleArg >= 0) {
@@ -202,7 +261,7 @@ async function main(): Promise<number> {
   }
   const requestsPerLevel = Number(process.env.BENCH_REQUESTS ?? 300);
   const latencyRounds = Number(process.env.BENCH_ROUNDS ?? 5);
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const repoRoot = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-bench-'));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   try {
@@ -258,6 +317,16 @@ async function main(): Promise<number> {
         await api.close();
       }
 
+      const hanging = await measureHangingLlm(
+        { ...process.env, NETRA_DATA_DIR: tmp, NETRA_KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent' },
+        repoRoot,
+        latencyRounds,
+      );
+      const offlineQps = 1000 / (samples.reduce((a, b) => a + b, 0) / samples.length);
+      say(
+        `LLM hanging     breaker ${hanging.state} after ${hanging.openAfter} questions; then ${hanging.qps.toFixed(0)} answers/s (offline ${offlineQps.toFixed(0)} answers/s)`,
+      );
+
       const rssMb = process.resourceUsage().maxRSS / 1024;
       say(`peak RSS        ${rssMb.toFixed(0)} MB`);
 
@@ -267,6 +336,7 @@ async function main(): Promise<number> {
         ['full re-index < 10 s', full.ms < TARGETS.reindexFullMs, `${full.ms.toFixed(0)} ms`],
         ['no-op re-index < 2 s', noop.ms < TARGETS.reindexNoopMs, `${noop.ms.toFixed(0)} ms`],
         ['no HTTP errors', httpErrors === 0, `${httpErrors} errors`],
+        ['LLM breaker opens on a hanging endpoint', hanging.state === 'open', hanging.state],
       ];
       say('targets:');
       for (const [label, ok, value] of checks) say(`  ${ok ? 'MET   ' : 'MISSED'} ${label} (${value})`);
@@ -285,6 +355,9 @@ async function main(): Promise<number> {
         answers: samples.length,
         requests_per_level: requestsPerLevel,
         http_errors: httpErrors,
+        llm_hanging_breaker_open_qps: round(hanging.qps),
+        llm_hanging_questions_to_open: hanging.openAfter,
+        offline_qps: round(offlineQps),
         chunks: full.manifest.counts.chunks,
         cpus: os.cpus().length,
         node: process.version,

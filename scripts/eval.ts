@@ -1,130 +1,111 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { VerdictSchema } from '../src/answer/answer-contract.js';
 import { AnswerPipeline } from '../src/answer/pipeline.js';
 import { loadConfig } from '../src/config/config.js';
 import type { RetrievalMode } from '../src/retrieval/hybrid-retriever.js';
 import { ensureIndex } from '../src/retrieval/ensure-index.js';
+import { runIfInvokedDirectly, UsageError } from './cli-runner.js';
+import {
+  checkFloor,
+  knowledgeCorpus,
+  questionLine,
+  readEvalFloor,
+  readEvalSet,
+  type ScoredAnswer,
+  scoreSet,
+  type SetScore,
+} from './eval-score.js';
+
+const USAGE =
+  'Pemakaian: npm run eval [-- --file F ...] [--retrieval hybrid|lexical|vector] [--check] [--verbose] [--json]';
+
+/** The sets scored by default, and gated by `--check` (their floors are in eval-floor.json). */
+export const DEFAULT_SETS = ['eval/dev.jsonl', 'eval/dev-real.jsonl'] as const;
+
+/** dev-real.jsonl's questions about "today" assume this date (see eval/README.md); NETRA_TODAY overrides. */
+export const EVAL_TODAY = '2026-12-01';
+
+const RETRIEVAL_MODES: readonly RetrievalMode[] = ['hybrid', 'lexical', 'vector'];
 
 /**
- * `npm run eval [-- --file F] [--retrieval hybrid|lexical|vector] [--check] [--json]`
- * Scores the bot on a question set: verdict accuracy, expected-citation accuracy, quotes not
- * found in knowledge/ (invented), per category, and the misses. `--check` fails (exit 1) on any
- * invented quote or when verdict accuracy falls below the floor in eval-floor.json (a ratchet).
+ * `npm run eval`: answers each question of the development sets offline (the way
+ * `npm run ask -- --json --stdin` would) and scores them as eval/score.mjs does: strict and lenient
+ * verdict accuracy, citations, invented quotes, loosening, over-abstention, over- and missed
+ * escalation, per category. `--check` exits 1 when a set falls below its floor in eval-floor.json,
+ * shows an invented quote or loosens a prohibition.
  */
-const EvalItem = z.object({
-  id: z.string(),
-  cat: z.string(),
-  q: z.string(),
-  verdict: z.array(VerdictSchema).min(1),
-  cites: z.array(z.object({ source: z.string(), ref: z.string().optional() })),
-  escalate: z.boolean().optional(),
-});
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
 async function main(): Promise<number> {
-  const file = path.resolve(arg('--file') ?? path.join('..', 'shared', 'eval', 'dev.jsonl'));
-  const mode = (arg('--retrieval') ?? 'hybrid') as RetrievalMode;
-  const items = fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l, i) => {
-      const parsed = EvalItem.safeParse(JSON.parse(l));
-      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues[0]?.message}`);
-      return parsed.data;
-    });
-  const config = loadConfig();
+  const args = process.argv.slice(2);
+  const files = valuesOf(args, '--file');
+  const mode = (valuesOf(args, '--retrieval').at(-1) ?? 'hybrid') as RetrievalMode;
+  if (!RETRIEVAL_MODES.includes(mode)) throw new UsageError(`--retrieval harus salah satu dari ${RETRIEVAL_MODES.join(', ')}.`);
+  const check = args.includes('--check');
+  const verbose = args.includes('--verbose');
+  const sets = files.length > 0 ? files : [...DEFAULT_SETS];
+
+  const env = { ...process.env, NETRA_TODAY: process.env.NETRA_TODAY || EVAL_TODAY, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' };
+  const config = loadConfig(env);
   const index = await ensureIndex(config);
   const pipeline = new AnswerPipeline({ index: () => index, retrieval: mode, today: config.today });
-  // Invented quotes are checked against the raw knowledge files, independently of the bot's own verifier.
-  const knowledgeText = new Map<string, string>();
-  for (const d of index.knowledge.documents) knowledgeText.set(d.id, fs.readFileSync(path.join(config.knowledgeDir, d.file), 'utf8'));
+  const corpus = knowledgeCorpus(config.knowledgeDir);
+  const floor = check ? readEvalFloor('eval-floor.json') : undefined;
 
-  const perCat = new Map<string, { n: number; verdict: number; cites: number; citeN: number }>();
-  let verdictOk = 0;
-  let citeOk = 0;
-  let citeN = 0;
-  let escalateOk = 0;
-  let escalateN = 0;
-  let invented = 0;
-  const misses: string[] = [];
-  for (const item of items) {
-    const { answer } = await pipeline.ask(item.q);
-    const vOk = item.verdict.includes(answer.verdict);
-    const cOk =
-      item.cites.length === 0 ||
-      answer.citations.some((c) => item.cites.some((e) => e.source === c.sourceId && (!e.ref || c.ref.includes(e.ref))));
-    for (const c of answer.citations) {
-      const text = knowledgeText.get(c.sourceId);
-      if (!text || !text.includes(c.quote)) {
-        invented += 1;
-        misses.push(`${item.id} INVENTED QUOTE ${c.sourceId} ${c.ref}: ${c.quote.slice(0, 80)}`);
+  const results: Record<string, SetScore> = {};
+  let failed = false;
+  for (const file of sets) {
+    const key = path.relative(process.cwd(), path.resolve(file));
+    const items = readEvalSet(file);
+    const answers: ScoredAnswer[] = [];
+    for (const item of items) answers.push((await pipeline.ask(questionLine(item))).answer);
+    const score = scoreSet(items, answers, corpus);
+    results[key] = score;
+    print(key, score, mode, config.today ?? '', verbose);
+    if (floor) {
+      const problems = checkFloor(score, floor, key);
+      if (!floor.sets[key]) console.log(`  (tidak ada batas untuk ${key} di eval-floor.json: hanya kutipan karangan dan pelonggaran yang diperiksa)`);
+      if (problems.length > 0) {
+        failed = true;
+        for (const p of problems) console.error(`GAGAL ${key}: ${p}.`);
+      } else {
+        console.log('  check: lulus');
       }
     }
-    if (item.escalate !== undefined) {
-      escalateN += 1;
-      if (answer.escalate === item.escalate) escalateOk += 1;
-      else misses.push(`${item.id} escalate=${answer.escalate}, expected ${item.escalate}`);
-    }
-    const cat = perCat.get(item.cat) ?? { n: 0, verdict: 0, cites: 0, citeN: 0 };
-    cat.n += 1;
-    if (vOk) cat.verdict += 1;
-    if (item.cites.length > 0) {
-      cat.citeN += 1;
-      citeN += 1;
-      if (cOk) {
-        cat.cites += 1;
-        citeOk += 1;
-      }
-    }
-    perCat.set(item.cat, cat);
-    if (vOk) verdictOk += 1;
-    if (!vOk || !cOk) {
-      misses.push(
-        `${item.id} [${item.cat}] ${vOk ? '' : `verdict ${answer.verdict} ∉ ${item.verdict.join('|')}`}${!vOk && !cOk ? '; ' : ''}${cOk ? '' : `citations [${answer.citations.map((c) => `${c.sourceId} ${c.ref}`).join(', ')}] miss ${item.cites.map((c) => `${c.source} ${c.ref ?? ''}`.trim()).join(' | ')}`} — ${item.q}`,
-      );
-    }
   }
-  const verdictAccuracy = verdictOk / items.length;
-  const citationAccuracy = citeN ? citeOk / citeN : 1;
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  console.log(`Eval ${path.basename(file)} — ${items.length} pertanyaan, retrieval=${mode}`);
-  console.log(`  verdict accuracy   ${pct(verdictAccuracy)} (${verdictOk}/${items.length})`);
-  console.log(`  citation accuracy  ${pct(citationAccuracy)} (${citeOk}/${citeN})`);
-  console.log(`  escalate accuracy  ${escalateN ? pct(escalateOk / escalateN) : 'n/a'} (${escalateOk}/${escalateN})`);
-  console.log(`  invented quotes    ${invented}`);
-  console.log('  per category:');
-  for (const [cat, s] of [...perCat].sort()) {
-    console.log(`    ${cat.padEnd(12)} verdict ${s.verdict}/${s.n}  citations ${s.citeN ? `${s.cites}/${s.citeN}` : '-'}`);
+  if (args.includes('--json')) {
+    const brief = Object.fromEntries(Object.entries(results).map(([k, s]) => [k, { ...s, misses: undefined }]));
+    console.log(JSON.stringify({ retrieval: mode, today: config.today, sets: brief }));
   }
-  if (misses.length > 0) console.log(`  misses:\n    ${misses.join('\n    ')}`);
-  const result = { file: path.basename(file), retrieval: mode, n: items.length, verdictAccuracy, citationAccuracy, invented };
-  if (process.argv.includes('--json')) console.log(JSON.stringify(result));
-  if (process.argv.includes('--check')) {
-    const floor = JSON.parse(fs.readFileSync('eval-floor.json', 'utf8')) as { verdictAccuracy: number };
-    if (invented > 0) {
-      console.error(`GAGAL: ${invented} kutipan tidak ditemukan di knowledge/.`);
-      return 1;
-    }
-    if (verdictAccuracy + 1e-9 < floor.verdictAccuracy) {
-      console.error(`GAGAL: verdict accuracy ${pct(verdictAccuracy)} di bawah batas ${pct(floor.verdictAccuracy)} (eval-floor.json).`);
-      return 1;
-    }
-    console.log(`  check: lulus (batas verdict ${pct(floor.verdictAccuracy)}, 0 kutipan karangan)`);
-  }
-  return 0;
+  return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error((err as Error).stack ?? String(err));
-    process.exit(1);
-  },
-);
+function valuesOf(args: string[], name: string): string[] {
+  const out: string[] = [];
+  args.forEach((a, i) => {
+    if (a !== name) return;
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} membutuhkan nilai.`);
+    out.push(v);
+  });
+  return out;
+}
+
+function print(file: string, s: SetScore, mode: string, today: string, verbose: boolean): void {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(6);
+  console.log(`Eval ${file} — ${s.n} pertanyaan, retrieval=${mode}, hari ini=${today}`);
+  console.log(`  strict (= best)      ${pct(s.strict)} (${s.strictOk}/${s.n})`);
+  console.log(`  lenient (diterima)   ${pct(s.lenient)} (${s.lenientOk}/${s.n})`);
+  console.log(`  citations            ${pct(s.cite)} (${s.citeOk}/${s.citeN})`);
+  console.log(`  escalate             ${s.escalateN ? pct(s.escalateOk / s.escalateN) : '   n/a'} (${s.escalateOk}/${s.escalateN})`);
+  console.log(`  invented quotes      ${s.invented} (dari ${s.citationsShown} kutipan)`);
+  console.log(
+    `  loosening ${s.loosening} · over-abstention ${s.overAbstention} · over-escalation ${s.overEscalation} · missed escalation ${s.missedEscalation}`,
+  );
+  console.log('  per category (lenient · strict · citations):');
+  for (const [cat, c] of Object.entries(s.perCategory).sort(([a], [b]) => a.localeCompare(b))) {
+    console.log(`    ${cat.padEnd(16)} ${`${c.lenient}/${c.n}`.padEnd(6)} ${`${c.strict}/${c.n}`.padEnd(6)} ${c.citeN ? `${c.cite}/${c.citeN}` : '-'}`);
+  }
+  // Invented quotes are always listed: they fail the check and must be found quickly.
+  const shown = verbose ? s.misses : s.misses.filter((m) => m.includes('KUTIPAN KARANGAN'));
+  if (shown.length > 0) console.log(`  misses:\n    ${shown.join('\n    ')}`);
+}
+
+runIfInvokedDirectly(import.meta.url, main, 'eval', USAGE);

@@ -129,7 +129,8 @@ export function groupBySimilarity(
           tidak_disukai: g.members.filter((m) => m.c.reasons.includes('tidak_disukai')).length,
         },
         channels,
-        latestAt: g.members.map((m) => m.c.createdAt).reduce((a, b) => (b > a ? b : a)),
+        // ISO timestamps sort as text: the last one is the latest.
+        latestAt: g.members.map((m) => m.c.createdAt).sort().at(-1)!,
       };
     })
     .sort((a, b) => b.size - a.size || b.latestAt.localeCompare(a.latestAt));

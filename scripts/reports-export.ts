@@ -33,7 +33,7 @@ function fail(message: string, code = 2): never {
 }
 
 function main(): void {
-  let raw;
+  let raw: unknown;
   try {
     raw = parseArgs({
       options: { format: { type: 'string' }, since: { type: 'string' }, out: { type: 'string' } },
@@ -46,7 +46,7 @@ function main(): void {
   const args = ArgsSchema.safeParse(raw);
   if (!args.success) fail(`${args.error.issues[0]?.message ?? 'Argumen tidak valid'}\n${USAGE}`);
 
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {

@@ -37,7 +37,9 @@ export function formatStats(s: NetraStats, sinceLabel?: string): string {
     const perChannel = new Map<string, number>();
     for (const day of days) {
       const counts = channels.map((c) => s.questionsPerDay.find((r) => r.day === day && r.channel === c)?.count ?? 0);
-      counts.forEach((n, i) => perChannel.set(channels[i]!, (perChannel.get(channels[i]!) ?? 0) + n));
+      counts.forEach((n, i) => {
+        perChannel.set(channels[i]!, (perChannel.get(channels[i]!) ?? 0) + n);
+      });
       const total = counts.reduce((a, b) => a + b, 0);
       lines.push(`  ${day.padEnd(10)}  ${counts.map((n) => String(n).padStart(width)).join('  ')}  ${String(total).padStart(6)}`);
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, the whole vitest suite, and the dev-set eval check (no invented quote,
-# verdict accuracy at or above eval-floor.json). Ends with the plain line "N passed, N failed".
+# `npm test`: type-check, lint (Biome), both vitest projects (unit, then ops against the compiled
+# dist/), and the eval check of both development sets (floors in eval-floor.json, no invented quote,
+# no loosening). Ends with the plain line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 export NO_COLOR=1
@@ -10,7 +11,10 @@ failed=0
 echo "== typecheck (tsc --noEmit)"
 if npx tsc --noEmit -p .; then passed=$((passed + 1)); echo "typecheck: ok"; else failed=$((failed + 1)); echo "typecheck: FAILED"; fi
 
-echo "== vitest"
+echo "== lint (biome)"
+if npx biome lint --error-on-warnings; then passed=$((passed + 1)); echo "lint: ok"; else failed=$((failed + 1)); echo "lint: FAILED"; fi
+
+echo "== vitest (unit and ops projects)"
 report=.vitest-report.json
 rm -f "$report"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
@@ -27,9 +31,9 @@ else
   failed=$((failed + 1))
 fi
 
-echo "== eval (dev set, --check)"
+echo "== eval (dev and dev-real sets, --check)"
 eval_dir=$(mktemp -d)
-if NETRA_DATA_DIR="$eval_dir" npx tsx scripts/eval.ts --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if NETRA_DATA_DIR="$eval_dir" npm run --silent eval -- --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 rm -rf "$eval_dir"
 
 echo "$passed passed, $failed failed"

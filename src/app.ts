@@ -1,6 +1,6 @@
 import type { Config } from './config/config.js';
 import { AnswerPipeline, type Composer } from './answer/pipeline.js';
-import { LlmComposer } from './answer/llm-composer.js';
+import { type LlmHealth, LlmComposer } from './answer/llm-composer.js';
 import { formatDateId } from './answer/election-stage.js';
 import { Conversation } from './conversation/conversation.js';
 import { NotifierRegistry } from './conversation/notifier-registry.js';
@@ -10,8 +10,18 @@ import { Metrics } from './observability/metrics.js';
 import { ReportingService } from './reporting/reporting-service.js';
 import { ensureIndex } from './retrieval/ensure-index.js';
 import { IndexHolder } from './retrieval/index-holder.js';
-import { openDatabase, type NetraDatabase } from './storage/database.js';
+import { loadIdSecret } from './privacy/id-secret.js';
+import { configurePseudonyms } from './privacy/pseudonym.js';
+import { DraftRepository } from './reporting/draft-repository.js';
+import { EvidenceStore } from './reporting/evidence-store.js';
+import { ReportRepository } from './reporting/report-repository.js';
+import { DRAFT_TTL_MS } from './reporting/reporting-service.js';
+import { checkpoint, openDatabase, type NetraDatabase } from './storage/database.js';
+import { createFieldSealer } from './storage/field-crypto.js';
 import { QuestionLog } from './storage/question-log.js';
+import { secureDir } from './storage/secure-files.js';
+import { createStorageProbe, type StorageProbe } from './storage/storage-health.js';
+import { StorageWriter } from './storage/storage-writer.js';
 
 /** Everything a running Netra is made of; channels get `conversation` and `notifiers`, nothing else. */
 export interface NetraApp {
@@ -25,8 +35,18 @@ export interface NetraApp {
   questionLog: QuestionLog;
   metrics: Metrics;
   db: NetraDatabase;
+  /** The LLM's state (circuit breaker, failures, counts) for /healthz; undefined when offline. */
+  llm?: { health(): LlmHealth };
+  /** Whether reports can be saved now (read-only or full data dir, another process's lock), for /healthz. */
+  storage: StorageProbe;
+  /** The one writer every repository uses (waits for other processes' locks without blocking). */
+  writer: StorageWriter;
+  /** Deletes questions past QUESTION_LOG_RETENTION_DAYS and checkpoints the WAL; runs at start and daily. */
+  sweep(): Promise<void>;
   close(): Promise<void>;
 }
+
+const DAY_MS = 24 * 3600_000;
 
 /** Labels of the violation kinds offered in `/lapor`, by case-card topic. */
 const REPORT_KIND_LABELS: Record<string, string> = {
@@ -46,12 +66,25 @@ const REPORT_KIND_LABELS: Record<string, string> = {
  * configured, offline otherwise), SQLite storage, reporting and the conversation.
  */
 export async function createNetra(config: Config, logger: Logger, options: { watchIndex?: boolean } = {}): Promise<NetraApp> {
+  // Reports, identities and the id secret live here: owner-only, before anything is written.
+  secureDir(config.dataDir);
+  const ids = loadIdSecret(config.dataDir, config.idSecret);
+  configurePseudonyms(ids.secret);
+  if (ids.source === 'generated') {
+    logger.info({ file: 'id-secret' }, 'NETRA_ID_SECRET is not set: generated a secret for pseudonymous ids in the data directory (mode 0600); back it up with the database');
+  }
   const index = new IndexHolder(await ensureIndex(config, logger), config, logger);
   if (options.watchIndex) index.watch();
-  const composer: Composer | undefined = config.llm ? new LlmComposer(config.llm, logger) : undefined;
+  const llmComposer = config.llm ? new LlmComposer(config.llm, logger) : undefined;
+  const composer: Composer | undefined = llmComposer;
   const pipeline = new AnswerPipeline({ index: () => index.get(), composer, today: config.today, logger });
   const db = openDatabase(config.databasePath);
-  const questionLog = new QuestionLog(db);
+  const writer = new StorageWriter(db, {
+    lockWaitMs: config.storageLockWaitMs,
+    onDropped: (err) => logger.error({ problem: err.problem, code: err.code }, 'a queued statistics write was dropped'),
+  });
+  preparePrivateData(config, db, logger);
+  const questionLog = new QuestionLog(db, writer);
   const notifiers = new NotifierRegistry();
   const metrics = new Metrics(() => questionLog.stats().reportsByStatus);
   const topics = new Set(index.get().knowledge.cards.filter((c) => c.verdict === 'dilarang').map((c) => c.topic));
@@ -66,7 +99,18 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
       .filter(([topic]) => topics.has(topic))
       .map(([id, label]) => ({ id, label })),
     logger,
+    writer,
   });
+  const sweep = async () => {
+    const deleted = await questionLog.sweep(config.questionLogRetentionDays);
+    if (deleted > 0) logger.info({ deleted, retentionDays: config.questionLogRetentionDays }, 'question log: old questions deleted');
+    if (!checkpoint(db)) logger.warn('WAL checkpoint incomplete (another connection is reading); retried at the next sweep');
+  };
+  await sweep().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'question log sweep failed'));
+  const daily = setInterval(() => {
+    sweep().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'question log sweep failed'));
+  }, DAY_MS);
+  daily.unref();
   const conversation = new Conversation({
     pipeline,
     reporting,
@@ -99,11 +143,59 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     questionLog,
     metrics,
     db,
+    llm: llmComposer,
+    storage: createStorageProbe({ dataDir: config.dataDir, databasePath: config.databasePath, writer }),
+    writer,
+    sweep,
     async close() {
+      clearInterval(daily);
       index.close();
+      await writer.idle();
+      checkpoint(db);
       db.close();
     },
   };
+}
+
+/**
+ * Start-up care of stored personal data: converts drafts and lookup hashes written by older
+ * versions, removes evidence files nothing refers to, and warns when reports are (or would be)
+ * stored without REPORTS_ENCRYPTION_KEY.
+ */
+function preparePrivateData(config: Config, db: NetraDatabase, logger: Logger): void {
+  const sealer = createFieldSealer(config.reportsEncryptionKey);
+  const drafts = new DraftRepository(db, sealer);
+  const legacy = drafts.convertLegacy();
+  if (legacy.converted + legacy.dropped > 0) logger.info(legacy, 'drafts converted to keyed chat lookups');
+  const upgraded = new ReportRepository(db, sealer).upgradeLookupHashes();
+  if (upgraded > 0) logger.info({ upgraded }, 'report lookup hashes moved to the id secret');
+  // The old rows' page images must not stay behind in the write-ahead log.
+  checkpoint(db);
+
+  const referenced = new Set(
+    (db.prepare("SELECT file_name FROM evidence WHERE kind = 'file'").all() as { file_name: string }[]).map((r) => r.file_name),
+  );
+  const inDrafts = drafts.referencedEvidence();
+  for (const f of inDrafts.files) referenced.add(f);
+  const removed = new EvidenceStore(config.evidenceDir, config.maxEvidenceBytes).removeOrphans(referenced, {
+    complete: inDrafts.complete,
+    minAgeMs: DRAFT_TTL_MS,
+  });
+  if (removed > 0) logger.info({ removed }, 'orphan evidence files removed');
+
+  if (!config.reportsEncryptionKey) {
+    const stored = db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM report_drafts) AS n`,
+      )
+      .get() as { n: number };
+    if (stored.n > 0 || config.telegram || config.whatsapp || config.http) {
+      logger.warn(
+        { storedReportsAndDrafts: stored.n },
+        'REPORTS_ENCRYPTION_KEY is not set: reporter identities and chat ids are stored WITHOUT encryption. Set it (see .env.example) and run npm run reports:rekey.',
+      );
+    }
+  }
 }
 
 /** `/sumber`: the indexed documents with their status and dates. */

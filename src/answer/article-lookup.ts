@@ -12,7 +12,7 @@ export interface ArticleRequest {
   found: { document: KnowledgeDocument; node: LegalNode }[];
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -25,7 +25,7 @@ function numberPattern(doc: KnowledgeDocument): RegExp | null {
     const type = doc.type.toLowerCase();
     re =
       doc.number && doc.year && /^(uu|pp|perpres|permen|perbawaslu|se)$/.test(type)
-        ? new RegExp(`\\b${escape(type)}\\s*(no\\.?|nomor)?\\s*${escape(doc.number)}(\\s*(/|tahun)\\s*${doc.year})?\\b`)
+        ? new RegExp(`\\b${escapeRegExp(type)}\\s*(no\\.?|nomor)?\\s*${escapeRegExp(doc.number)}(\\s*(/|tahun)\\s*${doc.year})?\\b`)
         : null;
     numberPatterns.set(doc, re);
   }

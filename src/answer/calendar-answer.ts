@@ -1,6 +1,5 @@
-import { findNode } from '../knowledge/passages.js';
-import type { Citation } from './answer-contract.js';
-import { citationFor } from './citations.js';
+import type { CurrentStateFactId } from '../knowledge/schemas.js';
+import { citationsForBasis } from './citations.js';
 import { type ComposedAnswer, type ComposeInput, plainAnswer } from './compose-input.js';
 import { formatDateId } from './election-stage.js';
 
@@ -12,31 +11,45 @@ const STAGE_WORDS: [RegExp, RegExp][] = [
   [/\b(pendaftaran|mendaftar|registration)\b/, /pendaftaran/],
 ];
 
+/** The facts to answer with when the question names none: whether a stage runs, and the next election. */
+const DEFAULT_TODAY: CurrentStateFactId[] = ['tahapan', 'pemilu_berikutnya'];
+
 /**
- * "Sekarang masa kampanye?", "kapan pemilu berikutnya?": the stage on today's date (or the date
- * asked) from the calendar, then any dates the calendar holds for what is asked.
+ * "Sekarang masa kampanye?", "kapan pemilu berikutnya?", "KASN masih ada?": answered from the
+ * current-state facts (knowledge/calendar/current-state.yaml) the question asks about, each with its
+ * basis and grade, saying how far the stored sources go. When what is asked is not known from
+ * them (whether a new election law was enacted), the answer says so: `tidak_pasti`.
  */
 export function composeToday(input: ComposeInput): ComposedAnswer {
   const u = input.understanding;
   const en = u.language === 'en';
+  const state = input.kb.currentState;
+  const asked = input.situation.todayTopics.filter((id): id is CurrentStateFactId => id in state.facts);
+  const asksDay0 = input.situation.todayTopics.includes('tanggal');
+  const ids = asked.length > 0 ? asked : asksDay0 ? (['pemilu_berikutnya'] as CurrentStateFactId[]) : DEFAULT_TODAY;
+  // The fact the question is mainly about comes first.
+  if (asksDay0) ids.sort((a, b) => (a === 'pemilu_berikutnya' ? -1 : b === 'pemilu_berikutnya' ? 1 : 0));
+  const facts = ids.map((id) => state.facts[id]);
+  const parts = facts.map((f) => (en ? f.text_en : f.text_id));
   const dated = composeFromCalendar(input);
-  const stage = input.stage;
-  const day = formatDateId(stage.date);
-  const now = stage.election
-    ? en
-      ? `On ${stage.date} Netra's calendar shows ${stage.election.name}${stage.stageName ? `, stage: ${stage.stageName}` : ''}.`
-      : `Pada ${day} kalender Netra mencatat ${stage.election.name}${stage.stageName ? `, tahap: ${stage.stageName.toLowerCase()}` : ''}.`
-    : en
-      ? `Netra's calendar shows no election stage running on ${stage.date}: nobody is a candidate now, and no campaign period is running. The neutrality duties of civil servants apply at all times, not only during stages.`
-      : `Kalender Netra tidak mencatat tahapan pemilu atau pilkada yang sedang berjalan pada ${day}: saat ini belum ada yang berstatus calon dan tidak ada masa kampanye. Kewajiban netralitas ASN berlaku setiap saat, bukan hanya selama tahapan.`;
-  const citations: Citation[] = [];
-  for (const [docId, ref] of [['uu-7-2017', 'Pasal 167 ayat (1)'], ['uu-7-2017', 'Pasal 167 ayat (6)']] as const) {
-    const doc = input.kb.documents.find((d) => d.id === docId);
-    const node = doc ? findNode(doc, ref) : undefined;
-    if (doc && node) citations.push(citationFor(doc, node));
-  }
-  const text = [now, dated?.answer.answer].filter(Boolean).join('\n\n');
-  return { ...plainAnswer(input, 'informasi', text, u.escalate), answer: { ...plainAnswer(input, 'informasi', text, u.escalate).answer, citations } };
+  if (dated) parts.push(dated.answer.answer);
+  parts.push(
+    en
+      ? `Netra's sources on the election timeline go up to ${state.checked_on}; later news was looked for and not found. This is not a regulation: check KPU, Bawaslu or BKN for changes.`
+      : `Sumber Netra tentang linimasa pemilu sampai ${formatDateId(state.checked_on)}; berita yang lebih baru dicari dan tidak ditemukan. Ini bukan teks peraturan: periksa KPU, Bawaslu, atau BKN untuk perubahan.`,
+  );
+  const citations = citationsForBasis(input.kb, facts.flatMap((f) => f.basis), 4);
+  // Whether the new law was enacted is exactly what the stored sources cannot tell.
+  const asksDay = asksDay0;
+  const unknown =
+    (ids.length === 1 && ids[0] === 'ruu_pemilu' && state.facts.ruu_pemilu.data.enacted === null) ||
+    (asksDay &&
+      ids.includes('pemilu_berikutnya') &&
+      ids.every((id) => id === 'pemilu_berikutnya' || id === 'tahapan') &&
+      state.facts.pemilu_berikutnya.data.voting_date === null);
+  const verdict = unknown ? 'tidak_pasti' : 'informasi';
+  const base = plainAnswer(input, verdict, parts.join('\n\n'), u.escalate);
+  return { ...base, answer: { ...base.answer, citations } };
 }
 
 /** "Kapan masa kampanye Pilkada 2024?": answered from the election calendar, with its certainty. */

@@ -1,6 +1,6 @@
 import type { CaseCard, KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { BasisRef, CardException, Consequence, DecidingFact } from '../knowledge/schemas.js';
-import { CONSEQUENCE_STATUSES } from '../knowledge/schemas.js';
+import type { CONSEQUENCE_STATUSES } from '../knowledge/schemas.js';
 import type { Citation, Verdict } from './answer-contract.js';
 import { TEXTS } from './answer-text.js';
 import { citationsForBasis, citationsForCard } from './citations.js';
@@ -29,7 +29,7 @@ export function consequenceKeys(s: Situation): ConsequenceKey[] {
           : undefined;
   const keys = new Set<ConsequenceKey>();
   const named = s.mentionedStatuses.map(toKey).filter((k) => k !== undefined);
-  if (s.speech.act === 'sanction' && named.length > 1) named.forEach((k) => keys.add(k));
+  if (s.speech.act === 'sanction' && named.length > 1) for (const k of named) keys.add(k);
   const own = toKey(s.actor.status?.id);
   if (own) keys.add(own);
   // An unknown or generic "ASN": the PNS consequence, with a word on PPPK (whose discipline differs).
@@ -39,14 +39,17 @@ export function consequenceKeys(s: Situation): ConsequenceKey[] {
 }
 
 /** The consequences of a card for the situation, each with its basis; falls back on the card's `sanction`. */
-function consequencesFor(card: CaseCard, s: Situation, en: boolean): { lines: string[]; basis: BasisRef[] } {
+function consequencesFor(card: CaseCard, s: Situation, en: boolean): { lines: string[]; basis: BasisRef[]; translated: boolean } {
   const t = TEXTS[en ? 'en' : 'id'];
   const keys = consequenceKeys(s);
   const lines: string[] = [];
-  const basis: BasisRef[] = [];
+  // Each consequence's own texts, interleaved, so the citations show every status's basis (and the criminal one).
+  const perLine: BasisRef[][] = [];
+  let translated = true;
   const add = (label: string, c: Consequence) => {
     lines.push(`${label}: ${en && c.text_en ? c.text_en : c.text}`);
-    basis.push(...c.basis);
+    if (en && !c.text_en) translated = false;
+    perLine.push(c.basis);
   };
   for (const k of keys) {
     const c = card.consequences[k];
@@ -56,12 +59,15 @@ function consequencesFor(card: CaseCard, s: Situation, en: boolean): { lines: st
   if (pidana) add(t.statusLabel.pidana, pidana);
   if (lines.length === 0 && card.sanction && !keys.some((k) => k !== 'pns' && k !== 'pejabat')) {
     lines.push(en && card.sanction_en ? card.sanction_en : card.sanction);
-    basis.push(...card.sanction_basis);
+    if (en && !card.sanction_en) translated = false;
+    perLine.push(card.sanction_basis);
   } else if (lines.length === 0 && keys.includes('pppk')) {
     lines.push(t.pppkFallback);
   }
   if (keys.length === 1 && keys[0] === 'pns' && !s.actor.status && card.consequences.pppk === undefined && lines.length > 0) lines.push(t.pppkNote);
-  return { lines, basis };
+  const basis: BasisRef[] = [];
+  for (let i = 0; perLine.some((b) => i < b.length); i++) for (const b of perLine) if (b[i]) basis.push(b[i]!);
+  return { lines, basis, translated: en && translated };
 }
 
 /** "Sanksi: …" on one line for one consequence, a list for several; in English, says when the text is the card's translation. */
@@ -143,13 +149,17 @@ export function composeCardDecision(
     parts.push(`${t.conditions}\n${conditions.map((c) => `• ${c}`).join('\n')}`);
   }
 
-  const consequences = verdict === 'dilarang' || verdict === 'tidak_pasti' || via === 'branches' ? consequencesFor(card, s, en) : { lines: [], basis: [] };
-  if (consequences.lines.length > 0) parts.push(sanctionBlock(consequences.lines, en && card.sanction_en !== undefined, t));
+  const consequences =
+    verdict === 'dilarang' || verdict === 'tidak_pasti' || via === 'branches' ? consequencesFor(card, s, en) : { lines: [], basis: [], translated: false };
+  if (consequences.lines.length > 0) parts.push(sanctionBlock(consequences.lines, consequences.translated, t));
 
   const superior = s.circumstances.ordered_by_superior?.value === true ? superiorOrderCard(kb) : undefined;
   if (superior && superior.id !== card.id) parts.push(`${t.superiorOrder} ${bodyOf(superior, en)}`);
 
-  let citations: Citation[] = citationsForBasis(kb, [...basis, ...consequences.basis.slice(0, 1)], 4);
+  // For a PPPK, CPNS or non-ASN staff member, the text that binds them leads the citations.
+  const own = consequenceKeys(s).find((k) => k !== 'pns' && card.consequences[k] !== undefined);
+  const ownBasis = own ? (card.consequences[own]?.basis ?? []) : [];
+  let citations: Citation[] = citationsForBasis(kb, [...ownBasis.slice(0, 2), ...basis, ...consequences.basis.slice(0, 1)], 4);
   if (citations.length === 0) citations = citationsForCard(kb, card, false);
   if (superior && superior.id !== card.id) citations = [...citations.slice(0, 3), ...citationsForBasis(kb, superior.basis, 1)];
   parts.push(...sourceNotes(kb, citations, u.language));
@@ -195,11 +205,11 @@ export function composeSanctionDecision(input: ComposeInput, fit: CardFit): Comp
   const en = u.language === 'en';
   const t = TEXTS[u.language];
   const card = fit.card;
-  const { lines, basis } = consequencesFor(card, s, en);
+  const { lines, basis, translated } = consequencesFor(card, s, en);
   const parts: string[] = [];
   if (u.injection) parts.push(t.injection);
   parts.push(en ? `About: ${card.summary_en ?? card.title}.` : `Tentang: ${card.title}.`);
-  if (lines.length > 0) parts.push(sanctionBlock(lines, en && card.sanction_en !== undefined, t));
+  if (lines.length > 0) parts.push(sanctionBlock(lines, translated, t));
   else parts.push(bodyOf(card, en));
   const citations = citationsForBasis(kb, [...basis, ...card.sanction_basis, ...card.basis], 4);
   parts.push(...sourceNotes(kb, citations, u.language));

@@ -1,7 +1,7 @@
 import type { KnowledgeBase, KnowledgeDocument } from '../knowledge/knowledge-base.js';
 import { findNode, nodeText } from '../knowledge/passages.js';
 import type { Citation } from './answer-contract.js';
-import { citationTitle } from './citations.js';
+import { citationProvenance, citationTitle } from './citations.js';
 
 export interface VerificationResult {
   kept: Citation[];
@@ -36,7 +36,7 @@ export function verifyCitations(citations: Citation[], kb: KnowledgeBase): Verif
     const key = `${doc.id}|${node.ref}|${exact}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    kept.push({ ...c, ref: node.ref, quote: exact, title: citationTitle(doc), ...(doc.url ? { url: doc.url } : {}) });
+    kept.push({ ...c, ref: node.ref, quote: exact, title: citationTitle(doc), ...citationProvenance(doc, node) });
   }
   return { kept, dropped };
 }

@@ -75,13 +75,15 @@ export class AnswerPipeline {
     const index = this.options.index();
     if (question.length === 0) {
       // Echo the cleaned (empty) question, not the raw input: that may be 100 KB of invisible characters.
-      return this.finish(started, emptyAnswer(question), [], 0, false);
+      return this.finish(started, { ...emptyAnswer(question), rule: 'empty' }, [], 0, false);
     }
 
     const kb = index.knowledge;
     // 1. Understand: read the situation once (a follow-up changes the previous one).
     const previous = history.at(-1);
-    const situation = readSituation(question, kb, previous?.situation);
+    // One clock for the whole bot: the calendar day in Asia/Jakarta, where the users are.
+    const today = this.options.today ?? jakartaDate(new Date());
+    const situation = readSituation(question, kb, previous?.situation, today);
     const understanding = understandingOf(question, situation);
     const query = situation.followUp && previous ? `${question} ${previous.question}` : question;
 
@@ -89,8 +91,6 @@ export class AnswerPipeline {
     const [hits, cardHits] = await Promise.all([this.retriever.search(query, 20), this.retriever.search(query, 10, 'card')]);
     const similar = matchCards(query, cardHits, kb, hits);
     const fits = fitCards(kb.cards, situation, similar);
-    // One clock for the whole bot: the calendar day in Asia/Jakarta, where the users are.
-    const today = this.options.today ?? jakartaDate(new Date());
     const stage = stageOn(kb.calendar, situation.date ?? today);
     const newsTerms = newsSignal(index, question);
 

@@ -1,6 +1,6 @@
 import { createNetra } from '../app.js';
 import { runConsoleChat } from '../channels/console/console-chat.js';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 
 /**
@@ -9,7 +9,7 @@ import { createLogger } from '../logging/logger.js';
  * console chat: the embedded default, offline, no keys needed.
  */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

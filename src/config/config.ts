@@ -21,6 +21,17 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+/**
+ * A secret: unset means "none", but a set value that is empty or only spaces is an error (a
+ * template whose substitution failed must not silently mean "no encryption"). Used as given.
+ */
+const secret = (what: string) =>
+  z
+    .string()
+    .refine((v) => v.trim() !== '', `kosong atau hanya spasi; isi dengan ${what} atau hapus variabelnya`)
+    .refine((v) => v === v.trim(), 'diawali atau diakhiri spasi; periksa nilainya')
+    .refine((v) => v.length >= 16, 'minimal 16 karakter (disarankan 32 byte acak, base64)')
+    .optional();
 
 export const EnvSchema = z.object({
   NETRA_DATA_DIR: z.string().default('data'),
@@ -36,6 +47,10 @@ export const EnvSchema = z.object({
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
+  LLM_BUDGET_MS: z.coerce.number().int().min(200).max(120_000).default(10_000),
+  LLM_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(3),
+  LLM_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  LLM_MAX_CONCURRENT: z.coerce.number().int().min(1).max(256).default(8),
   EMBEDDINGS_PROVIDER: z.enum(['local', 'openai', '']).optional(),
 
   TELEGRAM_BOT_TOKEN: optionalString.pipe(
@@ -58,9 +73,10 @@ export const EnvSchema = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_API_TOKEN: optionalString,
 
-  REPORTS_ENCRYPTION_KEY: optionalString.pipe(
-    z.string().min(16, 'minimal 16 karakter (disarankan 32 byte acak, base64)').optional(),
-  ),
+  REPORTS_ENCRYPTION_KEY: secret('kunci acak (lihat .env.example)'),
+  NETRA_ID_SECRET: secret('rahasia acak, atau hapus agar Netra membuatnya di direktori data'),
+  QUESTION_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  STORAGE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 });
@@ -76,7 +92,20 @@ export interface Config {
   /** Fixed "today" for election-stage reasoning (tests, demos); undefined = the real date. */
   today?: string;
   logLevel: Env['LOG_LEVEL'];
-  llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number };
+  llm?: {
+    apiKey: string;
+    baseURL?: string;
+    model: string;
+    /** Per HTTP request. */
+    timeoutMs: number;
+    /** Per question, retries included: after it the answer is offline. */
+    budgetMs: number;
+    /** Consecutive endpoint failures that open the circuit breaker. */
+    breakerFailures: number;
+    breakerCooldownMs: number;
+    /** LLM calls in flight at most; further questions are answered offline at once. */
+    maxConcurrent: number;
+  };
   embeddings: { provider: 'local' } | { provider: 'openai'; apiKey: string; baseURL?: string; model: string };
   telegram?: {
     token: string;
@@ -89,6 +118,11 @@ export interface Config {
   whatsapp?: { chromiumPath: string; adminIds: string[]; authDir: string };
   http?: { port: number; host: string; token?: string };
   reportsEncryptionKey?: string;
+  /** `NETRA_ID_SECRET`; when unset, a secret generated in the data directory is used (see id-secret.ts). */
+  idSecret?: string;
+  questionLogRetentionDays: number;
+  /** How long a write waits for a lock held by another process before it fails, in ms. */
+  storageLockWaitMs: number;
   rateLimitPerMinute: number;
   maxEvidenceBytes: number;
 }
@@ -107,7 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'lingkungan');
-    const shown = env[variable] === undefined ? '(kosong)' : JSON.stringify(redact(variable, env[variable]!));
+    const raw = env[variable];
+    const shown = raw === undefined ? '(kosong)' : /TOKEN|KEY|SECRET/.test(variable) ? redact(variable, raw) : JSON.stringify(raw);
     throw new ConfigError(`Konfigurasi salah: ${variable}=${shown} — ${issue.message}. Lihat .env.example.`);
   }
   const e = parsed.data;
@@ -128,7 +163,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     today: e.NETRA_TODAY,
     logLevel: e.LOG_LEVEL,
     llm: llmKey
-      ? { apiKey: llmKey, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS }
+      ? {
+          apiKey: llmKey,
+          baseURL: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          timeoutMs: e.OPENAI_TIMEOUT_MS,
+          budgetMs: e.LLM_BUDGET_MS,
+          breakerFailures: e.LLM_BREAKER_FAILURES,
+          breakerCooldownMs: e.LLM_BREAKER_COOLDOWN_MS,
+          maxConcurrent: e.LLM_MAX_CONCURRENT,
+        }
       : undefined,
     embeddings:
       embeddingsProvider === 'openai'
@@ -149,11 +193,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : undefined,
     http: e.HTTP_PORT ? { port: e.HTTP_PORT, host: e.HTTP_HOST, token: e.HTTP_API_TOKEN } : undefined,
     reportsEncryptionKey: e.REPORTS_ENCRYPTION_KEY,
+    idSecret: e.NETRA_ID_SECRET,
+    questionLogRetentionDays: e.QUESTION_LOG_RETENTION_DAYS,
+    storageLockWaitMs: e.STORAGE_LOCK_WAIT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxEvidenceBytes: e.MAX_EVIDENCE_BYTES,
   };
 }
 
+/** Secrets are never echoed, not even in part: the message goes to logs and terminals. */
 function redact(variable: string, value: string): string {
-  return /TOKEN|KEY/.test(variable) ? `${value.slice(0, 3)}…` : value;
+  return /TOKEN|KEY|SECRET/.test(variable) ? '(rahasia, tidak ditampilkan)' : value;
 }

@@ -24,12 +24,17 @@ export function checkCardSituations(cards: CaseCard[], lexicon: SituationLexicon
       if (!c) return;
       at(`${where}.actors`, 'statuses', c.actors);
       at(`${where}.targets`, 'targets', c.targets);
+      at(`${where}.with_targets`, 'targets', c.with_targets);
       at(`${where}.only_acts`, 'acts', c.only_acts);
       at(`${where}.any_acts`, 'acts', c.any_acts);
       at(`${where}.candidate_acts`, 'acts', c.candidate_acts);
-      c.any_of?.forEach((alt, i) => condition(`${where}.any_of[${i}]`, alt));
+      c.any_of?.forEach((alt, i) => {
+        condition(`${where}.any_of[${i}]`, alt);
+      });
       at(`${where}.circumstances`, 'circumstances', Object.keys(c.circumstances ?? {}));
     };
+    // Every card declares the situation it covers: the decision rules match questions against it.
+    if (!card.situation) problems.push(`${card.file}: situation wajib diisi (acts, targets, actors yang dicakup kartu ini)`);
     if (card.situation) {
       at('situation.acts', 'acts', card.situation.acts);
       at('situation.targets', 'targets', card.situation.targets);
@@ -40,7 +45,9 @@ export function checkCardSituations(cards: CaseCard[], lexicon: SituationLexicon
       condition(`exceptions[${i}].when`, e.when);
       condition(`exceptions[${i}].unless`, e.unless);
     });
-    card.deciding.forEach((d, i) => at(`deciding[${i}].circumstance`, 'circumstances', [d.circumstance]));
+    card.deciding.forEach((d, i) => {
+      at(`deciding[${i}].circumstance`, 'circumstances', [d.circumstance]);
+    });
     for (const d of card.deciding) {
       const resolves = card.exceptions.some((e) => e.when.circumstances && d.circumstance in e.when.circumstances);
       if (!resolves) problems.push(`${card.file}: deciding "${d.circumstance}" tidak dipakai exception mana pun (fakta penentu tanpa cabang)`);

@@ -11,9 +11,12 @@ import type { BasisRef } from './schemas.js';
 export function checkIntegrity(kb: KnowledgeBase): string[] {
   const problems: string[] = [];
   for (const card of kb.cards) {
+    // Exceptions and per-status consequences cite texts too; each must resolve like the card's basis.
     const refs: [string, BasisRef[]][] = [
       ['basis', card.basis],
       ['sanction_basis', card.sanction_basis],
+      ...card.exceptions.map((e) => [`exceptions.${e.id}.basis`, e.basis] as [string, BasisRef[]]),
+      ...Object.entries(card.consequences).map(([k, c]) => [`consequences.${k}.basis`, c?.basis ?? []] as [string, BasisRef[]]),
     ];
     for (const [field, list] of refs) {
       list.forEach((b, i) => {

@@ -55,6 +55,10 @@ export const SituationLexiconSchema = z.object({
     copula_words: z.array(z.string()),
     question_tags: z.array(z.string()),
   }),
+  /** Circumstances that start on a date, and words for a time still to come or already past. */
+  timing: z.object({ dated: z.array(Id), future: z.array(Pattern), past: z.array(Pattern) }).default({ dated: [], future: [], past: [] }),
+  /** Words of each "today" question, keyed by the fact id of knowledge/calendar/current-state.yaml. */
+  today_topics: z.record(Id, z.array(Pattern)).default({}),
   /** Single words that tell English from Indonesian (counted, not matched as patterns). */
   language: z.object({ en: z.array(z.string()), id: z.array(z.string()) }),
 });
@@ -63,6 +67,8 @@ export type SituationLexiconFile = z.infer<typeof SituationLexiconSchema>;
 export const NormalizeLexiconSchema = z.object({
   /** Tokens left as typed even though a letter repeats (official abbreviations such as "pppk"). */
   keep: z.array(z.string()).default([]),
+  /** Words written apart that mean one thing ("terima kasih" is thanks, not "terima" = receive). */
+  phrases: z.record(z.string().regex(/^[a-z0-9']+( [a-z0-9']+)+$/), z.string().regex(/^[a-z0-9']+$/)).default({}),
   tokens: z.record(z.string().regex(/^[a-z0-9']+$/), z.string().min(1)),
 });
 export type NormalizeLexiconFile = z.infer<typeof NormalizeLexiconSchema>;
@@ -107,8 +113,9 @@ export class PatternSet {
   constructor(
     readonly patterns: readonly string[],
     table: Record<string, string> = {},
+    phrases: Record<string, string> = {},
   ) {
-    this.regexes = patterns.map((p) => compilePattern(p, table));
+    this.regexes = patterns.map((p) => compilePattern(p, table, phrases));
   }
 
   /** Every place any pattern matches, leftmost-longest first, without overlaps. */
@@ -119,8 +126,10 @@ export class PatternSet {
       for (let m = re.exec(text.padded); m; m = re.exec(text.padded)) {
         const start = tokenAt(text, m.index);
         const end = tokenAt(text, m.index + m[0].length - 1) + 1;
-        // A pattern never spans two sentences ("… sejak sekarang. Katanya masa kampanye …").
+        // A pattern never spans two sentences ("… sejak sekarang. Katanya masa kampanye …"); after
+        // a match that does, look again from the next character for one that does not.
         if (text.sentence[start] === text.sentence[end - 1]) hits.push({ start, end, text: text.tokens.slice(start, end).join(' ') });
+        else re.lastIndex = m.index + 1;
         // Zero-width safety: always advance.
         if (m[0].length === 0) re.lastIndex += 1;
       }
@@ -170,6 +179,8 @@ export interface SituationLexicon {
   speech: Map<string, CompiledEntry>;
   topic: { strong: PatternSet; weak: PatternSet; offTopic: PatternSet };
   language: { en: Set<string>; id: Set<string> };
+  todayTopics: { id: string; set: PatternSet }[];
+  timing: { dated: Set<string>; future: PatternSet; past: PatternSet };
   attribution: {
     objectMarkers: Set<string>;
     possessiveNouns: Set<string>;
@@ -220,15 +231,16 @@ export function checkLexicon(file: SituationLexiconFile): string[] {
 
 export function compileLexicon(file: SituationLexiconFile, normalizeFile: NormalizeLexiconFile): SituationLexicon {
   const table = normalizeFile.tokens;
+  const phrases = normalizeFile.phrases;
   // Patterns are normalised with the same table as questions, so "ngajak" in a pattern meets "ngajak" typed.
-  const set = (patterns: string[]) => new PatternSet(patterns, table);
+  const set = (patterns: string[]) => new PatternSet(patterns, table, phrases);
   const words = (list: string[]) => new Set(list.map((w) => table[w] ?? w));
   const entries = (rec: Record<string, z.infer<typeof Entry>>): CompiledEntry[] =>
     Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies, namesPerson: e.names_person }));
   const speech = entries(file.speech);
   const a = file.attribution;
   return {
-    normalize: (text) => normalizeText(text, table, new Set(normalizeFile.keep)),
+    normalize: (text) => normalizeText(text, table, new Set(normalizeFile.keep), phrases),
     negation: { cues: set(file.negation.cues), reach: file.negation.reach, chain: file.negation.chain },
     attribution: {
       objectMarkers: words(a.object_markers),
@@ -262,6 +274,8 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
       offTopic: set(file.topic.off_topic),
     },
     language: { en: new Set(file.language.en), id: new Set(file.language.id) },
+    todayTopics: Object.entries(file.today_topics).map(([id, patterns]) => ({ id, set: set(patterns) })),
+    timing: { dated: new Set(file.timing.dated), future: set(file.timing.future), past: set(file.timing.past) },
     ids: {
       statuses: new Set(Object.keys(file.statuses)),
       acts: new Set(Object.keys(file.acts)),
@@ -278,7 +292,12 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
  * one pattern in the lexicon covers the ways people type a word. Sentences are split on . ? ! ;
  * and line breaks, because who-did-what is read within a sentence.
  */
-export function normalizeText(raw: string, table: Record<string, string>, keep: ReadonlySet<string> = new Set()): NormalizedText {
+export function normalizeText(
+  raw: string,
+  table: Record<string, string>,
+  keep: ReadonlySet<string> = new Set(),
+  phrases: Record<string, string> = {},
+): NormalizedText {
   const tokens: string[] = [];
   const sentence: number[] = [];
   const questions = new Set<number>();
@@ -318,6 +337,7 @@ export function normalizeText(raw: string, table: Record<string, string>, keep: 
       }
     }
   });
+  joinPhrases(tokens, sentence, phrases);
   const offsets: number[] = [];
   let padded = ' ';
   for (const t of tokens) {
@@ -325,6 +345,21 @@ export function normalizeText(raw: string, table: Record<string, string>, keep: 
     padded += `${t} `;
   }
   return { tokens, padded, offsets, sentence, questions, commaAfter };
+}
+
+/** Replaces each multi-word phrase of `phrases` by its single token, within a sentence. */
+function joinPhrases(tokens: string[], sentence: number[] | undefined, phrases: Record<string, string>): void {
+  const entries = Object.entries(phrases).map(([k, v]) => [k.split(' '), v] as const);
+  if (entries.length === 0) return;
+  for (let i = 0; i < tokens.length; i++) {
+    for (const [words, joined] of entries) {
+      if (words.every((w, j) => tokens[i + j] === w && (!sentence || sentence[i + j] === sentence[i]))) {
+        tokens.splice(i, words.length, joined);
+        sentence?.splice(i, words.length, sentence[i]!);
+        break;
+      }
+    }
+  }
 }
 
 function tokenAt(text: NormalizedText, charIndex: number): number {
@@ -349,14 +384,15 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * {@link NormalizedText.padded}: tokens separated by spaces; `a|b` alternatives; `kata*` prefix;
  * `[a|b]` optional; `~` / `~N` a gap of up to 3 / N tokens.
  */
-export function compilePattern(pattern: string, table: Record<string, string> = {}): RegExp {
+export function compilePattern(pattern: string, table: Record<string, string> = {}, phrases: Record<string, string> = {}): RegExp {
   // Literal words go through the same spelling table as questions; a word that expands to several
-  // ("gpp" → "tidak apa apa") is spliced in as separate tokens.
+  // ("gpp" → "tidak apa apa") is spliced in as separate tokens, and phrases are joined as in questions.
   const parts = pattern
     .trim()
     .toLowerCase()
     .split(/\s+/)
     .flatMap((p) => (/^[\p{L}\p{N}']+$/u.test(p) && table[p] ? table[p]!.split(' ') : [p]));
+  joinPhrases(parts, undefined, phrases);
   if (parts.length === 0 || parts[0] === '') throw new Error('pola kosong');
   let body = '';
   let needSpace = false;
@@ -366,7 +402,8 @@ export function compilePattern(pattern: string, table: Record<string, string> = 
     if (gap) {
       if (i === 0 || i === parts.length - 1) throw new Error('celah ~ tidak boleh di awal atau akhir');
       const n = Number(gap[1] ?? 3);
-      body += `(?:\\S+ ){0,${n}}`;
+      // Lazy: the shortest gap first, so a match stays inside one sentence when it can.
+      body += `(?:\\S+ ){0,${n}}?`;
       continue;
     }
     const optional = part.startsWith('[') && part.endsWith(']');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { extractHtmlText, extractPdfText, htmlTitle, markPasalHeadings } from './extract-text.js';
-import { FrontMatterError, parseFrontMatter } from './front-matter.js';
+import { FrontMatterError, type FrontMatterFile, parseFrontMatter } from './front-matter.js';
 import type { CaseCard, DocumentKind, KnowledgeBase, KnowledgeDocument } from './knowledge-base.js';
 import { KnowledgeValidationError } from './knowledge-base.js';
 import { type LegalNode, parseLegalStructure } from './legal-structure.js';
@@ -197,7 +197,7 @@ async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKin
   const raw = await fs.readFile(file, 'utf8');
   const known = reuse(rel, sha256(raw));
   if (known) return known;
-  let fm;
+  let fm: FrontMatterFile;
   try {
     fm = parseFrontMatter(raw);
   } catch (err) {

@@ -125,8 +125,10 @@ export const SituationConditionSchema: z.ZodType<SituationConditionShape> = z
   .object({
     /** The actor's status is one of these. */
     actors: z.array(FacetId).optional(),
-    /** The target of the act is one of these. */
+    /** The target of the act is one of these (for a permissive exception: every target named is). */
     targets: z.array(FacetId).optional(),
+    /** Each of these targets is named ("a private family group"). */
+    with_targets: z.array(FacetId).optional(),
     /** Each listed circumstance is stated as true (`true`) or as not so (`false`). */
     circumstances: z.record(FacetId, z.boolean()).optional(),
     /** Every act in the question is among these (the question asks about nothing else). */
@@ -146,6 +148,7 @@ export const SituationConditionSchema: z.ZodType<SituationConditionShape> = z
 export interface SituationConditionShape {
   actors?: string[];
   targets?: string[];
+  with_targets?: string[];
   circumstances?: Record<string, boolean>;
   only_acts?: string[];
   any_acts?: string[];

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import pino, { type Logger } from 'pino';
+import { pseudonymizeUser } from '../privacy/pseudonym.js';
 
 export type { Logger };
 
@@ -16,7 +16,11 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-/** A stable, non-reversible id for a user, so logs can be correlated without exposing who asked. */
+/**
+ * A stable pseudonym for a user or chat, so logs and statistics correlate without exposing who
+ * asked: a keyed HMAC under NETRA_ID_SECRET (or the generated secret in the data directory), not
+ * reversible by hashing candidate phone numbers.
+ */
 export function hashUserId(channel: string, id: string): string {
-  return createHash('sha256').update(`netra:${channel}:${id}`).digest('hex').slice(0, 12);
+  return pseudonymizeUser(channel, id);
 }

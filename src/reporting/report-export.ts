@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { NetraDatabase } from '../storage/database.js';
 import { createFieldSealer } from '../storage/field-crypto.js';
 import { normaliseSince } from '../storage/question-log.js';
@@ -36,6 +37,8 @@ export interface ExportOptions {
   since?: string;
   /** `REPORTS_ENCRYPTION_KEY`; without it encrypted identities stay locked. */
   encryptionKey?: string;
+  /** Who exports, for the audit trail (default `cli:<os user>`). */
+  actor?: string;
 }
 
 /** Reads reports (oldest first) for export; identities are decrypted only when the key is given. */
@@ -43,7 +46,7 @@ export function collectReports(db: NetraDatabase, options: ExportOptions = {}): 
   const repo = new ReportRepository(db, createFieldSealer(options.encryptionKey));
   const reports = repo.list({ since: normaliseSince(options.since) }).reverse();
   return reports.map((r) => {
-    const lookup = repo.identity(r);
+    const lookup = repo.identity(r, options.actor ?? `cli:${os.userInfo().username}`, { action: 'identity_exported' });
     return {
       ticket: r.ticket,
       createdAt: r.createdAt,

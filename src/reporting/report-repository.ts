@@ -1,6 +1,9 @@
+import { z } from 'zod';
 import type { ChannelName } from '../conversation/messages.js';
+import { type AuditActor, AuditLog } from '../storage/audit-log.js';
 import type { NetraDatabase } from '../storage/database.js';
 import { SealError, type FieldSealer } from '../storage/field-crypto.js';
+import { StorageWriter } from '../storage/storage-writer.js';
 import type {
   ElectionType,
   ReporterIdentity,
@@ -65,21 +68,37 @@ interface EvidenceRow {
   created_at: string;
 }
 
+/** The reporter identity as stored (JSON, possibly sealed), checked when read back. */
+const IdentitySchema = z.object({ name: z.string().optional(), address: z.string().optional(), contact: z.string().optional() }).passthrough();
+/** The routing decision as stored; its details belong to report-routing.ts. */
+const RouteDetailSchema = z.object({ primary: z.string() }).passthrough();
+
 /**
  * Submitted reports with their evidence, status history and (separately stored) reporter identity.
- * The chat id the reporter used is sealed like the identity; lookups use a keyed hash of it.
+ * The chat id the reporter used is sealed like the identity; lookups use a keyed hash of it (under
+ * the id secret, so a new REPORTS_ENCRYPTION_KEY does not break `/status`). Viewing an identity
+ * and changing a status are written to the audit trail. Writes go through a {@link StorageWriter}.
  */
 export class ReportRepository {
+  private readonly writer: StorageWriter;
+  private readonly audit: AuditLog;
+
   constructor(
     private readonly db: NetraDatabase,
     private readonly sealer: FieldSealer,
-  ) {}
+    writer?: StorageWriter,
+  ) {
+    this.writer = writer ?? new StorageWriter(db, { lockWaitMs: 5000 });
+    this.audit = new AuditLog(db);
+  }
 
-  /**
-   * Stores a report, its evidence, identity and first status (`diterima`) in one transaction and
-   * returns it with its new ticket. Call inside a wider transaction to delete the draft atomically.
-   */
-  create(input: NewReport, now: Date): StoredReport {
+  /** Stores a report, its evidence, identity and first status (`diterima`) in one transaction and returns it with its new ticket. */
+  create(input: NewReport, now: Date): Promise<StoredReport> {
+    return this.writer.write(() => this.createWithin(input, now));
+  }
+
+  /** {@link create} inside a transaction the caller holds (StorageWriter.write), e.g. to delete the draft atomically. */
+  createWithin(input: NewReport, now: Date): StoredReport {
     const at = now.toISOString();
     return this.db.transaction((): StoredReport => {
       const ticket = this.uniqueTicket();
@@ -143,8 +162,8 @@ export class ReportRepository {
   /** The report only if it was filed from this channel and chat; otherwise undefined, exactly as for an unknown ticket. */
   findForReporter(ticket: string, channel: ChannelName, chatId: string): StoredReport | undefined {
     const row = this.db
-      .prepare('SELECT * FROM reports WHERE ticket = ? AND channel = ? AND reporter_chat_hash = ?')
-      .get(ticket, channel, this.chatHash(channel, chatId)) as ReportRow | undefined;
+      .prepare('SELECT * FROM reports WHERE ticket = ? AND channel = ? AND reporter_chat_hash IN (?, ?)')
+      .get(ticket, channel, this.chatHash(channel, chatId), this.sealer.legacyLookupHash(`chat:${channel}:${chatId}`)) as ReportRow | undefined;
     return row ? this.toReport(row, this.evidenceOf([row.id])) : undefined;
   }
 
@@ -187,30 +206,96 @@ export class ReportRepository {
     return rows.map((r) => ({ status: r.status, note: r.note ?? undefined, at: r.at }));
   }
 
-  /** Sets a new status and records it (with the admin's note) in the history, atomically. */
-  changeStatus(reportId: number, status: ReportStatus, note: string | undefined, now: Date): void {
+  /** Sets a new status and records it (with the admin's note) in the history and the audit trail, atomically. */
+  async changeStatus(reportId: number, status: ReportStatus, note: string | undefined, now: Date, actor: AuditActor): Promise<void> {
     const at = now.toISOString();
-    this.db.transaction(() => {
+    await this.writer.write(() => {
+      const before = this.db.prepare('SELECT ticket, status FROM reports WHERE id = ?').get(reportId) as { ticket: string; status: string } | undefined;
       this.db.prepare('UPDATE reports SET status = ?, updated_at = ? WHERE id = ?').run(status, at, reportId);
       this.db
         .prepare('INSERT INTO report_status_history (report_id, status, note, at) VALUES (?, ?, ?, ?)')
         .run(reportId, status, note ?? null, at);
-    })();
+      this.audit.record({ actor, action: 'status_changed', ticket: before?.ticket, detail: `${before?.status ?? '?'} → ${status}` }, now);
+    });
   }
 
-  /** The reporter's identity, decrypted when the key allows. */
-  identity(report: Pick<StoredReport, 'id' | 'ticket'>): IdentityLookup {
+  /**
+   * The reporter's identity, decrypted when the key allows. Showing it to `viewer` is written to
+   * the audit trail first (queued when another process holds the lock; a storage failure throws,
+   * and then nothing is shown).
+   */
+  identity(
+    report: Pick<StoredReport, 'id' | 'ticket'>,
+    viewer: AuditActor,
+    options: { now?: Date; action?: 'identity_viewed' | 'identity_exported' } = {},
+  ): IdentityLookup {
     const row = this.db
       .prepare('SELECT payload, encrypted FROM reporter_identities WHERE report_id = ?')
       .get(report.id) as { payload: string; encrypted: number } | undefined;
     if (!row) return { state: 'none' };
+    let identity: ReporterIdentity;
     try {
-      const identity = JSON.parse(this.sealer.open(row.payload, `identity:${report.ticket}`)) as ReporterIdentity;
-      return { state: 'available', identity, encrypted: row.encrypted === 1 };
+      identity = IdentitySchema.parse(JSON.parse(this.sealer.open(row.payload, `identity:${report.ticket}`))) as ReporterIdentity;
     } catch (err) {
       if (err instanceof SealError) return { state: 'locked' };
       throw err;
     }
+    this.writer.writeSoon(() => this.audit.record({ actor: viewer, action: options.action ?? 'identity_viewed', ticket: report.ticket }, options.now));
+    return { state: 'available', identity, encrypted: row.encrypted === 1 };
+  }
+
+  /** The audit trail of one report, newest first. */
+  auditTrail(ticket: string): ReturnType<AuditLog['list']> {
+    return this.audit.list({ ticket });
+  }
+
+  /**
+   * Recomputes lookup hashes written before the id secret existed (keyed by the encryption key or
+   * unkeyed), for every report whose chat id the current key can open. Run once at start.
+   */
+  upgradeLookupHashes(): number {
+    const rows = this.db.prepare('SELECT id, ticket, channel, reporter_chat_id, reporter_chat_hash FROM reports').all() as {
+      id: number;
+      ticket: string;
+      channel: ChannelName;
+      reporter_chat_id: string;
+      reporter_chat_hash: string;
+    }[];
+    const update = this.db.prepare('UPDATE reports SET reporter_chat_hash = ? WHERE id = ?');
+    let upgraded = 0;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        let chatId: string;
+        try {
+          chatId = this.sealer.open(r.reporter_chat_id, `chat:${r.ticket}`);
+        } catch {
+          continue; // another key: found through the legacy hash until re-keyed
+        }
+        const hash = this.chatHash(r.channel, chatId);
+        if (hash === r.reporter_chat_hash) continue;
+        update.run(hash, r.id);
+        upgraded += 1;
+      }
+    })();
+    return upgraded;
+  }
+
+  /**
+   * Re-seals every report's chat id and identity with `next` (reports:rekey), inside the caller's
+   * transaction. Throws a SealError before changing anything when a value cannot be opened.
+   */
+  rekeyWithin(next: FieldSealer): { reports: number; identities: number } {
+    const reports = this.db.prepare('SELECT id, ticket, reporter_chat_id FROM reports').all() as { id: number; ticket: string; reporter_chat_id: string }[];
+    const identities = this.db
+      .prepare('SELECT i.report_id, r.ticket, i.payload FROM reporter_identities i JOIN reports r ON r.id = i.report_id')
+      .all() as { report_id: number; ticket: string; payload: string }[];
+    const chatIds = reports.map((r) => ({ id: r.id, value: next.seal(this.sealer.open(r.reporter_chat_id, `chat:${r.ticket}`), `chat:${r.ticket}`) }));
+    const payloads = identities.map((i) => ({ id: i.report_id, value: next.seal(this.sealer.open(i.payload, `identity:${i.ticket}`), `identity:${i.ticket}`) }));
+    const setChat = this.db.prepare('UPDATE reports SET reporter_chat_id = ? WHERE id = ?');
+    const setIdentity = this.db.prepare('UPDATE reporter_identities SET payload = ?, encrypted = ? WHERE report_id = ?');
+    for (const c of chatIds) setChat.run(c.value, c.id);
+    for (const p of payloads) setIdentity.run(p.value, next.encrypted ? 1 : 0, p.id);
+    return { reports: chatIds.length, identities: payloads.length };
   }
 
   /** The chat to notify about this report; undefined when it cannot be decrypted with the current key. */
@@ -232,7 +317,7 @@ export class ReportRepository {
     const row = this.db.prepare('SELECT route_detail FROM reports WHERE id = ?').get(report.id) as
       | { route_detail: string }
       | undefined;
-    return row ? (JSON.parse(row.route_detail) as RouteDecision) : undefined;
+    return row ? (RouteDetailSchema.parse(JSON.parse(row.route_detail)) as unknown as RouteDecision) : undefined;
   }
 
   private chatHash(channel: ChannelName, chatId: string): string {

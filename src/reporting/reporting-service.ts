@@ -2,10 +2,12 @@ import type { ChannelName, IncomingMessage, OutgoingMessage } from '../conversat
 import type { NotifierRegistry } from '../conversation/notifier-registry.js';
 import { hashUserId, type Logger } from '../logging/logger.js';
 import type { NetraDatabase } from '../storage/database.js';
+import { adminActor } from '../storage/audit-log.js';
 import { createFieldSealer, type FieldSealer } from '../storage/field-crypto.js';
+import { StorageWriter } from '../storage/storage-writer.js';
 import { formatShortDate, formatTimestamp, jakartaDate } from '../knowledge/calendar-date.js';
 import { KeyedLock } from './chat-lock.js';
-import { DraftRepository, UnreadableDraftError } from './draft-repository.js';
+import { DraftRepository, type StoredDraft, UnreadableDraftError } from './draft-repository.js';
 import { EvidenceStore } from './evidence-store.js';
 import { StatusNoteSchema, validate } from './report-fields.js';
 import {
@@ -41,6 +43,11 @@ export interface ReportingServiceDeps {
   kinds: { id: string; label: string }[];
   now?: () => Date;
   logger?: Logger;
+  /**
+   * The app's one writer (waits asynchronously for a lock held by another process; storage
+   * failures throw StorageUnavailableError). Default: a writer of its own.
+   */
+  writer?: StorageWriter;
 }
 
 /** Unfinished reports are deleted after this long without an answer, so half-told identities do not linger. */
@@ -63,12 +70,14 @@ export class ReportingService {
   private readonly evidence: EvidenceStore;
   private readonly lock = new KeyedLock();
   private readonly now: () => Date;
+  private readonly writer: StorageWriter;
 
   constructor(private readonly deps: ReportingServiceDeps) {
     this.db = deps.db;
     this.sealer = createFieldSealer(deps.encryptionKey);
-    this.drafts = new DraftRepository(deps.db, this.sealer);
-    this.reports = new ReportRepository(deps.db, this.sealer);
+    this.writer = deps.writer ?? new StorageWriter(deps.db, { lockWaitMs: 5000 });
+    this.drafts = new DraftRepository(deps.db, this.sealer, this.writer);
+    this.reports = new ReportRepository(deps.db, this.sealer, this.writer);
     this.evidence = new EvidenceStore(deps.evidenceDir, deps.maxEvidenceBytes);
     this.now = deps.now ?? (() => new Date());
   }
@@ -78,7 +87,10 @@ export class ReportingService {
     const updatedAt = this.drafts.updatedAt(channel, chatId);
     if (updatedAt === undefined) return false;
     if (this.isExpired(updatedAt)) {
-      this.discardDraft(channel, chatId);
+      // Deleted in the background: this check must stay synchronous for the conversation.
+      this.discardDraft(channel, chatId).catch((err: unknown) =>
+        this.deps.logger?.warn({ event: 'report_draft_discard_failed', err: (err as Error).message }, 'expired draft not deleted'),
+      );
       return false;
     }
     return true;
@@ -104,7 +116,7 @@ export class ReportingService {
     }
     return this.lock.run(key(msg), async () => {
       if (this.isInFlow(msg.channel, msg.chatId)) {
-        const loaded = this.load(msg);
+        const loaded = await this.load(msg);
         if (loaded.kind === 'draft') {
           return [
             withNotice(
@@ -115,7 +127,7 @@ export class ReportingService {
         }
       }
       const state = newDraft(prefill);
-      this.drafts.save(msg.channel, msg.chatId, state, this.now());
+      await this.drafts.save(msg.channel, msg.chatId, state, this.now());
       this.log('report_started', msg);
       const intro = [
         'Netra akan membantu Anda menyiapkan laporan dugaan pelanggaran netralitas ASN dalam 9 langkah singkat.',
@@ -129,21 +141,21 @@ export class ReportingService {
   /** Every message from a chat that is in the flow: answers, button choices, attachments, `/batal`, `/kembali`. */
   async handle(msg: IncomingMessage): Promise<OutgoingMessage[]> {
     return this.lock.run(key(msg), async () => {
-      const loaded = this.load(msg);
+      const loaded = await this.load(msg);
       if (loaded.kind !== 'draft') return [text(loaded.message)];
       let state = loaded.state;
       const ctx = this.ctx();
       const command = parseCommand(msg.text);
 
       if (command === 'batal') {
-        this.discardDraft(msg.channel, msg.chatId, state);
+        await this.discardDraft(msg.channel, msg.chatId, state);
         this.log('report_cancelled', msg);
         return [text('Laporan dibatalkan dan semua isian serta bukti yang sudah dikirim telah dihapus. Ketik /lapor bila ingin melapor lagi.')];
       }
       if (command === 'kembali') {
         const previous = goBack(state);
         if (!previous) return [withNotice('Ini sudah langkah pertama.', prompt(state, ctx))];
-        this.drafts.save(msg.channel, msg.chatId, previous, this.now());
+        await this.drafts.save(msg.channel, msg.chatId, previous, this.now());
         return [prompt(previous, ctx)];
       }
       if (command?.startsWith('/status')) {
@@ -170,7 +182,7 @@ export class ReportingService {
               notices.push(saved.message);
             }
           }
-          this.drafts.save(msg.channel, msg.chatId, state, this.now());
+          await this.drafts.save(msg.channel, msg.chatId, state, this.now());
           if (msg.text.trim() === '' && msg.choiceId === undefined) return [withNotice(notices.join('\n'), prompt(state, ctx))];
         } else {
           notices.push('Berkas bukti dapat dikirim pada langkah 7 (Bukti). Berkas ini belum disimpan; mohon kirim lagi nanti.');
@@ -182,7 +194,7 @@ export class ReportingService {
       const outcome = applyInput(state, { text: msg.text, choiceId: msg.choiceId }, ctx);
       switch (outcome.type) {
         case 'next':
-          this.drafts.save(msg.channel, msg.chatId, outcome.state, this.now());
+          await this.drafts.save(msg.channel, msg.chatId, outcome.state, this.now());
           if (outcome.notice) notices.push(outcome.notice);
           return [withNotice(notices.join('\n'), prompt(outcome.state, ctx))];
         case 'invalid':
@@ -191,7 +203,7 @@ export class ReportingService {
         case 'menu':
           return [outcome.message];
         case 'cancel':
-          this.discardDraft(msg.channel, msg.chatId, state);
+          await this.discardDraft(msg.channel, msg.chatId, state);
           this.log('report_cancelled', msg);
           return [text('Laporan dibatalkan dan semua isian serta bukti yang sudah dikirim telah dihapus. Ketik /lapor bila ingin melapor lagi.')];
         case 'submit':
@@ -240,11 +252,11 @@ export class ReportingService {
     const m = /^\/(laporan|ubahstatus)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(msg.text.trim());
     if (!m) return null;
     const args = (m[2] ?? '').trim();
-    if (m[1]!.toLowerCase() === 'laporan') return [text(this.adminList(args))];
-    return [text(await this.adminChangeStatus(args))];
+    if (m[1]!.toLowerCase() === 'laporan') return [text(this.adminList(args, msg))];
+    return [text(await this.adminChangeStatus(args, msg))];
   }
 
-  private adminList(args: string): string {
+  private adminList(args: string, msg: IncomingMessage): string {
     const usage = `Pemakaian: /laporan, /laporan <${REPORT_STATUSES.join('|')}>, atau /laporan <tiket>.`;
     if (args === '') return this.formatList(undefined);
     const word = args.toLowerCase();
@@ -254,7 +266,8 @@ export class ReportingService {
     if (!ticket) return `Status atau tiket "${args.slice(0, 30)}" tidak dikenal. ${usage}`;
     const report = this.reports.findByTicket(ticket);
     if (!report) return `Tiket ${ticket} tidak ditemukan.`;
-    const lookup = this.reports.identity(report);
+    // Showing the identity is recorded in the audit trail (who, when, which ticket).
+    const lookup = this.reports.identity(report, adminActor(msg.channel, msg.userId), { now: this.now() });
     const identity = lookup.state === 'available' ? lookup.identity : undefined;
     const identityNote =
       lookup.state === 'available'
@@ -280,7 +293,7 @@ export class ReportingService {
     return `${header}\n${lines.join('\n')}\n\nJumlah: ${summary}\nDetail: /laporan <tiket>`;
   }
 
-  private async adminChangeStatus(args: string): Promise<string> {
+  private async adminChangeStatus(args: string, msg: IncomingMessage): Promise<string> {
     const usage = `Pemakaian: /ubahstatus <tiket> <${REPORT_STATUSES.join('|')}> [catatan untuk pelapor]`;
     const m = /^(\S+)\s+(\S+)(?:\s+([\s\S]+))?$/.exec(args);
     if (!m) return usage;
@@ -293,7 +306,7 @@ export class ReportingService {
     const note = noteResult.value || undefined;
     const report = this.reports.findByTicket(ticket);
     if (!report) return `Tiket ${ticket} tidak ditemukan.`;
-    this.reports.changeStatus(report.id, status, note, this.now());
+    await this.reports.changeStatus(report.id, status, note, this.now(), adminActor(msg.channel, msg.userId));
     this.deps.logger?.info({ event: 'report_status_changed', ticket, status }, 'report status changed');
 
     const chatId = this.reports.reporterChatId(report);
@@ -321,7 +334,7 @@ export class ReportingService {
     if (missing || !f.kindId || !f.kindLabel || !f.election || !f.reported || !f.incidentDate || !f.place || !f.chronology) {
       // Should not happen through the flow; never store a half report.
       const back: DraftState = { ...state, step: missing ?? 'kind', editing: true, history: [...state.history, state.step] };
-      this.drafts.save(msg.channel, msg.chatId, back, this.now());
+      await this.drafts.save(msg.channel, msg.chatId, back, this.now());
       return [withNotice('Masih ada bagian yang belum diisi.', prompt(back, this.ctx()))];
     }
     const now = this.now();
@@ -334,8 +347,9 @@ export class ReportingService {
       today: jakartaDate(now),
     });
     const consent = !f.anonymous && f.consent === true;
-    const report: StoredReport = this.db.transaction(() => {
-      const created = this.reports.create(
+    // One write transaction: the report exists and the draft is gone, or neither.
+    const report: StoredReport = await this.writer.write(() => {
+      const created = this.reports.createWithin(
         {
           election: f.election!,
           kindId: f.kindId!,
@@ -356,9 +370,9 @@ export class ReportingService {
         },
         now,
       );
-      this.drafts.delete(msg.channel, msg.chatId);
+      this.drafts.deleteWithin(msg.channel, msg.chatId);
       return created;
-    })();
+    });
     this.log('report_submitted', msg, { ticket: report.ticket, route: route.primary });
 
     let adminNotified = false;
@@ -381,19 +395,19 @@ export class ReportingService {
     ];
   }
 
-  private load(msg: IncomingMessage): { kind: 'draft'; state: DraftState } | { kind: 'none'; message: string } {
-    let stored;
+  private async load(msg: IncomingMessage): Promise<{ kind: 'draft'; state: DraftState } | { kind: 'none'; message: string }> {
+    let stored: StoredDraft | undefined;
     try {
       stored = this.drafts.get(msg.channel, msg.chatId);
     } catch (err) {
       if (!(err instanceof UnreadableDraftError)) throw err;
-      this.discardDraft(msg.channel, msg.chatId);
+      await this.discardDraft(msg.channel, msg.chatId);
       this.deps.logger?.warn({ event: 'report_draft_unreadable', chat: hashUserId(msg.channel, msg.chatId) }, 'draft discarded');
       return { kind: 'none', message: 'Maaf, laporan yang sedang Anda isi tidak dapat dibaca lagi dan telah dihapus. Silakan mulai lagi dengan /lapor.' };
     }
     if (!stored) return { kind: 'none', message: 'Tidak ada laporan yang sedang Anda isi. Ketik /lapor untuk memulai.' };
     if (this.isExpired(stored.updatedAt)) {
-      this.discardDraft(msg.channel, msg.chatId, stored.state);
+      await this.discardDraft(msg.channel, msg.chatId, stored.state);
       return {
         kind: 'none',
         message: 'Laporan yang belum selesai sudah kedaluwarsa (tidak dilanjutkan lebih dari 7 hari) dan telah dihapus. Ketik /lapor untuk memulai lagi.',
@@ -403,7 +417,7 @@ export class ReportingService {
   }
 
   /** Deletes a draft and the evidence files it had already stored. */
-  private discardDraft(channel: ChannelName, chatId: string, state?: DraftState): void {
+  private async discardDraft(channel: ChannelName, chatId: string, state?: DraftState): Promise<void> {
     let files = state?.fields.evidence;
     if (!files) {
       try {
@@ -412,8 +426,9 @@ export class ReportingService {
         files = undefined; // Unreadable: the row goes; its files (if any) cannot be identified.
       }
     }
+    // The row first: a file whose draft is gone is an orphan the start-up sweep removes.
+    await this.drafts.delete(channel, chatId);
     for (const file of files ?? []) this.evidence.remove(file.fileName);
-    this.drafts.delete(channel, chatId);
   }
 
   private isExpired(updatedAt: string): boolean {

@@ -60,7 +60,7 @@ export async function verifyBuildFiles(indexRoot: string, manifest: IndexManifes
     // Names come from a validated manifest, but a name must still stay inside the build directory.
     if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new BrokenBuildError(manifest.buildId, `nama file tidak sah: ${name}`);
     const file = path.join(dir, name);
-    let stat;
+    let stat: Awaited<ReturnType<typeof fs.stat>>;
     try {
       stat = await fs.stat(file);
     } catch {

@@ -1,7 +1,7 @@
 import type { Embeddings } from '@langchain/core/embeddings';
-import { OpenAIEmbeddings } from '@langchain/openai';
 import type { Config } from '../config/config.js';
 import { localEmbedderModel } from './index-format.js';
+import { LazyOpenAIEmbeddings } from './lazy-openai-embeddings.js';
 import { LocalEmbeddings } from './local-embeddings.js';
 
 /** Which embedder built an index; stored in the manifest so queries use the same one. */
@@ -16,12 +16,13 @@ export function createEmbeddings(info: EmbedderInfo, config: Config): Embeddings
   const e = config.embeddings.provider === 'openai' ? config.embeddings : undefined;
   const apiKey = e?.apiKey ?? config.llm?.apiKey;
   if (!apiKey) throw new Error('Indeks dibuat dengan embedding OpenAI, tetapi OPENAI_API_KEY/OPENAI_BASE_URL tidak diatur.');
-  return new OpenAIEmbeddings({
+  const baseURL = e?.baseURL ?? config.llm?.baseURL;
+  return new LazyOpenAIEmbeddings({
     model: info.model,
     apiKey,
     maxRetries: 1,
     timeout: config.llm?.timeoutMs ?? 15_000,
-    configuration: e?.baseURL ?? config.llm?.baseURL ? { baseURL: e?.baseURL ?? config.llm?.baseURL } : undefined,
+    ...(baseURL ? { configuration: { baseURL } } : {}),
   });
 }
 

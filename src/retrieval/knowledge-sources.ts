@@ -42,7 +42,7 @@ export async function scanKnowledgeSources(knowledgeDir: string, indexRoot: stri
   const out: Record<string, SourceFile> = {};
   let changed = false;
   for (const folder of SOURCE_FOLDERS) {
-    let entries;
+    let entries: import('node:fs').Dirent[];
     try {
       entries = await fs.readdir(path.join(knowledgeDir, folder), { withFileTypes: true });
     } catch (err) {

@@ -208,7 +208,9 @@ export class LexicalIndex {
   private static merge(previous: LexicalIndex, chunks: readonly KnowledgeChunk[], unchanged: (chunk: KnowledgeChunk) => boolean): LexicalIndex {
     const old = previous.data;
     const oldOrdinal = new Map<string, number>();
-    old.documents.forEach((d, i) => oldOrdinal.set(d.id, i));
+    old.documents.forEach((d, i) => {
+      oldOrdinal.set(d.id, i);
+    });
     const oldToNew = new Int32Array(old.documents.length).fill(-1);
     const n = chunks.length;
     const fieldLength = new Uint32Array(n * FIELD_COUNT);

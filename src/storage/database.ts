@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { secureDir, secureFiles } from './secure-files.js';
+import { toStorageError } from './storage-errors.js';
 
 /**
  * Netra's SQLite handle. It is the plain better-sqlite3 connection so callers can prepare their
@@ -134,7 +136,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX feedback_by_value ON feedback (value);
     `,
   },
+  {
+    version: 3,
+    name: 'privacy',
+    sql: `
+      -- report_drafts.chat_id now holds a keyed lookup hash ('k1:<hex>', see draft-repository.ts),
+      -- never the chat id itself (on WhatsApp a phone number); the id is kept here, sealed.
+      -- Rows written before this version are converted at start (convertLegacyDrafts).
+      ALTER TABLE report_drafts ADD COLUMN chat_ref TEXT;
+
+      -- Who looked at a reporter's identity, who changed a status, who exported or re-keyed, and when.
+      -- 'actor' is the admin as configured (e.g. 'telegram:12345', 'console', 'cli:root').
+      CREATE TABLE audit_log (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL CHECK (action IN ('identity_viewed', 'identity_exported', 'status_changed', 'reports_rekeyed')),
+        ticket  TEXT,
+        detail  TEXT
+      );
+      CREATE INDEX audit_by_ticket ON audit_log (ticket, id);
+      CREATE INDEX audit_by_at ON audit_log (at);
+    `,
+  },
 ];
+
+/**
+ * The connection's own busy wait once the schema is up to date. Short on purpose: better-sqlite3
+ * waits synchronously, freezing every channel; longer waits for a lock held by another process
+ * are asynchronous retries in {@link StorageWriter}.
+ */
+export const RUNTIME_BUSY_TIMEOUT_MS = 50;
 
 /**
  * Opens (creating when needed) Netra's database at `filePath` and brings the schema up to date.
@@ -142,23 +174,50 @@ export const MIGRATIONS: readonly Migration[] = [
  * so an old build never writes into a database it does not understand.
  */
 export function openDatabase(filePath: string): NetraDatabase {
+  try {
+    return open(filePath);
+  } catch (err) {
+    // A read-only or full data directory at start: one typed error with an actionable message.
+    throw toStorageError(err) ?? err;
+  }
+}
+
+function open(filePath: string): NetraDatabase {
   const inMemory = filePath === ':memory:';
-  if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
+  if (!inMemory) {
+    const file = path.resolve(filePath);
+    secureDir(path.dirname(file));
+    // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the same mode.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    secureFiles(file, `${file}-wal`, `${file}-shm`);
+  }
   const db = new Database(filePath);
   try {
     if (!inMemory) db.pragma('journal_mode = WAL');
-    // Several processes (the bot, `reports:export`) can touch the file; wait instead of failing at once.
+    // Opening and migrating may wait for another process (the bot, `reports:export`) for a while.
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     // Deleted drafts may hold a reporter's identity; overwrite freed pages instead of leaving them readable.
     db.pragma('secure_delete = ON');
     db.pragma('synchronous = NORMAL');
     migrate(db, MIGRATIONS);
+    db.pragma(`busy_timeout = ${RUNTIME_BUSY_TIMEOUT_MS}`);
   } catch (err) {
     db.close();
     throw err;
   }
   return db;
+}
+
+/**
+ * Copies the write-ahead log into the database and truncates it, so old page images (a deleted
+ * draft, a chat id written before encryption) do not linger in the -wal file. Returns false when
+ * another connection kept it from completing (it is retried at the next sweep).
+ */
+export function checkpoint(db: NetraDatabase): boolean {
+  if (db.memory) return true;
+  const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  return row?.busy === 0;
 }
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

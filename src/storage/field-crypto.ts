@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scryptSync } from 'node:crypto';
+import { keyedHash, processIdSecret } from '../privacy/pseudonym.js';
 
 /**
  * Encrypts single values (a reporter's identity, a chat id, a draft) before they are written to
@@ -17,8 +18,14 @@ export interface FieldSealer {
   open(stored: string, context: string): string;
   /** True when `stored` is ciphertext (whether or not this sealer can open it). */
   isSealed(stored: string): boolean;
-  /** A stable lookup hash of `value` (keyed HMAC when a key is set), for finding rows without storing the value. */
+  /**
+   * A stable lookup hash of `value`, for finding rows without storing the value: a keyed HMAC
+   * under the id secret (NETRA_ID_SECRET or the generated one), independent of the encryption
+   * key, so changing REPORTS_ENCRYPTION_KEY never breaks a lookup.
+   */
   lookupHash(value: string): string;
+  /** The lookup hash rows written before the id secret existed carry (keyed by the encryption key, or unkeyed). */
+  legacyLookupHash(value: string): string;
 }
 
 /** A sealed value cannot be opened: the key is missing or different, or the value was tampered with. */
@@ -46,8 +53,12 @@ function deriveKeys(secret: string): { enc: Buffer; mac: Buffer } {
   return keys;
 }
 
-/** Builds a sealer for the configured key (`REPORTS_ENCRYPTION_KEY`); `undefined` or empty = no encryption. */
-export function createFieldSealer(secret?: string): FieldSealer {
+/**
+ * Builds a sealer for the configured key (`REPORTS_ENCRYPTION_KEY`; `undefined` = no encryption)
+ * and the id secret for lookup hashes (by default the one configured at start, see
+ * configurePseudonyms; captured now, so a sealer keeps hashing the same way).
+ */
+export function createFieldSealer(secret?: string, lookupSecret: string = processIdSecret()): FieldSealer {
   const keys = secret ? deriveKeys(secret) : undefined;
   return {
     encrypted: keys !== undefined,
@@ -80,6 +91,9 @@ export function createFieldSealer(secret?: string): FieldSealer {
       return stored.startsWith(PREFIX);
     },
     lookupHash(value) {
+      return keyedHash(lookupSecret, 'lookup', value);
+    },
+    legacyLookupHash(value) {
       return keys
         ? createHmac('sha256', keys.mac).update(value, 'utf8').digest('hex')
         : createHash('sha256').update(`netra:lookup:${value}`, 'utf8').digest('hex');

@@ -1,5 +1,7 @@
+import { redactPersonalData } from '../privacy/redact-personal-data.js';
 import type { NetraDatabase } from './database.js';
 import { REPORT_STATUS_VALUES } from './database.js';
+import { StorageWriter } from './storage-writer.js';
 
 /** One answered question, as the conversation layer records it. */
 export interface QuestionLogEntry {
@@ -48,15 +50,34 @@ export interface GapCandidate {
 
 const MAX_QUESTION_CHARS = 4000;
 
+/** Default for QUESTION_LOG_RETENTION_DAYS. */
+export const DEFAULT_RETENTION_DAYS = 90;
+
 /**
  * The question log and 👍/👎 feedback, used for statistics and for finding gaps in the knowledge
- * base. Stores question text (needed to see the gaps) but only hashes of who asked.
+ * base. Stores question text (needed to see the gaps) with NIK, NIP, phone numbers and e-mail
+ * addresses redacted, only keyed pseudonyms of who asked, and only for the retention period
+ * ({@link sweep}). Writes never delay an answer: under another process's lock they are queued.
  */
 export class QuestionLog {
-  constructor(private readonly db: NetraDatabase) {}
+  private readonly writer: StorageWriter;
 
-  /** Records an answered question and returns its id (to attach feedback to later). */
-  logQuestion(entry: QuestionLogEntry): number {
+  constructor(
+    private readonly db: NetraDatabase,
+    writer?: StorageWriter,
+  ) {
+    this.writer = writer ?? new StorageWriter(db, { lockWaitMs: 5000 });
+  }
+
+  /**
+   * Records an answered question and returns its id (to attach feedback to later), or undefined
+   * when the database is locked by another process and the record was queued instead.
+   */
+  logQuestion(entry: QuestionLogEntry): number | undefined {
+    return this.writer.writeSoon(() => this.insert(entry));
+  }
+
+  private insert(entry: QuestionLogEntry): number {
     const info = this.db
       .prepare(
         `INSERT INTO questions (channel, chat_hash, question, verdict, cited_source_ids, latency_ms, created_at)
@@ -65,7 +86,7 @@ export class QuestionLog {
       .run(
         entry.channel,
         entry.chatHash,
-        entry.question.slice(0, MAX_QUESTION_CHARS),
+        redactPersonalData(entry.question.slice(0, MAX_QUESTION_CHARS)),
         entry.verdict,
         JSON.stringify([...new Set(entry.citedSourceIds ?? [])]),
         entry.latencyMs === undefined ? null : Math.max(0, Math.round(entry.latencyMs)),
@@ -82,13 +103,24 @@ export class QuestionLog {
     if (value !== 'up' && value !== 'down') throw new Error(`Nilai umpan balik tidak dikenal: ${String(value)}`);
     const exists = this.db.prepare('SELECT 1 FROM questions WHERE id = ?').get(questionId);
     if (!exists) return false;
-    this.db
-      .prepare(
-        `INSERT INTO feedback (question_id, value, user_hash, at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (question_id, user_hash) DO UPDATE SET value = excluded.value, at = excluded.at`,
-      )
-      .run(questionId, value, userHash, at.toISOString());
+    this.writer.writeSoon(() =>
+      this.db
+        .prepare(
+          `INSERT INTO feedback (question_id, value, user_hash, at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (question_id, user_hash) DO UPDATE SET value = excluded.value, at = excluded.at`,
+        )
+        .run(questionId, value, userHash, at.toISOString()),
+    );
     return true;
+  }
+
+  /**
+   * Deletes questions (and their feedback) older than `retentionDays`. Run at start and daily
+   * (QUESTION_LOG_RETENTION_DAYS, default 90). Returns how many questions were deleted.
+   */
+  async sweep(retentionDays: number, now: Date = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - retentionDays * 24 * 3600_000).toISOString();
+    return this.writer.write(() => this.db.prepare('DELETE FROM questions WHERE created_at < ?').run(cutoff).changes);
   }
 
   /** Usage figures for the admin `/statistik` view and reports. */

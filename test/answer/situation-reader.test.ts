@@ -167,3 +167,30 @@ describe('follow-ups change the previous situation', () => {
     expect(acts(next)).toContain('attend_campaign');
   });
 });
+
+describe('card situations are checked at load', () => {
+  it('an exception or a consequence citing an article that is not in the corpus is a problem naming the card and field', async () => {
+    const { checkIntegrity } = await import('../../src/knowledge/check-integrity.js');
+    const card = kb.cards.find((c) => c.id === 'atribut-foto-bersama-calon-diunggah')!;
+    const broken = {
+      ...kb,
+      cards: [
+        {
+          ...card,
+          exceptions: [{ ...card.exceptions[0]!, basis: [{ doc: 'pp-94-2021', ref: 'Pasal 99 ayat (7)' }] }],
+          consequences: { pns: { text: 'Hukuman disiplin berat.', basis: [{ doc: 'uu-7-2017', ref: 'Pasal 999' }] } },
+        },
+      ],
+    };
+    const problems = checkIntegrity(broken);
+    expect(problems.some((p) => p.includes('exceptions.') && p.includes('Pasal 99 ayat (7)'))).toBe(true);
+    expect(problems.some((p) => p.includes('consequences.pns') && p.includes('Pasal 999'))).toBe(true);
+  });
+
+  it('a situation id the lexicon does not define is rejected', async () => {
+    const { checkCardSituations } = await import('../../src/knowledge/check-card-situations.js');
+    const card = kb.cards[0]!;
+    const problems = checkCardSituations([{ ...card, situation: { ...card.situation!, acts: ['terbang_ke_bulan'] } }], kb.lexicon.situation);
+    expect(problems.join('\n')).toMatch(/terbang_ke_bulan/);
+  });
+});

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerSchema } from '../../src/answer/answer-contract.js';
 import { REPO_ROOT } from '../support/test-app.js';
 
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+/** The compiled CLI (dist/, built by the ops project's global setup): what `npm start` and `npm run ask` run. */
+const compiled = (script: string) => path.join(REPO_ROOT, 'dist', script.replace(/\.ts$/, '.js'));
 let dataDir: string;
 beforeAll(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-cli-'));
@@ -17,7 +18,7 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 function run(script: string, args: string[], input: string, env: Record<string, string> = {}) {
   // Only what the CLI needs: no tokens or keys from the developer's environment leak in.
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: dataDir };
-  return spawnSync(TSX, [script, ...args], { cwd: REPO_ROOT, input, env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [compiled(script), ...args], { cwd: REPO_ROOT, input, env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('npm start (console chat, the embedded default)', () => {

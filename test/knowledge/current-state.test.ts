@@ -74,7 +74,7 @@ describe('the current state of the election timeline (knowledge/calendar/current
     const file = path.join(scratch.knowledgeDir, STATE);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('target_completion: "November 2026"', 'target_completion: "Desember 2026"'));
     expect((await build()).noop).toBe(false);
-  });
+  }, 120_000);
 
   it('rejects a missing file, a missing field, an unknown basis and a grade higher than the basis, naming file and field', async () => {
     scratch = scratchKnowledge();
@@ -108,7 +108,8 @@ describe('the current state of the election timeline (knowledge/calendar/current
     scratch = scratchKnowledge();
     const file = path.join(scratch.knowledgeDir, STATE);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('deadline: 2027-10-16', 'deadline: "enam belas Oktober"'));
-    const r = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/ask.ts', '--json', 'KASN masih ada?'], {
+    // The compiled CLI (dist/, built by the global setup), as `npm run ask` runs it.
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'src', 'cli', 'ask.js'), '--json', 'KASN masih ada?'], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: scratch.dataDir, NETRA_KNOWLEDGE_DIR: scratch.knowledgeDir },
       encoding: 'utf8',
@@ -117,7 +118,7 @@ describe('the current state of the election timeline (knowledge/calendar/current
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/calendar\/current-state\.yaml: facts\.lembaga_independen\.data\.deadline/);
-  });
+  }, 120_000);
 });
 
 describe('the election calendar with the 2025 re-votes and the 27 Aug 2025 Pilkada ulang', () => {

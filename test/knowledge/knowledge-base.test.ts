@@ -5,7 +5,7 @@ import { checkIntegrity } from '../../src/knowledge/check-integrity.js';
 import { chunkKnowledge, type KnowledgeChunk } from '../../src/knowledge/chunk-knowledge.js';
 import type { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
-import { KNOWLEDGE_DIR, REPO_ROOT } from '../support/test-app.js';
+import { KNOWLEDGE_DIR } from '../support/test-app.js';
 
 let kb: KnowledgeBase;
 let chunks: KnowledgeChunk[];
@@ -35,24 +35,6 @@ describe('the knowledge base as shipped', () => {
     expect(uu5.status).toBe('dicabut');
     expect(uu5.replacedBy).toBe('uu-20-2023');
     expect(kb.documents.find((d) => d.id === 'skb-2022-lampiran-berita')!.status).toBe('sekunder');
-  });
-
-  it('keeps regulation bodies and news texts exactly as in the shared corpus and seeds', () => {
-    const corpus = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
-    const seeds = path.resolve(REPO_ROOT, '..', 'shared', 'seeds');
-    const bodyOf = (raw: string) => raw.replace(/^---\n[\s\S]*?\n---\n/, '');
-    for (const dir of ['regulations', 'secondary']) {
-      for (const f of fs.readdirSync(path.join(corpus, dir))) {
-        const original = bodyOf(fs.readFileSync(path.join(corpus, dir, f), 'utf8'));
-        const ours = bodyOf(fs.readFileSync(path.join(KNOWLEDGE_DIR, 'regulations', f), 'utf8'));
-        expect(ours, f).toBe(original);
-      }
-    }
-    for (const f of fs.readdirSync(seeds).filter((f) => f.endsWith('.txt'))) {
-      const original = fs.readFileSync(path.join(seeds, f), 'utf8');
-      const ours = bodyOf(fs.readFileSync(path.join(KNOWLEDGE_DIR, 'news', f.replace('.txt', '.md')), 'utf8'));
-      expect(ours, f).toBe(original);
-    }
   });
 });
 

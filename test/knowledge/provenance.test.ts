@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, AnswerSchema } from '../../src/answer/answer-contract.js';
 import { formatAnswerText } from '../../src/channels/console/format-answer-text.js';
 import { formatAnswerHtml } from '../../src/channels/telegram/format-answer-html.js';
@@ -67,7 +67,8 @@ describe('grades and sources of the regulation texts', () => {
     expect(provenanceOf('uu-7-2017', 'Pasal 454 ayat (6)')).toMatchObject({ grade: 'B', link: expect.stringContaining('flipbuilder.com/cmvf/wgnv/files/basic-html/page312') });
     expect(provenanceOf('uu-7-2017', 'Pasal 280 ayat (3)')!.link).toContain('grahamedia.id');
     expect(provenanceOf('uu-20-2023', 'Pasal 52 ayat (4)')).toMatchObject({ grade: 'B', link: expect.stringContaining('pasal.id') });
-    expect(provenanceOf('uu-20-2023', 'Pasal 70 ayat (3)')).toMatchObject({ grade: 'B', link: expect.stringContaining('mkri.id') });
+    expect(provenanceOf('uu-20-2023', 'Pasal 70 ayat (3)')).toMatchObject({ grade: 'B', provenance: 'dikutip_lembaga_resmi', link: expect.stringContaining('mkri.id') });
+    expect(provenanceOf('uu-20-2023', 'Pasal 52 ayat (4)')!.provenance).toBe('ocr_teks_resmi');
     expect(provenanceOf('uu-20-2023', 'Pasal 59 ayat (3)')).toMatchObject({ grade: 'C' });
     expect(provenanceOf('pp-17-2020', 'Pasal 254 ayat (4)')!.link).toContain('page21.html');
     expect(provenanceOf('putusan-mk-136-2024', 'Pemaknaan baru Pasal 188')).toMatchObject({ grade: 'C', link: expect.stringContaining('nzwrestling.com') });
@@ -160,21 +161,22 @@ describe('case cards and text quoted in news', () => {
 });
 
 describe('citations say how sure their text is and link the page of the section', () => {
-  const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  const ask = (args: string[], input = '') => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-prov-'));
-    try {
-      return spawnSync(TSX, ['src/cli/ask.ts', ...args], {
-        cwd: REPO_ROOT,
-        input,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: dataDir },
-        encoding: 'utf8',
-        timeout: 90_000,
-      });
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  };
+  // The compiled CLI (dist/, built by the global setup), as `npm run ask` runs it; one data
+  // directory for the block, so the index is built once and the later runs reuse it.
+  const ASK = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'ask.js');
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-prov-'));
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const ask = (args: string[], input = '') =>
+    spawnSync(process.execPath, [ASK, ...args], {
+      cwd: REPO_ROOT,
+      input,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: dataDir },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
 
   it('npm run ask -- --json gives each citation its grade, provenance, source page and short title', () => {
     const r = ask(['--json', '--stdin'], 'Apa sanksi pidana ASN yang menjadi tim kampanye pemilu?\n');
@@ -192,7 +194,7 @@ describe('citations say how sure their text is and link the page of the section'
     expect(news.sourceUrl).not.toContain('github.com');
     const official = answer.citations.find((c) => c.grade === 'A')!;
     expect(official.provenance).toBe('teks_resmi');
-  });
+  }, 120_000);
 
   it('the formatted answer shows one provenance note per citation, in the answer\'s language', () => {
     const id = ask(['Apa sanksi pidana ASN yang menjadi tim kampanye pemilu?']);
@@ -204,7 +206,7 @@ describe('citations say how sure their text is and link the page of the section'
     const en = ask(['Can a civil servant be jailed for joining a campaign team?']);
     expect(en.status, en.stderr).toBe(0);
     expect(en.stdout).toMatch(/^ {3}(Official text|Quoted in news|OCR of the official text) — /m);
-  });
+  }, 120_000);
 
   it('Telegram and WhatsApp render the same note and link the section page', () => {
     const answer: Answer = {

@@ -104,7 +104,9 @@ describe('npm run reindex', () => {
     const page = pdf.addPage([595, 842]);
     const font = await pdf.embedFont(StandardFonts.Helvetica);
     const lines = ['PERATURAN BUPATI CONTOH NOMOR 7 TAHUN 2024', 'Pasal 1', 'Pegawai dilarang memasang stiker kandidat pada kendaraan dinas pemerintah kabupaten.', 'Pasal 2', 'Pelanggaran dilaporkan kepada inspektorat daerah.'];
-    lines.forEach((l, i) => page.drawText(l, { x: 40, y: 800 - i * 24, size: 11, font }));
+    lines.forEach((l, i) => {
+      page.drawText(l, { x: 40, y: 800 - i * 24, size: 11, font });
+    });
     fs.writeFileSync(path.join(regs, 'perbup-contoh-7-2024.pdf'), await pdf.save());
     fs.writeFileSync(path.join(regs, 'perbup-contoh-7-2024.pdf.meta.yaml'), 'id: perbup-contoh-7-2024\ntitle: Peraturan Bupati Contoh Nomor 7 Tahun 2024\ntype: Perbup\nyear: 2024\nsource_url: https://example.invalid/perbup.pdf\ngrade: A\n');
     // Every regulation needs a grade and a source; for HTML and text files they come from the sidecar.

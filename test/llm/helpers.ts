@@ -17,6 +17,8 @@ export function llmEnv(fake: FakeOpenAIServer, extra: Record<string, string> = {
     OPENAI_MODEL: 'netra-test-model',
     OPENAI_TIMEOUT_MS: String(TIMEOUT_MS),
     EMBEDDINGS_PROVIDER: 'local',
+    // The failure tests call a failing endpoint many times in a row; the breaker has tests of its own.
+    LLM_BREAKER_FAILURES: '1000',
     ...extra,
   };
 }

@@ -2,12 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnswerPipeline, PipelineResult } from '../../src/answer/pipeline.js';
 import { type FakeOpenAIServer, startFakeOpenAI, userMessage } from '../support/fake-openai-server.js';
 import type { TestApp } from '../support/test-app.js';
-import { expectQuotesInKnowledge, primaryPassage, TIMEOUT_MS, type LlmTestApp, startLlmTestApp } from './helpers.js';
+import { expectQuotesInKnowledge, primaryPassage, type LlmTestApp, startLlmTestApp } from './helpers.js';
 
 const QUESTION = 'Bolehkah PNS like postingan caleg di Instagram?';
 const LLM_TEXT = 'Tidak boleh. Memberi like pada unggahan akun pemenangan calon dilarang bagi PNS.';
-/** The composer gives up after TIMEOUT_MS * 2 + 1 s; allow slack for a slow machine. */
-const UPPER_BOUND_MS = 8000;
 
 let fake: FakeOpenAIServer;
 let t: TestApp;
@@ -37,20 +35,14 @@ function expectOffline(r: PipelineResult) {
   expectQuotesInKnowledge(r);
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - started };
-}
 
 describe('LLM failures fall back to the offline answer', () => {
   it('HTTP 500: the client retries once, then answers offline', async () => {
     fake.respond(() => ({ kind: 'httpError', status: 500, message: 'The server had an error while processing your request.' }));
-    const { value: r, ms } = await timed(() => t.app.pipeline.ask(QUESTION));
+    const r = await t.app.pipeline.ask(QUESTION);
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests.every((q) => q.url === '/v1/chat/completions' && q.auth === 'Bearer sk-test')).toBe(true);
     expectOffline(r);
-    expect(ms).toBeLessThan(UPPER_BOUND_MS);
   });
 
   it('HTTP 500 once, then a valid answer: the retry succeeds and the LLM answer is used', async () => {
@@ -74,17 +66,15 @@ describe('LLM failures fall back to the offline answer', () => {
   });
 
   it(
-    'a hanging server: the offline answer still arrives within the time limit',
+    'a hanging server: the offline answer still arrives (bounded by the test timeout, not a stopwatch)',
     async () => {
       fake.respond(() => ({ kind: 'hang' }));
-      const { value: r, ms } = await timed(() => t.app.pipeline.ask(QUESTION));
+      const r = await t.app.pipeline.ask(QUESTION);
       // One attempt and at most one retry, each cut off by the client timeout.
       expect(fake.requests.length).toBeGreaterThanOrEqual(1);
       expect(fake.requests.length).toBeLessThanOrEqual(2);
       expectOffline(r);
-      // It really waited for the timeout, and no longer than the composer's own bound allows.
-      expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
-      expect(ms).toBeLessThan(UPPER_BOUND_MS);
+      expect(t.app.llm?.health().lastFailure?.kind).toBe('timeout');
     },
     15_000,
   );
@@ -96,9 +86,8 @@ describe('LLM failures fall back to the offline answer', () => {
         const used = primaryPassage(body);
         return { kind: 'toolCall', delayMs: 60_000, args: { verdict: 'dilarang', answer: LLM_TEXT, citations: [{ passage: used.id, quote: used.quote }], escalate: false } };
       });
-      const { value: r, ms } = await timed(() => t.app.pipeline.ask(QUESTION));
+      const r = await t.app.pipeline.ask(QUESTION);
       expectOffline(r);
-      expect(ms).toBeLessThan(UPPER_BOUND_MS);
     },
     15_000,
   );
@@ -108,9 +97,8 @@ describe('LLM failures fall back to the offline answer', () => {
       const used = primaryPassage(body);
       return { kind: 'toolCall', delayMs: 300, args: { verdict: 'dilarang', answer: LLM_TEXT, citations: [{ passage: used.id, quote: used.quote }], escalate: false } };
     });
-    const { value: r, ms } = await timed(() => t.app.pipeline.ask(QUESTION));
+    const r = await t.app.pipeline.ask(QUESTION);
     expect(fake.requests).toHaveLength(1);
-    expect(ms).toBeGreaterThanOrEqual(290);
     expect(r.composer).toBe('llm');
     expect(r.fellBack).toBe(false);
     expect(r.answer.answer).toBe(LLM_TEXT);
@@ -125,16 +113,19 @@ describe('LLM failures fall back to the offline answer', () => {
         const used = primaryPassage(body);
         return { kind: 'toolCall', args: { verdict: 'dilarang', answer: LLM_TEXT, citations: [{ passage: used.id, quote: used.quote }], escalate: false } };
       });
-      const slow = timed(() => t.app.pipeline.ask(HANGING));
-      const fast = await timed(() => t.app.pipeline.ask(QUESTION));
-      expect(fast.value.composer).toBe('llm');
-      expect(fast.value.answer.answer).toBe(LLM_TEXT);
-      expect(fast.ms).toBeLessThan(2500); // a blocked question would take >= 4 s
+      let slowDone = false;
+      const slow = t.app.pipeline.ask(HANGING).finally(() => {
+        slowDone = true;
+      });
+      const fast = await t.app.pipeline.ask(QUESTION);
+      expect(fast.composer).toBe('llm');
+      expect(fast.answer.answer).toBe(LLM_TEXT);
+      // The other question was answered while the hanging one was still waiting for its endpoint.
+      expect(slowDone).toBe(false);
       const s = await slow;
-      expect(s.value.composer).toBe('offline');
-      expect(s.value.fellBack).toBe(true);
-      expect(s.value.answer.verdict).toBe('dilarang');
-      expect(s.ms).toBeLessThan(UPPER_BOUND_MS);
+      expect(s.composer).toBe('offline');
+      expect(s.fellBack).toBe(true);
+      expect(s.answer.verdict).toBe('dilarang');
     },
     15_000,
   );
@@ -152,8 +143,7 @@ describe('fake OpenAI server', () => {
     );
     await expect.poll(() => own.requests.length).toBe(1);
     expect(own.requests[0]!.url).toBe('/chat/completions');
-    const { ms } = await timed(() => own.close());
-    expect(ms).toBeLessThan(1000);
+    await own.close(); // a close() that waited for the hanging request would run into the test timeout
     expect(await hanging).toBe('aborted');
-  });
+  }, 5000);
 });

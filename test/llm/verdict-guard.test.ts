@@ -57,10 +57,12 @@ describe('preconditions: each question hits a strong case card', () => {
     const off = await offline.ask(CASES[key]);
     expect(off.answer.verdict).toBe(EXPECTED[key].verdict);
     expect(off.cardId).toBe(EXPECTED[key].cardId);
-    // The composer tells the model about the card only when it is strong.
+    // The composer tells the model the offline verdict it may not loosen, and the strong card.
     modelSays(EXPECTED[key].verdict);
     await t.app.pipeline.ask(CASES[key]);
-    expect(userMessage(fake.requests[0]!.body)).toContain('Jawaban tidak boleh lebih longgar dari kartu ini');
+    const user = userMessage(fake.requests[0]!.body);
+    expect(user).toContain(`Putusan yang ditetapkan aturan Netra: ${EXPECTED[key].verdict}. Jangan lebih longgar dari putusan ini.`);
+    expect(user).toContain('Kartu kasus kurasi yang paling cocok');
   });
 });
 

@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningHttpApi, startHttpApi } from '../../src/channels/http/http-api.js';
 import { KnowledgeValidationError } from '../../src/knowledge/knowledge-base.js';
 import { IndexHolder } from '../../src/retrieval/index-holder.js';
 import { buildIndex, readCurrentBuild, writeAtomically } from '../../src/retrieval/index-store.js';
-import { createTestApp, KNOWLEDGE_DIR, REPO_ROOT, type TestApp } from '../support/test-app.js';
+import { createTestApp, KNOWLEDGE_DIR, type TestApp } from '../support/test-app.js';
 import {
   copyKnowledge,
   expectAnswer,
   expectCitationsVerbatim,
-  mapConcurrent,
   NEW_REGULATION,
   postJson,
   questionCount,
@@ -277,104 +274,4 @@ describe('hot re-index', { timeout: 60_000 }, () => {
   });
 });
 
-describe('fault: SQLite locked by another connection', () => {
-  /** Another process that takes the write lock, says "locked", and releases it after `holdMs`. */
-  function lockFromAnotherProcess(dbPath: string, holdMs: number): Promise<{ released: Promise<number> }> {
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const Database = require('better-sqlite3');
-         const db = new Database(process.argv[1]);
-         db.exec('BEGIN IMMEDIATE');
-         db.prepare("INSERT INTO feedback (question_id, value, user_hash, at) SELECT id, 'up', 'lock-holder', 'x' FROM questions LIMIT 1").run();
-         process.stdout.write('locked\\n');
-         setTimeout(() => { db.exec('COMMIT'); db.close(); process.exit(0); }, Number(process.argv[2]));`,
-        dbPath,
-        String(holdMs),
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const released = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-    cleanups.push(() => {
-      if (child.exitCode === null) child.kill();
-    });
-    return new Promise((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        if (d.toString().includes('locked')) resolve({ released });
-      });
-      child.on('error', reject);
-      child.on('exit', (code) => reject(new Error(`lock holder exited early (${code})`)));
-    });
-  }
-
-  it('a question waits for a short write lock held by another process (busy_timeout) and is logged', async () => {
-    const t = await createTestApp();
-    cleanups.push(() => t.close());
-    const api = await startHttpApi({ app: t.app, port: 0, host: '127.0.0.1' });
-    cleanups.push(() => api.close());
-    expect(t.app.db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
-    expectAnswer(await postJson(api.url, { question: 'Bolehkah PNS ikut kampanye?' })); // a row for the lock holder's insert
-    const before = questionCount(t.app);
-
-    const { released } = await lockFromAnotherProcess(t.app.config.databasePath, 600);
-    const started = performance.now();
-    const answer = expectAnswer(await postJson(api.url, { question: 'Bolehkah PNS like postingan caleg di Instagram?' }));
-    const waited = performance.now() - started;
-    expect(await released).toBe(0);
-
-    expect(answer.verdict).toBe('dilarang');
-    expect(waited).toBeGreaterThan(300); // it did wait for the lock...
-    expect(waited).toBeLessThan(5000); // ...but not for the whole timeout
-    expect(questionCount(t.app)).toBe(before + 1);
-    expect((t.app.db.prepare("SELECT COUNT(*) AS n FROM feedback WHERE user_hash = 'lock-holder'").get() as { n: number }).n).toBe(1);
-  });
-
-  it('a lock held past the timeout makes logging fail with an error, not a crash; the API still answers', async () => {
-    const t = await createTestApp();
-    cleanups.push(() => t.close());
-    const api = await startHttpApi({ app: t.app, port: 0, host: '127.0.0.1' });
-    cleanups.push(() => api.close());
-    const original = t.app.db.pragma('busy_timeout', { simple: true }) as number;
-    // Short, so the test does not block the event loop for the real 5 s.
-    t.app.db.pragma('busy_timeout = 150');
-    const holder = new Database(t.app.config.databasePath);
-    cleanups.push(() => {
-      if (holder.inTransaction) holder.exec('ROLLBACK');
-      holder.close();
-    });
-    holder.exec('BEGIN IMMEDIATE');
-    const before = (holder.prepare('SELECT COUNT(*) AS n FROM questions').get() as { n: number }).n;
-
-    // Directly: a clear SQLite error the caller can catch.
-    expect(() =>
-      t.app.questionLog.logQuestion({ channel: 'http', chatHash: 'x', question: 'uji', verdict: 'dilarang' }),
-    ).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
-
-    // Through the API: the answer is still delivered; only the log entry is missing.
-    const answer = expectAnswer(await postJson(api.url, { question: 'Bolehkah PNS like postingan caleg di Instagram?' }));
-    expect(answer.verdict).toBe('dilarang');
-    expect(answer.citations.length).toBeGreaterThan(0);
-    expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
-
-    holder.exec('ROLLBACK');
-    t.app.db.pragma(`busy_timeout = ${original}`);
-    expect(questionCount(t.app)).toBe(before);
-    expectAnswer(await postJson(api.url, { question: 'Apa sanksi PNS yang ikut kampanye?' }));
-    expect(questionCount(t.app)).toBe(before + 1);
-  });
-
-  it('concurrent questions while another process holds the lock briefly: all answered, all logged', async () => {
-    const t = await createTestApp();
-    cleanups.push(() => t.close());
-    const api = await startHttpApi({ app: t.app, port: 0, host: '127.0.0.1' });
-    cleanups.push(() => api.close());
-    expectAnswer(await postJson(api.url, { question: 'Bolehkah PNS ikut kampanye?' }));
-    const before = questionCount(t.app);
-    const { released } = await lockFromAnotherProcess(t.app.config.databasePath, 300);
-    const replies = await mapConcurrent(STEADY_QUESTIONS.concat(STEADY_QUESTIONS), 8, (question) => postJson(api.url, { question }));
-    for (const r of replies) expect(expectAnswer(r).citations.length).toBeGreaterThan(0);
-    expect(await released).toBe(0);
-    expect(questionCount(t.app)).toBe(before + replies.length);
-  });
-});
+// SQLite lock, read-only and full-disk faults: test/ops/storage-faults.test.ts.

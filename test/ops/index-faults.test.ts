@@ -16,7 +16,8 @@ import { REPO_ROOT } from '../support/test-app.js';
  */
 
 const QUESTION = 'Bolehkah PNS like postingan caleg di Instagram?';
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+/** The compiled CLI (dist/, built by the ops project's global setup), as `npm run ask` runs it. */
+const ASK = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'ask.js');
 
 let scratch: Scratch | undefined;
 afterEach(() => {
@@ -69,9 +70,9 @@ const DAMAGE: [string, (dir: string) => void][] = [
   ['a truncated HNSW graph', (dir) => truncate(hnswFile(dir))],
 ];
 
-/** Runs the real `ask` CLI (what `npm start` also does first: load the index) on the scratch data. */
+/** Runs the real, compiled `ask` CLI (what `npm start` also does first: load the index) on the scratch data. */
 function askCli(s: Scratch) {
-  return spawnSync(TSX, ['src/cli/ask.ts', '--json', QUESTION], {
+  return spawnSync(process.execPath, [ASK, '--json', QUESTION], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: s.dataDir, NETRA_KNOWLEDGE_DIR: s.knowledgeDir },
     encoding: 'utf8',

@@ -51,8 +51,6 @@ describe('hostile inputs through the answer pipeline', () => {
         expect(result.answer.question).toBe('');
         expect(result.answer.answer).toMatch(/kosong/);
       }
-      // Hostile input is bounded work: nothing near a second (answers normally take a few ms).
-      expect(result.latencyMs).toBeLessThan(2000);
     });
   }
 

@@ -11,12 +11,13 @@ import { type GapCandidate, QuestionLog } from '../../src/storage/question-log.j
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../support/test-app.js';
 
 const run = promisify(execFile);
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+/** The compiled scripts (dist/, built by the ops project's global setup), as `npm run <script>` runs them. */
+const compiled = (name: string) => path.join(REPO_ROOT, 'dist', 'scripts', name.replace(/\.ts$/, '.js'));
 
 async function script(name: string, args: string[], dataDir: string, extraEnv: Record<string, string> = {}) {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NETRA_DATA_DIR: dataDir, NETRA_KNOWLEDGE_DIR: KNOWLEDGE_DIR, ...extraEnv };
   try {
-    const { stdout, stderr } = await run(TSX, [path.join(REPO_ROOT, 'scripts', name), ...args], { cwd: REPO_ROOT, env, timeout: 90_000 });
+    const { stdout, stderr } = await run(process.execPath, [compiled(name), ...args], { cwd: REPO_ROOT, env, timeout: 90_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -205,6 +206,7 @@ describe('bench script', () => {
       expect(result.p95_ms as number).toBeGreaterThanOrEqual(result.p50_ms as number);
       expect(result.http_errors).toBe(0);
     },
-    90_000,
+    // A bound for a loaded machine, not a speed target: the bench itself measures.
+    180_000,
   );
 });

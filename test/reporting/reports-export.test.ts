@@ -7,8 +7,8 @@ import { choice, fillReport, makeEnv, msg, photo, jpeg, ticketOf, type TestEnv }
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const SCRIPT = path.join(ROOT, 'scripts', 'reports-export.ts');
+/** The compiled script (dist/, built by the ops project's global setup), as `npm run reports:export` runs it. */
+const SCRIPT = path.join(ROOT, 'dist', 'scripts', 'reports-export.js');
 const KEY = 'kunci-ekspor-untuk-pengujian-123';
 
 /** Minimal RFC 4180 reader, so the test checks escaping by reading the file back. */
@@ -43,7 +43,7 @@ function parseCsv(text: string): string[][] {
 
 async function exportWith(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const r = await run(TSX, [SCRIPT, ...args], {
+    const r = await run(process.execPath, [SCRIPT, ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
     });

@@ -22,13 +22,13 @@ describe('the embedding cache: one binary Float32 file', () => {
     const file = tempFile();
     const cache = await EmbeddingCache.open(file);
     const texts = ['Pasal 5 huruf n', 'Pasal 9 ayat (2)', 'kartu: like postingan'];
-    texts.forEach((t, i) => cache.set(embeddingKey(t), vector(i)));
+    for (const [i, t] of texts.entries()) cache.set(embeddingKey(t), vector(i));
     await cache.flush(texts.length, () => texts.map(embeddingKey));
     // Header + three records of key (32 bytes) and 8 floats: no JSON, no base64.
     expect(fs.statSync(file).size).toBe(16 + 3 * (32 + 8 * 4));
     const back = await EmbeddingCache.open(file);
     expect(back.dimensions).toBe(8);
-    texts.forEach((t, i) => expect(Array.from(back.get(embeddingKey(t))!)).toEqual(Array.from(Float32Array.from(vector(i)))));
+    for (const [i, t] of texts.entries()) expect(Array.from(back.get(embeddingKey(t))!)).toEqual(Array.from(Float32Array.from(vector(i))));
     expect(back.get(embeddingKey('never embedded'))).toBeUndefined();
   });
 
@@ -57,7 +57,7 @@ describe('the embedding cache: one binary Float32 file', () => {
     for (let round = 0; round < 4; round++) {
       const cache = await EmbeddingCache.open(file);
       const keys = [0, 1, 2].map((i) => embeddingKey(`round ${round} text ${i}`));
-      keys.forEach((k, i) => cache.set(k, vector(round * 10 + i)));
+      for (const [i, k] of keys.entries()) cache.set(k, vector(round * 10 + i));
       await cache.flush(keys.length, () => keys);
     }
     const cache = await EmbeddingCache.open(file);

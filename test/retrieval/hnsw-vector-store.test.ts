@@ -106,14 +106,20 @@ describe('CardVectors: exact cosine over the case cards', () => {
     const cards = CardVectors.fromVectors(TEXTS.map(([id]) => id), vectors, embeddings.dimensions);
     const q = embeddings.embedQuerySync('like postingan calon di medsos');
     const cosine = (a: number[], b: number[]) => {
-      let dot = 0, na = 0, nb = 0;
-      for (let i = 0; i < a.length; i++) (dot += a[i]! * b[i]!), (na += a[i]! ** 2), (nb += b[i]! ** 2);
+      let dot = 0;
+      let na = 0;
+      let nb = 0;
+      for (let i = 0; i < a.length; i++) {
+        dot += a[i]! * b[i]!;
+        na += a[i]! ** 2;
+        nb += b[i]! ** 2;
+      }
       return dot / Math.sqrt(na * nb);
     };
     const expected = TEXTS.map(([id], i) => ({ id, score: cosine(q, vectors[i]!) })).sort((a, b) => b.score - a.score);
     const got = cards.search(q, TEXTS.length);
     expect(got.map((h) => h.id)).toEqual(expected.map((e) => e.id));
-    got.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i]!.score, 5));
+    for (const [i, h] of got.entries()) expect(h.score).toBeCloseTo(expected[i]!.score, 5);
     const back = CardVectors.fromBinary(cards.toBinary());
     expect(back.search(q, 3)).toEqual(cards.search(q, 3));
     expect(Array.from(back.vectorOf('card:like')!)).toEqual(Array.from(Float32Array.from(vectors[4]!)));

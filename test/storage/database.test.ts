@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, migrate, openDatabase, schemaVersion } from '../../src/storage/database.js';
+import { MIGRATIONS, migrate, openDatabase, RUNTIME_BUSY_TIMEOUT_MS, schemaVersion } from '../../src/storage/database.js';
 
 let dir: string;
 beforeEach(() => {
@@ -17,7 +17,8 @@ describe('openDatabase', () => {
     expect(fs.existsSync(file)).toBe(true);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    // Short: longer waits for another process's lock are asynchronous (StorageWriter).
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(RUNTIME_BUSY_TIMEOUT_MS);
     const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
     expect(applied).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
     const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);

@@ -26,10 +26,14 @@ describe('createFieldSealer', () => {
     expect(createFieldSealer(key).open('{"name":"Siti"}', 'c')).toBe('{"name":"Siti"}');
   });
 
-  it('gives stable lookup hashes that depend on the key', () => {
-    const a = createFieldSealer(key);
-    expect(a.lookupHash('chat:telegram:1')).toBe(createFieldSealer(key).lookupHash('chat:telegram:1'));
+  it('gives stable lookup hashes keyed by the id secret, not by the encryption key (a new key keeps /status working)', () => {
+    const idSecret = 'rahasia-id-untuk-pengujian-0123456789';
+    const a = createFieldSealer(key, idSecret);
+    expect(a.lookupHash('chat:telegram:1')).toBe(createFieldSealer('kunci-lain-yang-juga-panjang', idSecret).lookupHash('chat:telegram:1'));
+    expect(a.lookupHash('chat:telegram:1')).toBe(createFieldSealer(undefined, idSecret).lookupHash('chat:telegram:1'));
     expect(a.lookupHash('chat:telegram:1')).not.toBe(a.lookupHash('chat:telegram:2'));
-    expect(a.lookupHash('chat:telegram:1')).not.toBe(createFieldSealer().lookupHash('chat:telegram:1'));
+    expect(a.lookupHash('chat:telegram:1')).not.toBe(createFieldSealer(key, 'rahasia-id-yang-lain-sama-sekali-987').lookupHash('chat:telegram:1'));
+    // Rows written before the id secret existed are still found through the legacy hash.
+    expect(a.legacyLookupHash('chat:telegram:1')).toBe(createFieldSealer(key, 'x'.repeat(32)).legacyLookupHash('chat:telegram:1'));
   });
 });

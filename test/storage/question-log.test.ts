@@ -27,7 +27,7 @@ describe('QuestionLog', () => {
       verdict: 'dilarang',
       citedSourceIds: ['skb-2022', 'skb-2022', 'pp-94-2021'],
       latencyMs: 812.4,
-    });
+    })!;
     expect(id).toBeGreaterThan(0);
     const row = db.prepare('SELECT * FROM questions WHERE id = ?').get(id) as Record<string, unknown>;
     expect(row).toMatchObject({ channel: 'telegram', chat_hash: 'abc', verdict: 'dilarang', latency_ms: 812 });
@@ -63,9 +63,9 @@ describe('QuestionLog', () => {
   });
 
   it('lists unsure or disliked answers as knowledge gaps', () => {
-    const unsure = log.logQuestion({ channel: 'console', chatHash: 'a', question: 'Bolehkah ASN jadi saksi TPS?', verdict: 'tidak_pasti', at: new Date('2024-02-01T00:00:00Z') });
-    const disliked = log.logQuestion({ channel: 'console', chatHash: 'a', question: 'Bolehkah foto dengan calon?', verdict: 'boleh_bersyarat', at: new Date('2024-02-02T00:00:00Z') });
-    const liked = log.logQuestion({ channel: 'console', chatHash: 'a', question: 'Apakah ASN boleh memilih?', verdict: 'boleh' });
+    const unsure = log.logQuestion({ channel: 'console', chatHash: 'a', question: 'Bolehkah ASN jadi saksi TPS?', verdict: 'tidak_pasti', at: new Date('2024-02-01T00:00:00Z') })!;
+    const disliked = log.logQuestion({ channel: 'console', chatHash: 'a', question: 'Bolehkah foto dengan calon?', verdict: 'boleh_bersyarat', at: new Date('2024-02-02T00:00:00Z') })!;
+    const liked = log.logQuestion({ channel: 'console', chatHash: 'a', question: 'Apakah ASN boleh memilih?', verdict: 'boleh' })!;
     log.recordFeedback(disliked, 'down', 'u1');
     log.recordFeedback(disliked, 'up', 'u2');
     log.recordFeedback(liked, 'up', 'u1');

@@ -6,7 +6,7 @@ export interface RecordedRequest {
   url: string;
   /** The Authorization header, e.g. "Bearer sk-test". */
   auth: string | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever fields the OpenAI client sent
   body: any;
 }
 
@@ -27,8 +27,10 @@ export type FakeReply =
   | { kind: 'rawArguments'; text: string; delayMs?: number }
   /** A plain assistant message with no tool call. */
   | { kind: 'content'; text: string; delayMs?: number }
-  /** An HTTP error with an OpenAI-style error body. */
-  | { kind: 'httpError'; status: number; message?: string; delayMs?: number }
+  /** An HTTP error with an OpenAI-style error body (and extra headers, e.g. retry-after). */
+  | { kind: 'httpError'; status: number; message?: string; delayMs?: number; headers?: Record<string, string> }
+  /** 200 and a valid tool call, but one byte every `intervalMs`: a slow-dripping endpoint. */
+  | { kind: 'drip'; args: unknown; intervalMs: number }
   /** Never answer; the connection stays open until the client gives up or the fake is closed. */
   | { kind: 'hang' };
 
@@ -95,11 +97,26 @@ export async function startFakeOpenAI(initial?: Responder): Promise<FakeOpenAISe
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
 
-  const send = (res: http.ServerResponse, status: number, payload: unknown) => {
+  const send = (res: http.ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}) => {
     if (res.writableEnded || res.destroyed) return;
     const data = JSON.stringify(payload);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers });
     res.end(data);
+  };
+
+  const drip = (res: http.ServerResponse, data: string, intervalMs: number) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
+    let i = 0;
+    const t = setInterval(() => {
+      if (res.destroyed || i >= data.length) {
+        clearInterval(t);
+        timers.delete(t);
+        if (!res.destroyed) res.end();
+        return;
+      }
+      res.write(data[i++]!);
+    }, intervalMs);
+    timers.add(t);
   };
 
   const completion = (body: ChatBody, message: Record<string, unknown>, finish: string) => ({
@@ -161,12 +178,17 @@ export async function startFakeOpenAI(initial?: Responder): Promise<FakeOpenAISe
             case 'content':
               return send(res, 200, completion(body, { role: 'assistant', content: reply.text }, 'stop'));
             case 'httpError':
-              return send(res, reply.status, {
-                error: { message: reply.message ?? 'The server had an error while processing your request.', type: 'server_error', param: null, code: null },
-              });
+              return send(
+                res,
+                reply.status,
+                { error: { message: reply.message ?? 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } },
+                reply.headers,
+              );
+            case 'drip':
+              return drip(res, JSON.stringify(toolCall(body, JSON.stringify(reply.args))), reply.intervalMs);
           }
         };
-        if (reply.delayMs && reply.delayMs > 0) {
+        if ('delayMs' in reply && reply.delayMs && reply.delayMs > 0) {
           const t = setTimeout(() => {
             timers.delete(t);
             answer();
@@ -196,7 +218,7 @@ export async function startFakeOpenAI(initial?: Responder): Promise<FakeOpenAISe
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
+        for (const t of timers) clearTimeout(t); // clearTimeout also clears intervals
         timers.clear();
         server.closeAllConnections();
         server.close(() => resolve());

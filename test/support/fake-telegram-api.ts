@@ -365,11 +365,12 @@ export class FakeTelegramApi {
 
   private getUpdates(p: Record<string, unknown>, res: ServerResponse): void {
     if (this.webhook) {
-      return reply(res, {
+      reply(res, {
         ok: false,
         error_code: 409,
         description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
       });
+      return;
     }
     const offset = Number(p.offset ?? 0);
     const limit = Math.min(100, Math.max(1, Number(p.limit ?? 100)));
@@ -385,7 +386,10 @@ export class FakeTelegramApi {
       this.events.off('update', respond);
       this.events.off('closing', respond);
     };
-    if (this.queue.length > 0) return respond();
+    if (this.queue.length > 0) {
+      respond();
+      return;
+    }
     this.events.on('update', respond);
     this.events.on('closing', respond);
     // The runner aborts its poll when stopped; forget the waiter with it.

@@ -26,6 +26,13 @@ export interface CardFit {
   outside?: 'actor' | 'target' | 'requires';
 }
 
+/** Circumstances that change who the actor is (no longer bound as ASN). */
+const ACTOR_CIRCUMSTANCES = new Set(['resigned', 'retired_effective', 'contract_ended']);
+
+function aboutActor(e: CardException): boolean {
+  return e.when.actors !== undefined || Object.keys(e.when.circumstances ?? {}).some((c) => ACTOR_CIRCUMSTANCES.has(c));
+}
+
 /** The statuses a card binds: its declared actors, else its `applies_to` read as statuses. */
 export function cardActors(card: CaseCard): string[] {
   if (card.situation && card.situation.actors.length > 0) return card.situation.actors;
@@ -64,10 +71,13 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
     }
     actScore = Math.min(actScore, POLICY.fit.actScoreCap);
     // A card that only states a sanction or a procedure does not answer "boleh?" about an act.
-    if (situation.speech.act === 'conduct' && card.verdict === 'informasi') actScore *= POLICY.fit.informationCardOnConduct;
+    // (Only a sanction or overview question is answered by such a card.)
+    if (situation.speech.act !== 'sanction' && situation.speech.act !== 'overview' && card.verdict === 'informasi') {
+      actScore *= POLICY.fit.informationCardOnConduct;
+    }
     if (actScore === 0 && sim < POLICY.fit.similarityOnly) continue;
     const permissive = PERMISSIVE.has(card.verdict);
-    const exception = card.exceptions.find((e) => exceptionHolds(e, situation));
+    const holding = card.exceptions.filter((e) => exceptionHolds(e, situation));
     let outside: CardFit['outside'];
     if (declared) {
       const status = situation.actor.status?.id;
@@ -81,8 +91,16 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
       else if (!targetOk) outside = 'target';
       else if (declared.requires && !conditionHolds(declared.requires, situation, permissive)) outside = 'requires';
     }
-    // Between cards covering the same act, the one about fewer acts is the more specific rule.
-    const specificity = declared && covered.length > 0 ? POLICY.fit.specificityShare / declared.acts.length : 0;
+    // A card's exceptions speak within its rule: for an actor the rule does not bind, only an
+    // exception about who acts (a retiree, someone who resigned) applies; for another target, only
+    // one about targets.
+    const exception = holding.find((e) => outside === undefined || (outside === 'actor' && aboutActor(e)) || (outside === 'target' && e.when.targets !== undefined));
+    // Between cards covering the same act, the one about fewer acts is the more specific rule, and
+    // a card written for exactly the actor's status (PPPK, CPNS, non-ASN staff, retirees) more so.
+    const status = situation.actor.status?.id;
+    const forStatus = covered.length > 0 && status !== undefined && cardActors(card).length === 1 && cardActors(card)[0] === status;
+    const specificity =
+      (declared && covered.length > 0 ? POLICY.fit.specificityShare / declared.acts.length : 0) + (forStatus ? POLICY.fit.statusCardBonus : 0);
     const score = actScore + POLICY.fit.similarityShare * sim + specificity;
     fits.push({ card, score, acts: covered, similarity: sim, exception, outside });
   }

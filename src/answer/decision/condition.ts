@@ -28,6 +28,7 @@ export function conditionHolds(c: SituationCondition, s: Situation, permissive =
     const listed = (id: string) => c.targets!.includes(id);
     if (permissive ? !(s.targets.length > 0 && s.targets.every((t) => listed(t.id))) : !s.targets.some((t) => listed(t.id))) return false;
   }
+  if (c.with_targets && !c.with_targets.every((id) => s.targets.some((t) => t.id === id))) return false;
   if (c.circumstances) {
     for (const [id, value] of Object.entries(c.circumstances)) {
       if (s.circumstances[id]?.value !== value) return false;

@@ -17,6 +17,8 @@ export const POLICY = {
     informationCardOnConduct: 0.5,
     /** Bonus for a card about few acts (divided by how many it lists): a specific rule beats a catch-all. */
     specificityShare: 0.2,
+    /** Bonus for a card written for exactly the actor's status (its actors list is that one status). */
+    statusCardBonus: 0.3,
     /** Share of the phrasing/vector similarity (0–1) added to the act score. */
     similarityShare: 0.35,
     /** A card that covers none of the question's acts needs this similarity to answer alone. */

@@ -61,7 +61,8 @@ function fromCard(rule: string, fit: CardFit, ctx: DecisionContext): Decision {
     const branch = fit.card.exceptions.find((e) => e.when.circumstances && missing.circumstance in e.when.circumstances);
     // Both branches are shown; the verdict is the card's own unless the other branch allows the
     // act, in which case the act is allowed only under the branch's conditions.
-    const verdict: Verdict = branch && PERMISSIVE.has(branch.verdict) && fit.card.verdict === 'dilarang' ? 'boleh_bersyarat' : fit.card.verdict;
+    const verdict: Verdict =
+      branch && PERMISSIVE.has(branch.verdict) && (fit.card.verdict === 'dilarang' || fit.card.verdict === 'tidak_pasti') ? 'boleh_bersyarat' : fit.card.verdict;
     return { rule: `${rule}:ask-back`, kind: 'card', fit, verdict, via: 'branches', deciding: missing };
   }
   return { rule, kind: 'card', fit, verdict: fit.card.verdict, via: 'rule' };
@@ -99,6 +100,10 @@ export const RULES: Rule[] = [
       const s = c.situation;
       if (s.speech.act === 'off_topic') return plain('off-topic', 'off_topic');
       if (s.topic === 'none' && s.acts.length === 0 && !decidingFit(c) && c.newsTerms === 0) return plain('off-topic', 'off_topic');
+      // Civil-service words alone ("Korpri", "ASN", "sanksi") are in scope only when the evidence confirms it.
+      if (s.topic === 'weak' && !s.targets.length && !c.fits.some((f) => f.acts.length > 0 && !f.outside) && !similarCard(c.similar) && !strongPassageHit(c) && c.newsTerms === 0) {
+        return plain('off-topic', 'off_topic');
+      }
       return undefined;
     },
   },
@@ -114,9 +119,27 @@ export const RULES: Rule[] = [
     },
   },
   {
+    name: 'incident-to-report',
+    why: 'Someone describes what an official did and asks where to report it: the verdict on that act first, then the channels for today\'s stage.',
+    decide: (c) => {
+      if (c.situation.speech.act !== 'report_how' || !c.situation.incident) return undefined;
+      const fit = decidingFit(c);
+      return fit && fit.acts.length > 0 && fit.card.verdict === 'dilarang' && !fit.exception ? fromCard('incident-to-report', fit, c) : undefined;
+    },
+  },
+  {
     name: 'report-channels',
     why: 'How and where to report: the official channels for today\'s stage, with the rule on the act when the user describes one.',
     decide: (c) => (c.situation.speech.act === 'report_how' ? { rule: 'report-channels', kind: 'report', fit: decidingFit(c) } : undefined),
+  },
+  {
+    name: 'incident-sanction',
+    why: 'Someone describes what an official did and asks what it costs them: the verdict on that act, with the consequences for their status.',
+    decide: (c) => {
+      if (c.situation.speech.act !== 'sanction' || !c.situation.incident) return undefined;
+      const fit = decidingFit(c);
+      return fit && fit.acts.length > 0 && fit.card.verdict === 'dilarang' && !fit.exception ? fromCard('incident-sanction', fit, c) : undefined;
+    },
   },
   {
     name: 'sanction',
@@ -126,14 +149,12 @@ export const RULES: Rule[] = [
   {
     name: 'overview',
     why: 'A request for the rules in general gets the list of prohibited forms of support.',
-    decide: (c) => (c.situation.speech.act === 'overview' ? { rule: 'overview', kind: 'overview', fit: c.fits.find((f) => f.card.situation?.acts.includes('overview')) } : undefined),
-  },
-  {
-    name: 'card',
-    why: 'The card whose situation fits decides: an exception the question states, both branches when a deciding fact is missing, else its own verdict.',
     decide: (c) => {
-      const fit = decidingFit(c);
-      return fit && fit.acts.length > 0 ? fromCard('card', fit, c) : undefined;
+      if (c.situation.speech.act !== 'overview') return undefined;
+      // The overview card is the one whose topic is "ikhtisar" (knowledge/cases).
+      const card = c.kb.cards.find((k) => k.topic === 'ikhtisar');
+      const fit = card ? (c.fits.find((f) => f.card.id === card.id) ?? { card, score: 0, acts: [], similarity: 0 }) : undefined;
+      return { rule: 'overview', kind: 'overview', fit };
     },
   },
   {
@@ -142,6 +163,9 @@ export const RULES: Rule[] = [
     decide: (c) => {
       const status = c.situation.actor.status?.id;
       if (!status || !NOT_BOUND.has(status) || !c.fits.some((f) => f.acts.length > 0 && f.outside === 'actor')) return undefined;
+      // A card that fits and was written for this status decides through the 'card' rule.
+      const fitted = decidingFit(c);
+      if (fitted && fitted.acts.length > 0 && cardActors(fitted.card).includes(status)) return undefined;
       const sim = new Map(c.similar.map((m) => [m.card.id, m.confidence] as const));
       const card = c.kb.cards
         .filter((k) => cardActors(k).includes(status))
@@ -149,6 +173,14 @@ export const RULES: Rule[] = [
       if (!card) return undefined;
       const fit = c.fits.find((f) => f.card.id === card.id) ?? { card, score: sim.get(card.id) ?? 0, acts: [], similarity: sim.get(card.id) ?? 0 };
       return fromCard('not-bound', fit, c);
+    },
+  },
+  {
+    name: 'card',
+    why: 'The card whose situation fits decides: an exception the question states, both branches when a deciding fact is missing, else its own verdict.',
+    decide: (c) => {
+      const fit = decidingFit(c);
+      return fit && fit.acts.length > 0 ? fromCard('card', fit, c) : undefined;
     },
   },
   {

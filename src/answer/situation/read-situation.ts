@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { CompiledEntry, NormalizedText, PatternHit, SituationLexicon } from '../../knowledge/lexicon.js';
 import { lexiconOf } from './compiled-lexicon.js';
+import { timingNear } from './date-near.js';
 import { findDate } from './find-date.js';
 import { ASN_STATUSES, type FacetValue, type Situation, SituationSchema, type SpeechAct } from './situation.js';
 
@@ -33,6 +34,12 @@ const OFFICIAL_PERSONS = new Set(['superior', 'colleague', 'official', 'other_as
 /** Statuses and persons that are offices one can run for ("calon bupati", "nyalon kades"). */
 const OFFICE_STATUSES = new Set(['regional_head', 'village_head']);
 const OFFICE_PERSONS = new Set(['official', 'superior']);
+/** Targets that make a question political by themselves (an RT group or Korpri does not). */
+const POLITICAL_TARGETS = new Set(['candidate', 'prospective_candidate', 'party', 'campaign_account', 'family_candidate', 'party_wing_org']);
+/** Acts done by speaking: when someone "says" them, saying is the act (an appeal, a speech). */
+const SPEAKING_ACTS = new Set(['invite_others', 'mobilise', 'speak_at_event', 'support_candidate']);
+/** Persons whose acts are theirs, not the user's: family members and neighbours. */
+const FAMILY_OR_NEIGHBOUR = new Set(['spouse', 'child', 'parent', 'relative', 'neighbour']);
 /** Person words that, right after "saya", describe the user's own job rather than someone else. */
 const SELF_DESCRIPTIONS = new Set(['official', 'superior', 'other_asn', 'colleague']);
 
@@ -42,7 +49,7 @@ const SELF_DESCRIPTIONS = new Set(['official', 'superior', 'other_asn', 'colleag
  * last question: a follow-up ("kalau cuma like?", "apa sanksinya?", "fotonya tidak diunggah")
  * changes it instead of starting over.
  */
-export function readSituation(question: string, kb: KnowledgeBase, previous?: Situation): Situation {
+export function readSituation(question: string, kb: KnowledgeBase, previous?: Situation, today?: string): Situation {
   const lex = lexiconOf(kb);
   const text = lex.normalize(question);
   const attr = lex.attribution;
@@ -55,11 +62,15 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   };
   const persons = findPersons(lex, text, isOffice, targets);
   const antecedent = resolveThirdPersons(persons);
-  const statuses = mentions(lex.statuses, text, true).filter(
-    (s) =>
-      !(OFFICE_STATUSES.has(s.id) && isOffice(s)) &&
-      !text.tokens.slice(Math.max(0, s.start - 2), s.start).some((t) => attr.aspirationWords.has(t)),
-  );
+  // "TMT pensiun 1 Januari 2027", "kontrak habis bulan depan": a status that starts later is not the status yet.
+  const later = (h: PatternHit) => today !== undefined && timingNear(text, h.start, h.end, lex, today) === 'future';
+  const statuses = mentions(lex.statuses, text, true)
+    .filter(
+      (s) =>
+        !(OFFICE_STATUSES.has(s.id) && isOffice(s)) &&
+        !text.tokens.slice(Math.max(0, s.start - 2), s.start).some((t) => attr.aspirationWords.has(t)),
+    )
+    .map((s) => (s.id === 'former_asn' && later(s) ? { ...s, id: /kontrak|pppk/.test(s.text) ? 'pppk' : 'asn', pending: 'contract_ended' } : s.id === 'retired' && later(s) ? { ...s, pending: 'retired_effective' } : s));
   const roles = mentions(lex.roles, text, true).filter((r) => !isOffice(r));
 
   const speechHits = new Map<string, PatternHit[]>();
@@ -124,7 +135,24 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const selfAsks = [...asked].some((si) => persons.some((p) => p.id === 'self' && text.sentence[p.start] === si));
   // Reporting is what the user wants to do about someone else's act: that act decides the actor.
   const notReport = (list: ActHit[]) => list.filter((a) => a.id !== 'report_violation');
+  // "Boleh ASN melaporkan atasannya?": when permission is asked about reporting itself, reporting is the act.
+  // Not when the user also asks whether the other's act was a violation: then that act is the question.
+  // And not "where can I report this?": that is a how/where question about someone else's act.
+  const reportAsked =
+    speechHit('asks_violation').length > 0
+      ? []
+      : inQuestion.filter((a) => {
+          const si = text.sentence[a.start];
+          return (
+            a.id === 'report_violation' &&
+            speechHit('asks_permission').some((h) => text.sentence[h.start] === si) &&
+            !speechHit('report_how').some((h) => text.sentence[h.start] === si)
+          );
+        });
   const candidates =
+    reportAsked.length > 0
+      ? reportAsked
+      :
     notReport(inQuestion).length > 0
       ? notReport(inQuestion)
       : notReport(positive).length > 0
@@ -158,11 +186,26 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const actorActs = positive.filter((a) => a.owner.kind === 'none' || (a.owner.kind === 'person' && samePerson(a.owner.index)));
   const uniqueActs = dedupe([...actorActs].sort((a, b) => specificity(b) - specificity(a) || a.start - b.start));
   const negatedActs = dedupe(acts.filter((a) => a.negated && !uniqueActs.some((p) => p.id === a.id)));
-  const circumstances = readCircumstances(lex, text, negated, circumstanceHits);
+  // A dated circumstance that starts after today is stated as not (yet) so.
+  // When a dated circumstance is mentioned with a date and again without ("kontrak habis Maret 2027 …
+  // tunggu kontrak habis"), the dated mention decides.
+  const timingOf = (h: PatternHit) => (today === undefined ? undefined : timingNear(text, h.start, h.end, lex, today));
+  const dated = circumstanceHits.filter((h) => lex.timing.dated.has(h.id) && timingOf(h) !== undefined);
+  const undatedTwin = (h: Mention) => lex.timing.dated.has(h.id) && timingOf(h) === undefined && dated.some((d) => d.id === h.id);
+  const notYet = new Set(circumstanceHits.filter((h) => lex.timing.dated.has(h.id) && later(h)));
+  const circumstances = readCircumstances(lex, text, new Set([...negated, ...notYet]), circumstanceHits.filter((h) => !undatedTwin(h)));
+  // The act asked about is done by a relative or a neighbour, not by the user ("suami saya … jadi tim kampanye").
+  if (who === 'other' && actorPersonId !== undefined && FAMILY_OR_NEIGHBOUR.has(actorPersonId) && !circumstances.family_or_neighbour_acts) {
+    circumstances.family_or_neighbour_acts = { value: true, restsOn: persons[actorIndex]!.text };
+  }
+  // "TMT pensiun 1 Januari 2027": still serving until then; the retirement (or contract end) is not in effect yet.
+  for (const st of statuses) {
+    if ('pending' in st && st.pending) circumstances[st.pending] = { value: false, restsOn: st.text };
+  }
   const cancelling = new Set(lex.circumstances.filter((c) => c.cancelsTargets).map((c) => c.id));
   const cancelled = (t: PatternHit) => circumstanceHits.some((h) => cancelling.has(h.id) && !negated.has(h) && overlaps(h, t));
 
-  const topicStrong = lex.topic.strong.test(text) || (uniqueActs.length > 0 && targets.length > 0);
+  const topicStrong = lex.topic.strong.test(text) || (uniqueActs.length > 0 && targets.some((t) => POLITICAL_TARGETS.has(t.id)));
   const topic: Situation['topic'] = topicStrong ? 'strong' : lex.topic.weak.test(text) ? 'weak' : 'none';
   const offTopicWords = lex.topic.offTopic.test(text);
 
@@ -178,7 +221,8 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   // past, a person the user knows: "kadis kami", "atasan saya"), not a rule question about officials.
   const knownPerson = actorIndex >= 0 && ['saya', 'kami'].includes(text.tokens[persons[actorIndex]!.end] ?? '');
   const narrated = has('narrative') || has('incident') || knownPerson;
-  const incident = uniqueActs.length > 0 && ((actorIsOfficial && narrated && !has('hypothetical')) || has('incident') || ordered);
+  // "Misal nanti saya lihat camat …": a supposed case is not an incident (a report question still escalates).
+  const incident = uniqueActs.length > 0 && ((!has('hypothetical') && ((actorIsOfficial && narrated) || has('incident'))) || ordered);
 
   const speech = classifySpeech({
     n,
@@ -210,6 +254,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     targets: withImplied(dedupe(targets.filter((t) => !negated.has(t) && !cancelled(t))), lex.targets).map(value),
     mentionedStatuses: [...new Set(statuses.map((s) => s.id))],
     circumstances,
+    todayTopics: lex.todayTopics.filter((t) => t.set.test(text)).map((t) => t.id),
     date: findDate(question.toLowerCase()),
     topic,
     offTopicWords,
@@ -241,7 +286,11 @@ function value(m: Mention): FacetValue {
 
 function dedupe<T extends Mention>(list: T[]): T[] {
   const seen = new Set<string>();
-  return list.filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
+  return list.filter((m) => {
+    if (seen.has(m.id)) return false;
+    seen.add(m.id);
+    return true;
+  });
 }
 
 /** Longer matches are more specific ("tim kampanye" over "kampanye"). */
@@ -359,7 +408,7 @@ function resolveNegation(cues: PatternHit[], hits: Mention[], text: NormalizedTe
  * bagi kaos") is the candidate's side; otherwise the nearest person before it in the sentence who
  * is not an object ("bantu om saya" — the om is helped, not helping), else one just after it.
  */
-function ownerOf(h: PatternHit, persons: Mention[], targets: Mention[], text: NormalizedText, lex: SituationLexicon): Owner {
+function ownerOf(h: Mention, persons: Mention[], targets: Mention[], text: NormalizedText, lex: SituationLexicon): Owner {
   const attr = lex.attribution;
   const t = targets.find((x) => {
     if (x.end > h.start || text.sentence[x.start] !== text.sentence[h.start]) return false;
@@ -384,7 +433,9 @@ function ownerOf(h: PatternHit, persons: Mention[], targets: Mention[], text: No
     if (p.end <= h.start && (best < 0 || p.end > persons[best]!.end)) best = i;
   });
   // "rekan saya bilang tidak usah dilayani": what someone says is not what they do.
-  if (best >= 0 && text.tokens.slice(persons[best]!.end, h.start).some((w) => attr.speechVerbs.has(w))) return { kind: 'reported' };
+  // Unless saying it is the act itself: "kepsek bilang ke ortu murid 'dukung pak caleg'" is an appeal.
+  const speaking = SPEAKING_ACTS.has(h.id);
+  if (best >= 0 && !speaking && text.tokens.slice(persons[best]!.end, h.start).some((w) => attr.speechVerbs.has(w))) return { kind: 'reported' };
   if (t && (best < 0 || persons[best]!.end <= t.start)) return { kind: 'candidate' };
   if (best >= 0) return { kind: 'person', index: best };
   // "boleh tidak saya pasang …": only the user is named after the act they ask about; "spanduk sosialisasi dia" is a possessive.
@@ -521,13 +572,20 @@ function isFollowUp(s: Situation, text: NormalizedText): boolean {
   const startsLikeFollowUp = FOLLOW_UP_START.has(text.tokens[0] ?? '') || text.tokens.at(-1) === 'saja';
   const onlyFacts = s.acts.length === 0 && s.targets.length === 0;
   const factGiven = Object.keys(s.circumstances).length > 0 || s.asker.status !== undefined;
-  return startsLikeFollowUp || (onlyFacts && (factGiven || s.speech.act === 'sanction' || s.speech.act === 'report_how'));
+  // "Fotonya saya unggah ke media sosial" (a reply to an ask-back): a stated fact, no new target.
+  const factReply = factGiven && s.targets.length === 0;
+  return startsLikeFollowUp || factReply || (onlyFacts && (s.speech.act === 'sanction' || s.speech.act === 'report_how'));
 }
 
 /** The previous situation with what the follow-up changes. */
 function carryOver(s: Situation, prev: Situation): Situation {
   const carried: string[] = [];
   const out: Situation = { ...s, followUp: true };
+  if (s.acts.length > 0 && s.acts.some((a) => prev.acts.some((p) => p.id === a.id))) {
+    // The reply restates the act with a fact about it: keep the question's act first.
+    out.acts = [...prev.acts, ...s.acts.filter((a) => !prev.acts.some((p) => p.id === a.id))];
+    carried.push('acts');
+  }
   if (s.acts.length === 0) {
     out.acts = prev.acts;
     out.negatedActs = prev.negatedActs;
@@ -553,7 +611,9 @@ function carryOver(s: Situation, prev: Situation): Situation {
   out.date = s.date ?? prev.date;
   out.mentionedStatuses = s.mentionedStatuses.length > 0 ? s.mentionedStatuses : prev.mentionedStatuses;
   // A bare fact ("tidak diunggah", "saya PPPK") continues the previous question's kind of answer.
-  if (s.speech.act !== 'sanction' && s.speech.act !== 'report_how') {
+  // Only a reply that asks nothing of its own ("saya PPPK") takes the previous question's kind; a
+  // question with its own kind (a sanction, an article, today) keeps it.
+  if (s.speech.act === 'conduct' || s.speech.act === 'off_topic') {
     out.speech = prev.speech.act === 'sanction' ? prev.speech : { act: 'conduct', restsOn: 'follow-up' };
   }
   if (out.topic === 'none') out.topic = prev.topic;

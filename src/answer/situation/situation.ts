@@ -69,6 +69,8 @@ export const SituationSchema = z.object({
   /** Every status the question names ("beda gak buat PNS, CPNS dan PPPK?"), for consequences per status. */
   mentionedStatuses: z.array(z.string()),
   circumstances: z.record(z.string(), CircumstanceValueSchema),
+  /** For a question about today: which current-state facts it asks (tahapan, pemilu_berikutnya …). */
+  todayTopics: z.array(z.string()),
   /** A date the act happened or will happen on, when the question gives one (ISO). */
   date: z.string().optional(),
   /** How clearly the words are about elections and politics. */

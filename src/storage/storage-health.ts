@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { StorageProblem } from './storage-errors.js';
+import { toStorageError } from './storage-errors.js';
+import type { StorageWriter } from './storage-writer.js';
+
+/** What /healthz shows about storage. `ok` false means reports cannot be saved right now. */
+export interface StorageHealth {
+  ok: boolean;
+  state: 'ok' | StorageProblem;
+  /** Free space for Netra's user in the data directory, in bytes (when the platform says). */
+  freeBytes?: number;
+  /** Writes waiting for a lock held by another process. */
+  waitingWrites: number;
+  /** The last storage failure a write met (any age), for the operator. */
+  lastError?: { problem: StorageProblem; code?: string; at: string };
+  checkedAt: string;
+}
+
+/** Below this much free space, writes are about to fail: reported as `disk_full`. */
+export const MIN_FREE_BYTES = 1024 * 1024;
+
+export interface StorageProbe {
+  /** A fresh (at most `cacheMs` old) look at the data directory and the database. Never throws. */
+  health(): StorageHealth;
+}
+
+/**
+ * The storage probe behind `/healthz` (export of {@link StorageProbe} on the app as
+ * `app.storage`): can the data directory and the database file be written, is there space, is a
+ * write waiting for another process's lock. It writes and removes a tiny probe file, so a
+ * read-only mount is seen before a reporter's answers are lost. Cached for `cacheMs` so a busy
+ * health check costs nothing.
+ */
+export function createStorageProbe(options: { dataDir: string; databasePath: string; writer: StorageWriter; cacheMs?: number }): StorageProbe {
+  let cached: { at: number; value: StorageHealth } | undefined;
+  const cacheMs = options.cacheMs ?? 2000;
+  return {
+    health() {
+      const now = Date.now();
+      if (cached && now - cached.at < cacheMs) return cached.value;
+      const value = probe(options.dataDir, options.databasePath, options.writer);
+      cached = { at: now, value };
+      return value;
+    },
+  };
+}
+
+function probe(dataDir: string, databasePath: string, writer: StorageWriter): StorageHealth {
+  const writerState = writer.state();
+  let state: StorageHealth['state'] = 'ok';
+  let freeBytes: number | undefined;
+  try {
+    const stats = fs.statfsSync(dataDir);
+    freeBytes = Number(stats.bavail) * Number(stats.bsize);
+  } catch {
+    freeBytes = undefined;
+  }
+  const probeFile = path.join(dataDir, `.write-probe-${process.pid}`);
+  try {
+    fs.writeFileSync(probeFile, 'ok', { mode: 0o600 });
+    fs.rmSync(probeFile, { force: true });
+    fs.accessSync(databasePath, fs.constants.W_OK);
+  } catch (err) {
+    state = toStorageError(err)?.problem ?? 'unavailable';
+  }
+  if (state === 'ok' && freeBytes !== undefined && freeBytes < MIN_FREE_BYTES) state = 'disk_full';
+  if (state === 'ok' && writerState.waiting > 0) state = 'locked';
+  return {
+    ok: state === 'ok',
+    state,
+    ...(freeBytes !== undefined ? { freeBytes } : {}),
+    waitingWrites: writerState.waiting,
+    ...(writerState.lastError ? { lastError: writerState.lastError } : {}),
+    checkedAt: new Date().toISOString(),
+  };
+}
