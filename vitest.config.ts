@@ -9,6 +9,7 @@ const OPS = [
   'test/ops/**/*.test.ts',
   'test/cli/**/*.test.ts',
   'test/knowledge/reindex.test.ts',
+  'test/knowledge/incremental-reindex.test.ts',
   'test/reporting/reports-export.test.ts',
   'test/llm/llm-failures.test.ts',
   // These run the compiled `npm run ask` as a child process.

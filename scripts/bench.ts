@@ -252,6 +252,14 @@ async function measureHangingLlm(baseEnv: NodeJS.ProcessEnv, repoRoot: string, r
 }
 
 async function main(): Promise<number> {
+  const scaleArg = process.argv.indexOf('--scale');
+  if (scaleArg >= 0) {
+    // `--scale 1,10,100`: the same measures at each size of knowledge base (see bench-scale.ts).
+    const scales = (process.argv[scaleArg + 1] ?? '').split(',').map(Number);
+    if (scales.length === 0 || scales.some((s) => !Number.isInteger(s) || s < 1)) throw new Error('--scale expects sizes such as 1,10,100');
+    const { runScaleBench } = await import('./bench-scale.js');
+    return runScaleBench(scales, (line) => process.stdout.write(`${line}\n`));
+  }
   const requestsPerLevel = Number(process.env.BENCH_REQUESTS ?? 300);
   const latencyRounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const repoRoot = packageRoot(path.dirname(fileURLToPath(import.meta.url)));

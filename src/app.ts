@@ -84,7 +84,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
   if (ids.source === 'generated') {
     logger.info({ file: 'id-secret' }, 'NETRA_ID_SECRET is not set: generated a secret for pseudonymous ids in the data directory (mode 0600); back it up with the database');
   }
-  const index = new IndexHolder(await ensureIndex(config), config, logger);
+  const index = new IndexHolder(await ensureIndex(config, logger), config, logger);
   if (options.watchIndex) index.watch();
   const llmComposer = config.llm ? new LlmComposer(config.llm, logger) : undefined;
   const composer: Composer | undefined = llmComposer;

@@ -1,3 +1,4 @@
+import { findArticles } from '../knowledge/article-index.js';
 import type { KnowledgeBase, KnowledgeDocument } from '../knowledge/knowledge-base.js';
 import type { LegalNode } from '../knowledge/legal-structure.js';
 import { findNode } from '../knowledge/passages.js';
@@ -15,13 +16,25 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Each document's "PP 94/2021" pattern, compiled once (a question is checked against every regulation). */
+const numberPatterns = new WeakMap<KnowledgeDocument, RegExp | null>();
+
+function numberPattern(doc: KnowledgeDocument): RegExp | null {
+  let re = numberPatterns.get(doc);
+  if (re === undefined) {
+    const type = doc.type.toLowerCase();
+    re =
+      doc.number && doc.year && /^(uu|pp|perpres|permen|perbawaslu|se)$/.test(type)
+        ? new RegExp(`\\b${escapeRegExp(type)}\\s*(no\\.?|nomor)?\\s*${escapeRegExp(doc.number)}(\\s*(/|tahun)\\s*${doc.year})?\\b`)
+        : null;
+    numberPatterns.set(doc, re);
+  }
+  return re;
+}
+
 /** Does the question name this document ("PP 94/2021", "PP Nomor 94 Tahun 2021", "UU Pemilu")? */
 function names(doc: KnowledgeDocument, lower: string): boolean {
-  const type = doc.type.toLowerCase();
-  if (doc.number && doc.year && /^(uu|pp|perpres|permen|perbawaslu|se)$/.test(type)) {
-    const byNumber = new RegExp(`\\b${escapeRegExp(type)}\\s*(no\\.?|nomor)?\\s*${escapeRegExp(doc.number)}(\\s*(/|tahun)\\s*${doc.year})?\\b`);
-    if (byNumber.test(lower)) return true;
-  }
+  if (numberPattern(doc)?.test(lower)) return true;
   return (doc.aliases ?? []).some((a) => lower.includes(a.toLowerCase()));
 }
 
@@ -37,10 +50,13 @@ export function findArticleRequest(question: string, kb: KnowledgeBase): Article
   const pasal = `Pasal ${m[1]!.toUpperCase()}`;
   const regulations = kb.documents.filter((d) => d.kind === 'regulation');
   const named = regulations.filter((d) => names(d, lower));
-  const pool = named.length > 0 ? named : regulations;
-  const found = pool.flatMap((document) => {
-    const node = findNode(document, pasal);
-    return node ? [{ document, node }] : [];
-  });
+  // No law named: every regulation holding that article, from the index by number.
+  const found =
+    named.length > 0
+      ? named.flatMap((document) => {
+          const node = findNode(document, pasal);
+          return node ? [{ document, node }] : [];
+        })
+      : findArticles(kb, pasal);
   return { pasal, named, found };
 }

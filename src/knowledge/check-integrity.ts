@@ -1,4 +1,5 @@
 import type { KnowledgeBase, ResolvedBasis } from './knowledge-base.js';
+import { documentById } from './document-index.js';
 import { findNode, nodeText } from './passages.js';
 import type { BasisRef } from './schemas.js';
 
@@ -29,7 +30,7 @@ export function checkIntegrity(kb: KnowledgeBase): string[] {
 
 /** Resolves one basis reference, or explains in one line why it does not resolve. */
 export function resolveBasis(kb: KnowledgeBase, b: BasisRef): ResolvedBasis | string {
-  const document = kb.documents.find((d) => d.id === b.doc);
+  const document = documentById(kb.documents, b.doc);
   if (!document) return `dokumen "${b.doc}" tidak ada di knowledge/`;
   const node = findNode(document, b.ref);
   if (!node) return `${b.doc} "${b.ref}" tidak ditemukan (rujukan menggantung)`;

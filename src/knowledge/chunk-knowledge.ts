@@ -1,4 +1,5 @@
-import type { KnowledgeBase } from './knowledge-base.js';
+import type { CaseCard, KnowledgeBase, KnowledgeDocument } from './knowledge-base.js';
+import type { LegalNode } from './legal-structure.js';
 import { ancestorContext, nodeText, passageLabel, passageQuote } from './passages.js';
 
 /** What the retrieval indexes hold: one legal unit, one news paragraph, or one whole case card. */
@@ -27,43 +28,107 @@ const WHOLE_LIST_MAX_CHARS = 1500;
  * article, or an ayat/huruf/angka of it, labelled with its path and carrying its lead-in as
  * context), plus each short list as a whole so "what are the kinds of …" finds the full list;
  * news by paragraph with the article's metadata; case cards whole.
+ *
+ * With `lazyText`, a chunk's `label`, `quote` and `text` are cut when first read and then kept: a
+ * loaded index needs them only for the few chunks a question retrieves, and cutting them for every
+ * chunk cost a large corpus hundreds of milliseconds and tens of megabytes per load. Such a chunk
+ * is a class instance whose three texts are accessors: read them, do not spread the chunk.
  */
-export function chunkKnowledge(kb: KnowledgeBase): KnowledgeChunk[] {
+export function chunkKnowledge(kb: Pick<KnowledgeBase, 'documents' | 'cards'>, options: { lazyText?: boolean } = {}): KnowledgeChunk[] {
   const chunks: KnowledgeChunk[] = [];
   for (const doc of kb.documents) {
     for (const node of doc.nodes) {
-      const content = nodeText(doc, node);
-      if (node.children.length > 0 && (doc.kind !== 'regulation' || content.length > WHOLE_LIST_MAX_CHARS)) continue;
-      const label = passageLabel(doc, node);
-      const context =
-        doc.kind === 'news'
-          ? `${doc.title}. ${doc.outlet ?? ''} ${doc.date ?? ''}`
-          : `${doc.title}. ${ancestorContext(doc, node)}`;
-      chunks.push({
-        id: `${doc.id}#${node.ref}`,
-        kind: doc.kind,
-        docId: doc.id,
-        ref: node.ref,
-        label,
-        quote: passageQuote(doc, node),
-        text: `${label}. ${context}\n${content}`,
-        status: doc.status,
-        sourceHash: doc.hash,
-      });
+      if (node.children.length > 0 && (doc.kind !== 'regulation' || nodeText(doc, node).length > WHOLE_LIST_MAX_CHARS)) continue;
+      const chunk = new PassageChunk(doc, node);
+      chunks.push(options.lazyText ? chunk : plain(chunk));
     }
   }
   for (const card of kb.cards) {
-    chunks.push({
-      id: `card:${card.id}`,
-      kind: 'card',
-      docId: card.id,
-      ref: card.title,
-      label: `Kartu kasus › ${card.title}`,
-      quote: '',
-      text: [card.title, ...card.phrasings, card.body, card.summary_en ?? '', ...card.conditions].join('\n'),
-      status: card.verdict,
-      sourceHash: card.hash,
-    });
+    const chunk = new CardChunk(card);
+    chunks.push(options.lazyText ? chunk : plain(chunk));
   }
   return chunks;
+}
+
+/** A plain object with every field (what the index builder analyses and tests compare). */
+function plain(c: KnowledgeChunk): KnowledgeChunk {
+  return { id: c.id, kind: c.kind, docId: c.docId, ref: c.ref, label: c.label, quote: c.quote, text: c.text, status: c.status, sourceHash: c.sourceHash };
+}
+
+/** A regulation or news passage; its texts are cut from the document on first read. */
+class PassageChunk implements KnowledgeChunk {
+  readonly id: string;
+  readonly kind: KnowledgeChunk['kind'];
+  readonly docId: string;
+  readonly ref: string;
+  readonly status: string;
+  readonly sourceHash: string;
+  #label: string | undefined;
+  #quote: string | undefined;
+  #text: string | undefined;
+  readonly #doc: KnowledgeDocument;
+  readonly #node: LegalNode;
+
+  constructor(doc: KnowledgeDocument, node: LegalNode) {
+    this.id = `${doc.id}#${node.ref}`;
+    this.kind = doc.kind;
+    this.docId = doc.id;
+    this.ref = node.ref;
+    this.status = doc.status;
+    this.sourceHash = doc.hash;
+    this.#doc = doc;
+    this.#node = node;
+  }
+
+  get label(): string {
+    this.#label ??= passageLabel(this.#doc, this.#node);
+    return this.#label;
+  }
+
+  get quote(): string {
+    this.#quote ??= passageQuote(this.#doc, this.#node);
+    return this.#quote;
+  }
+
+  /** Label, context (the document's title and the lead-ins above the passage) and content. */
+  get text(): string {
+    if (this.#text === undefined) {
+      const doc = this.#doc;
+      const context = doc.kind === 'news' ? `${doc.title}. ${doc.outlet ?? ''} ${doc.date ?? ''}` : `${doc.title}. ${ancestorContext(doc, this.#node)}`;
+      this.#text = `${this.label}. ${context}\n${nodeText(doc, this.#node)}`;
+    }
+    return this.#text;
+  }
+}
+
+/** A whole case card. */
+class CardChunk implements KnowledgeChunk {
+  readonly id: string;
+  readonly kind = 'card' as const;
+  readonly docId: string;
+  readonly ref: string;
+  readonly quote = '';
+  readonly status: string;
+  readonly sourceHash: string;
+  #text: string | undefined;
+  readonly #card: CaseCard;
+
+  constructor(card: CaseCard) {
+    this.id = `card:${card.id}`;
+    this.docId = card.id;
+    this.ref = card.title;
+    this.status = card.verdict;
+    this.sourceHash = card.hash;
+    this.#card = card;
+  }
+
+  get label(): string {
+    return `Kartu kasus › ${this.#card.title}`;
+  }
+
+  get text(): string {
+    const card = this.#card;
+    this.#text ??= [card.title, ...card.phrasings, card.body, card.summary_en ?? '', ...card.conditions].join('\n');
+    return this.#text;
+  }
 }

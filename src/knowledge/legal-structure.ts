@@ -213,12 +213,20 @@ export function parseLegalStructure(raw: string, bodyOffset: number): LegalNode[
   return all;
 }
 
+const normalizedRefs = new Map<string, string>();
+
 /** Normalises a citation ref so `Pasal 8 ayat 3 huruf a`, `pasal 8 ayat (3) huruf a.` compare equal. */
 export function normalizeRef(ref: string): string {
-  return ref
+  // Memoised: loading and checking a large corpus normalises the same few thousand refs millions of times.
+  const known = normalizedRefs.get(ref);
+  if (known !== undefined) return known;
+  const out = ref
     .trim()
     .replace(/\s+/g, ' ')
     .replace(/\bayat\s*\[?\(?(\d+[a-z]?)\)?\]?/gi, 'ayat ($1)')
     .replace(/[.,;:]+$/, '')
     .toLowerCase();
+  if (normalizedRefs.size >= 100_000) normalizedRefs.clear();
+  normalizedRefs.set(ref, out);
+  return out;
 }

@@ -32,10 +32,30 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 /**
+ * A document parsed by an earlier build, offered for re-use when its file (path relative to the
+ * knowledge directory) still has content hash `hash`: a re-index then parses (or extracts from
+ * PDF) only the documents that changed.
+ */
+export type ReuseDocument = (file: string, hash: string) => KnowledgeDocument | undefined;
+
+/** What an earlier build already parsed; every document and card is still validated against the rest. */
+export interface KnowledgeReuse {
+  /** A document whose file still has this hash (the file is read to hash it). */
+  reuse?: ReuseDocument;
+  /** A document the caller knows to be unchanged (its file and sidecar are not even read). */
+  unchangedDocument?: (file: string) => KnowledgeDocument | undefined;
+  /** A case card the caller knows to be unchanged (not read). */
+  unchangedCard?: (file: string) => CaseCard | undefined;
+  /** The lexicon, when the caller knows its files are unchanged (not read, parsed or checked again). */
+  unchangedLexicon?: () => { files: KnowledgeBase['lexicon']; hash: string } | undefined;
+}
+
+/**
  * Reads and validates everything under `knowledgeDir`. Every problem is collected (file and field),
  * and a {@link KnowledgeValidationError} lists them all at once, so an admin fixes a batch in one go.
  */
-export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase> {
+export async function loadKnowledge(knowledgeDir: string, options: KnowledgeReuse = {}): Promise<KnowledgeBase> {
+  const reuse: ReuseDocument = options.reuse ?? (() => undefined);
   const problems: string[] = [];
   const documents: KnowledgeDocument[] = [];
   for (const [folder, kind] of [
@@ -46,8 +66,13 @@ export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase
       const ext = path.extname(file).toLowerCase();
       if (!DOCUMENT_EXTENSIONS.has(ext)) continue;
       const rel = path.relative(knowledgeDir, file);
+      const unchanged = options.unchangedDocument?.(rel);
+      if (unchanged) {
+        documents.push(unchanged);
+        continue;
+      }
       try {
-        documents.push(ext === '.md' ? await loadMarkdownDocument(file, rel, kind) : await loadPlainDocument(file, rel, kind));
+        documents.push(ext === '.md' ? await loadMarkdownDocument(file, rel, kind, reuse) : await loadPlainDocument(file, rel, kind, reuse));
       } catch (err) {
         problems.push(`${rel}: ${(err as Error).message}`);
       }
@@ -58,7 +83,7 @@ export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase
     if (path.extname(file) !== '.md') continue;
     const rel = path.relative(knowledgeDir, file);
     try {
-      cards.push(await loadCard(file, rel));
+      cards.push(options.unchangedCard?.(rel) ?? (await loadCard(file, rel)));
     } catch (err) {
       problems.push(`${rel}: ${(err as Error).message}`);
     }
@@ -82,7 +107,7 @@ export async function loadKnowledge(knowledgeDir: string): Promise<KnowledgeBase
   if (!currentState && !problems.some((p) => p.startsWith(CURRENT_STATE_FILE))) {
     problems.push(`${CURRENT_STATE_FILE}: berkas keadaan terkini tidak ada (salin dari repositori Netra)`);
   }
-  const lexicon = await loadLexicon(knowledgeDir, problems);
+  const lexicon = options.unchangedLexicon?.() ?? (await loadLexicon(knowledgeDir, problems));
   problems.push(...duplicateIds(documents, cards), ...duplicateRefs(documents), ...checkProvenance(documents));
   problems.push(...checkCardProvenance(cards, documents));
   if (currentState) problems.push(...checkCurrentState(currentState, documents, calendar));
@@ -168,8 +193,10 @@ function aliasesOf(shortName: string | undefined): string[] {
     .filter((a, i, all) => all.indexOf(a) === i);
 }
 
-async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKind): Promise<KnowledgeDocument> {
+async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKind, reuse: ReuseDocument): Promise<KnowledgeDocument> {
   const raw = await fs.readFile(file, 'utf8');
+  const known = reuse(rel, sha256(raw));
+  if (known) return known;
   let fm: FrontMatterFile;
   try {
     fm = parseFrontMatter(raw);
@@ -219,7 +246,7 @@ async function loadMarkdownDocument(file: string, rel: string, kind: DocumentKin
 }
 
 /** Loads a .txt/.html/.pdf with its optional sidecar `<file>.meta.yaml`, or sensible defaults. */
-async function loadPlainDocument(file: string, rel: string, kind: DocumentKind): Promise<KnowledgeDocument> {
+async function loadPlainDocument(file: string, rel: string, kind: DocumentKind, reuse: ReuseDocument): Promise<KnowledgeDocument> {
   const bytes = await fs.readFile(file);
   const ext = path.extname(file).toLowerCase();
   let sidecarRaw = '';
@@ -231,6 +258,9 @@ async function loadPlainDocument(file: string, rel: string, kind: DocumentKind):
       // No sidecar: defaults below.
     }
   }
+  const hash = sha256(Buffer.concat([bytes, Buffer.from(sidecarRaw)]));
+  const known = reuse(rel, hash);
+  if (known) return known;
   const meta = validate(SidecarSchema, sidecarRaw ? YAML.parse(sidecarRaw) : {});
   const effectiveKind = meta.kind ?? kind;
   let text: string;
@@ -265,7 +295,7 @@ async function loadPlainDocument(file: string, rel: string, kind: DocumentKind):
     text,
     bodyOffset: 0,
     nodes: effectiveKind === 'regulation' ? parseLegalStructure(text, 0) : paragraphNodes(text, 0),
-    hash: sha256(Buffer.concat([bytes, Buffer.from(sidecarRaw)])),
+    hash,
   };
 }
 

@@ -43,8 +43,27 @@ export function ancestorContext(doc: KnowledgeDocument, node: LegalNode): string
   return parts.join(' ');
 }
 
+const nodesByRef = new WeakMap<KnowledgeDocument, Map<string, LegalNode>>();
+
+/**
+ * The document's nodes by normalised ref (the first node of each ref), built once per document:
+ * checks, citations and article lookups resolve refs thousands of times, and a scan of every node
+ * for each made loading a large corpus slow.
+ */
+function refIndex(doc: KnowledgeDocument): Map<string, LegalNode> {
+  let index = nodesByRef.get(doc);
+  if (!index || index.size === 0) {
+    index = new Map();
+    for (const n of doc.nodes) {
+      const key = normalizeRef(n.ref);
+      if (!index.has(key)) index.set(key, n);
+    }
+    nodesByRef.set(doc, index);
+  }
+  return index;
+}
+
 /** Finds a node by its citation ref (`Pasal 8 ayat 3 huruf a` and `Pasal 8 ayat (3) huruf a` are the same). */
 export function findNode(doc: KnowledgeDocument, ref: string): LegalNode | undefined {
-  const wanted = normalizeRef(ref);
-  return doc.nodes.find((n) => normalizeRef(n.ref) === wanted);
+  return refIndex(doc).get(normalizeRef(ref));
 }

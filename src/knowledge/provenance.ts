@@ -57,11 +57,22 @@ export function passageProvenance(doc: KnowledgeDocument, node: LegalNode): Pass
   };
 }
 
+const sectionsByRef = new WeakMap<Record<string, SectionProvenance>, Map<string, SectionProvenance>>();
+
 function entryFor(p: DocumentProvenance, ref: string): SectionProvenance | undefined {
   if (p.sections[ref]) return p.sections[ref];
-  const wanted = normalizeRef(ref);
-  for (const [key, value] of Object.entries(p.sections)) if (normalizeRef(key) === wanted) return value;
-  return undefined;
+  // The sections by normalised ref (first listed wins, as a scan would), built once per document:
+  // checking a large corpus asks this for every node and each of its parents.
+  let byRef = sectionsByRef.get(p.sections);
+  if (!byRef) {
+    byRef = new Map();
+    for (const [key, value] of Object.entries(p.sections)) {
+      const k = normalizeRef(key);
+      if (!byRef.has(k)) byRef.set(k, value);
+    }
+    sectionsByRef.set(p.sections, byRef);
+  }
+  return byRef.get(normalizeRef(ref));
 }
 
 /**

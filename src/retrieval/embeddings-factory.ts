@@ -1,5 +1,6 @@
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Config } from '../config/config.js';
+import { localEmbedderModel } from './index-format.js';
 import { LazyOpenAIEmbeddings } from './lazy-openai-embeddings.js';
 import { LocalEmbeddings } from './local-embeddings.js';
 
@@ -25,9 +26,12 @@ export function createEmbeddings(info: EmbedderInfo, config: Config): Embeddings
   });
 }
 
-/** The embedder the configuration asks for when (re)building an index. */
+/**
+ * The embedder the configuration asks for when (re)building an index. The local model id carries
+ * a fingerprint of the embedder's output (see index-format.ts), so changed features mean a new id.
+ */
 export function configuredEmbedder(config: Config): EmbedderInfo {
   return config.embeddings.provider === 'openai'
     ? { provider: 'openai', model: config.embeddings.model }
-    : { provider: 'local', model: LocalEmbeddings.MODEL };
+    : { provider: 'local', model: localEmbedderModel() };
 }

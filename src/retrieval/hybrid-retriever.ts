@@ -38,6 +38,7 @@ export class HybridRetriever extends BaseRetriever {
   readonly k: number;
   readonly mode: RetrievalMode;
   private readonly rrfK: number;
+  private lastQuery: { index: LoadedIndex; query: string; vector: number[] } | undefined;
 
   constructor(input: HybridRetrieverInput) {
     super(input);
@@ -58,7 +59,11 @@ export class HybridRetriever extends BaseRetriever {
     );
   }
 
-  /** The `k` best chunks for `query`, best first; `kind` restricts the search to one kind of chunk. */
+  /**
+   * The `k` best chunks for `query`, best first; `kind` restricts the search to one kind of chunk.
+   * `'card'` searches the case cards alone — BM25 over the cards' postings and exact cosine over
+   * the cards' vectors — so its cost does not grow with the number of regulations.
+   */
   async search(query: string, k = this.k, kind?: KnowledgeChunk['kind']): Promise<ScoredChunk[]> {
     const index = this.getIndex();
     const depth = Math.min(Math.max(k * 3, 30), index.chunks.length);
@@ -81,16 +86,23 @@ export class HybridRetriever extends BaseRetriever {
     return [...fused.values()].sort((a, b) => b.score - a.score).slice(0, k);
   }
 
-  private async vectorHits(index: LoadedIndex, query: string, depth: number, kind?: string): Promise<IndexHit[]> {
-    const q =
-      index.embeddings instanceof LocalEmbeddings
-        ? index.embeddings.embedQuerySync(query)
-        : await index.embeddings.embedQuery(query);
-    const results = await index.vector.similaritySearchVectorWithScore(
-      q,
-      depth,
-      kind ? (doc: Document) => doc.metadata.kind === kind : undefined,
-    );
+  private async vectorHits(index: LoadedIndex, query: string, depth: number, kind?: KnowledgeChunk['kind']): Promise<IndexHit[]> {
+    const q = await this.embedQuery(index, query);
+    if (kind === 'card') return index.cardVectors.search(q, depth);
+    const results = await index.vector.similaritySearchVectorWithScore(q, depth, kind ? { kind } : undefined);
     return results.map(([doc, distance], rank) => ({ id: String(doc.metadata.id), score: 1 - distance, rank }));
+  }
+
+  /**
+   * The question's embedding; the card search and the main search of one question ask for the
+   * same one, so the last is kept (per index: another index may use another embedder).
+   */
+  private async embedQuery(index: LoadedIndex, query: string): Promise<number[]> {
+    const last = this.lastQuery;
+    if (last && last.index === index && last.query === query) return last.vector;
+    const vector =
+      index.embeddings instanceof LocalEmbeddings ? index.embeddings.embedQuerySync(query) : await index.embeddings.embedQuery(query);
+    this.lastQuery = { index, query, vector };
+    return vector;
   }
 }

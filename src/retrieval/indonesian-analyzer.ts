@@ -31,6 +31,14 @@ const QUESTION_WORDS = [
 
 const STOP = new Set([...STOPWORDS_ID.filter((w) => !KEEP.has(w)), ...QUESTION_WORDS]);
 
+/**
+ * The tables this analyzer is made of (the stop words after KEEP, the stem overrides), for the
+ * index's format id: an index built with other tables must be rebuilt, not used.
+ */
+export function analyzerTables(): { stopWords: string[]; stemOverrides: Record<string, string>; expansionWeight: number } {
+  return { stopWords: [...STOP].sort(), stemOverrides: { ...STEM_OVERRIDES }, expansionWeight: EXPANSION_WEIGHT };
+}
+
 /** Sastrawi's dictionary misses or over-stems a few words that matter here. */
 const STEM_OVERRIDES: Record<string, string> = {
   pemilu: 'pemilu',

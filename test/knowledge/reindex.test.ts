@@ -83,7 +83,7 @@ describe('npm run reindex', () => {
     fs.appendFileSync(path.join(scratch.knowledgeDir, 'news', '001_75b8f14d6287ef92.md'), '\nParagraf tambahan yang cukup panjang untuk menjadi potongan baru.\n');
     const writeFile = fsp.writeFile.bind(fsp);
     const spy = vi.spyOn(fsp, 'writeFile').mockImplementation(async (file, data, options) => {
-      if (String(file).endsWith('lexical.json')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      if (String(file).endsWith('lexical.bin')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       return writeFile(file, data, options);
     });
     try {
