@@ -9,7 +9,7 @@ import { runIfInvokedDirectly } from './cli-runner.js';
  */
 export function describeRules(): string {
   const lines = ['Tabel keputusan Netra (urutan dicoba; aturan pertama yang memutuskan menang):', ''];
-  RULES.forEach((r, i) => lines.push(`${String(i + 1).padStart(2)}. ${r.name.padEnd(20)} ${r.why}`));
+  for (const [i, r] of RULES.entries()) lines.push(`${String(i + 1).padStart(2)}. ${r.name.padEnd(20)} ${r.why}`);
   lines.push('', 'Ambang (src/answer/decision/policy.ts):', JSON.stringify(POLICY, null, 2));
   return lines.join('\n');
 }

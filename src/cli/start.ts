@@ -73,8 +73,8 @@ async function main(): Promise<void> {
       });
     }, true);
   }
-  await Promise.all(supervisors.map((s) => s.start()));
-
+  // Signals are handled before the channels start: a channel still connecting (Telegram
+  // unreachable, WhatsApp waiting for Chromium) must not keep SIGTERM from stopping cleanly.
   let stopping = false;
   async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
@@ -86,6 +86,8 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await Promise.all(supervisors.map((s) => s.start()));
 
   if (!serverMode) {
     await runConsoleChat(app.conversation, process.stdin, process.stdout, app.notifiers);

@@ -43,7 +43,7 @@ beforeAll(async () => {
   const t = await createTestApp({ NETRA_DATA_DIR: dataDir, REPORTS_ENCRYPTION_KEY: KEY_A });
   try {
     const driver = reportDriver(t.app.reporting);
-    await fillReport(driver, CHAT, { channel: 'whatsapp', kind: 'media_sosial' });
+    await fillReport(driver, CHAT, { channel: 'whatsapp', kind: 'media_sosial', date: '09-01-2024' });
     ticket = ticketOf(await driver.handle(choice(CHAT, 'confirm:send', { channel: 'whatsapp' })));
     await driver.start(msg(CHAT, '/lapor', { channel: 'whatsapp' })); // a draft to re-key too
   } finally {

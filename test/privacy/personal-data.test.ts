@@ -124,7 +124,7 @@ describe('stored reports and drafts', () => {
     const service = env.service();
     await service.start(msg(WA_CHAT, '/lapor', { channel: 'whatsapp' }));
     // Rewrite the row as version 2 stored it: the chat id itself, state sealed under that id.
-    const { sealer } = service as unknown as { sealer: import('../../src/storage/field-crypto.js').FieldSealer };
+    const { sealer } = service.reporting as unknown as { sealer: import('../../src/storage/field-crypto.js').FieldSealer };
     const row = env.db.prepare('SELECT chat_id, state FROM report_drafts').get() as { chat_id: string; state: string };
     const plain = sealer.open(row.state, `draft:whatsapp:${row.chat_id}`);
     env.db.prepare('UPDATE report_drafts SET chat_id = ?, chat_ref = NULL, state = ?').run(WA_CHAT, sealer.seal(plain, `draft:whatsapp:${WA_CHAT}`));

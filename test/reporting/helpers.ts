@@ -217,7 +217,8 @@ export async function fillReport(service: ReportDriver, chatId: string, o: FillO
   const step = async (m: IncomingMessage, expect: RegExp): Promise<OutgoingMessage[]> => {
     last = await service.handle(m);
     const t = textOf(last);
-    if (!expect.test(t)) throw new Error(`Expected ${expect} after ${JSON.stringify(m.text || m.choiceId)}, got:\n${t}`);
+    // A refusal re-asks the same step, whose prompt may match too: the walk only goes forward.
+    if (!expect.test(t) || t.startsWith('⚠️')) throw new Error(`Expected ${expect} after ${JSON.stringify(m.text || m.choiceId)}, got:\n${t}`);
     return last;
   };
   const part = (value: string | undefined, fallback: string, m: RegExp) =>

@@ -490,10 +490,12 @@ describe('Reporting dialog: drafts', () => {
 
     env.clock.now = new Date(env.clock.now.getTime() + 6 * 24 * 3600_000);
     await service.handle(choice('fresh', 'kind:medsos')); // still in use
-    expect(service.reporting.sweepExpiredDrafts()).toBe(0);
+    expect(await service.reporting.sweepExpiredDrafts()).toBe(0);
     env.clock.now = new Date(env.clock.now.getTime() + 2 * 24 * 3600_000);
-    expect(service.reporting.sweepExpiredDrafts()).toBe(1);
-    expect(env.db.prepare('SELECT chat_id FROM report_drafts').all()).toEqual([{ chat_id: 'fresh' }]);
+    expect(await service.reporting.sweepExpiredDrafts()).toBe(1);
+    expect(env.db.prepare('SELECT COUNT(*) AS n FROM report_drafts').get()).toEqual({ n: 1 });
+    expect(service.isInFlow('telegram', 'fresh')).toBe(true);
+    expect(service.isInFlow('telegram', 'gone')).toBe(false);
     expect(fs.readdirSync(env.evidenceDir)).toHaveLength(0);
     env.db.pragma('wal_checkpoint(TRUNCATE)');
     const raw = fs.readFileSync(env.dbPath).toString('latin1');

@@ -577,7 +577,8 @@ function isFollowUp(s: Situation, text: NormalizedText): boolean {
   if (s.speech.act === 'greeting' || s.speech.act === 'recommendation' || s.speech.act === 'thanks') return false;
   const startsLikeFollowUp = FOLLOW_UP_START.has(text.tokens[0] ?? '') || text.tokens.at(-1) === 'saja';
   const onlyFacts = s.acts.length === 0 && s.targets.length === 0;
-  const factGiven = Object.keys(s.circumstances).length > 0 || s.asker.status !== undefined;
+  // A status is a fact given only when the user says it of themselves ("saya PPPK"), not "isi SKB ASN".
+  const factGiven = Object.keys(s.circumstances).length > 0 || (s.asker.status !== undefined && s.actor.who === 'self');
   // "Fotonya saya unggah ke media sosial" (a reply to an ask-back): a stated fact, no new target.
   const factReply = factGiven && s.targets.length === 0;
   return startsLikeFollowUp || factReply || (onlyFacts && (s.speech.act === 'sanction' || s.speech.act === 'report_how'));
