@@ -68,7 +68,7 @@ export const NormalizeLexiconSchema = z.object({
   /** Tokens left as typed even though a letter repeats (official abbreviations such as "pppk"). */
   keep: z.array(z.string()).default([]),
   /** Words written apart that mean one thing ("terima kasih" is thanks, not "terima" = receive). */
-  phrases: z.record(z.string().regex(/^[a-z0-9']+( [a-z0-9']+)+$/), z.string().regex(/^[a-z0-9']+$/)).default({}),
+  phrases: z.record(z.string().regex(/^[a-z0-9']+( [a-z0-9']+)+$/), z.string().regex(/^[a-z0-9']+( [a-z0-9']+)*$/)).default({}),
   tokens: z.record(z.string().regex(/^[a-z0-9']+$/), z.string().min(1)),
 });
 export type NormalizeLexiconFile = z.infer<typeof NormalizeLexiconSchema>;
@@ -347,15 +347,20 @@ export function normalizeText(
   return { tokens, padded, offsets, sentence, questions, commaAfter };
 }
 
-/** Replaces each multi-word phrase of `phrases` by its single token, within a sentence. */
+/**
+ * Replaces each multi-word phrase of `phrases` by its token(s), within a sentence: "terima kasih"
+ * becomes one token, and "bkn asn" becomes "bukan asn" (there "bkn" is "bukan", not the agency).
+ */
 function joinPhrases(tokens: string[], sentence: number[] | undefined, phrases: Record<string, string>): void {
-  const entries = Object.entries(phrases).map(([k, v]) => [k.split(' '), v] as const);
+  const entries = Object.entries(phrases).map(([k, v]) => [k.split(' '), v.split(' ')] as const);
   if (entries.length === 0) return;
   for (let i = 0; i < tokens.length; i++) {
-    for (const [words, joined] of entries) {
+    for (const [words, replacement] of entries) {
       if (words.every((w, j) => tokens[i + j] === w && (!sentence || sentence[i + j] === sentence[i]))) {
-        tokens.splice(i, words.length, joined);
-        sentence?.splice(i, words.length, sentence[i]!);
+        tokens.splice(i, words.length, ...replacement);
+        sentence?.splice(i, words.length, ...replacement.map(() => sentence[i]!));
+        // The replacement's own words are not matched again (it may start with the phrase's word).
+        i += replacement.length - 1;
         break;
       }
     }

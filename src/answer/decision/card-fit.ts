@@ -24,6 +24,8 @@ export interface CardFit {
    * an exception.
    */
   outside?: 'actor' | 'target' | 'requires';
+  /** The question names a target the card is about (always true for a card about no particular target). */
+  targetNamed: boolean;
 }
 
 /** Circumstances that change who the actor is (no longer bound as ASN). */
@@ -102,7 +104,8 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
     const specificity =
       (declared && covered.length > 0 ? POLICY.fit.specificityShare / declared.acts.length : 0) + (forStatus ? POLICY.fit.statusCardBonus : 0);
     const score = actScore + POLICY.fit.similarityShare * sim + specificity;
-    fits.push({ card, score, acts: covered, similarity: sim, exception, outside });
+    const targetNamed = !declared || declared.targets.length === 0 || situation.targets.some((t) => declared.targets.includes(t.id));
+    fits.push({ card, score, acts: covered, similarity: sim, exception, outside, targetNamed });
   }
   return fits.sort((a, b) => b.score - a.score);
 }

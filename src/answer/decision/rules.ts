@@ -37,6 +37,9 @@ export function decidingFit(ctx: DecisionContext): CardFit | undefined {
       usable(f) &&
       !f.exception &&
       f.card.verdict === 'dilarang' &&
+      // Only a rule the question is known to meet: "nulis artikel jurnal" names no candidate, so a
+      // card about posting a candidate's material does not overrule the card about writing.
+      f.targetNamed &&
       f.acts.some((a) => !best.acts.includes(a)) &&
       f.score >= best.score - POLICY.fit.permissiveMargin,
   );
@@ -165,7 +168,7 @@ export const RULES: Rule[] = [
       if (c.situation.speech.act !== 'overview') return undefined;
       // The overview card is the one whose topic is "ikhtisar" (knowledge/cases).
       const card = c.kb.cards.find((k) => k.topic === 'ikhtisar');
-      const fit = card ? (c.fits.find((f) => f.card.id === card.id) ?? { card, score: 0, acts: [], similarity: 0 }) : undefined;
+      const fit = card ? (c.fits.find((f) => f.card.id === card.id) ?? { card, score: 0, acts: [], similarity: 0, targetNamed: false }) : undefined;
       return { rule: 'overview', kind: 'overview', fit };
     },
   },
@@ -183,7 +186,7 @@ export const RULES: Rule[] = [
         .filter((k) => cardActors(k).includes(status))
         .sort((a, b) => (sim.get(b.id) ?? 0) - (sim.get(a.id) ?? 0))[0];
       if (!card) return undefined;
-      const fit = c.fits.find((f) => f.card.id === card.id) ?? { card, score: sim.get(card.id) ?? 0, acts: [], similarity: sim.get(card.id) ?? 0 };
+      const fit = c.fits.find((f) => f.card.id === card.id) ?? { card, score: sim.get(card.id) ?? 0, acts: [], similarity: sim.get(card.id) ?? 0, targetNamed: false };
       return fromCard('not-bound', fit, c);
     },
   },
@@ -201,7 +204,7 @@ export const RULES: Rule[] = [
     decide: (c) => {
       const match = similarCard(c.similar);
       if (!match) return undefined;
-      const fit = c.fits.find((f) => f.card.id === match.card.id) ?? { card: match.card, score: match.confidence, acts: [], similarity: match.confidence };
+      const fit = c.fits.find((f) => f.card.id === match.card.id) ?? { card: match.card, score: match.confidence, acts: [], similarity: match.confidence, targetNamed: false };
       // A card whose rule does not reach this actor or target cannot decide on wording alone.
       if (fit.outside && !fit.exception) return undefined;
       return fromCard('similar-card', fit, c);
