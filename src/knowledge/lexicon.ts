@@ -17,6 +17,8 @@ const Entry = z.object({
   implies: z.array(Id).default([]),
   /** A target that names a person in the story ("om saya yang nyaleg"): that person is the candidate. */
   names_person: z.boolean().default(false),
+  /** A target whose side may act ("caleg bagi kaos"); false for places and bodies ("grup RT", "KPU"). */
+  acts: z.boolean().default(true),
 });
 
 const Circumstance = z.object({
@@ -33,6 +35,8 @@ export const SituationLexiconSchema = z.object({
     cues: z.array(Pattern).min(1),
     reach: z.number().int().min(1).max(8),
     chain: z.number().int().min(0).max(4),
+    /** Words that start a new clause: a negation does not reach past them ("tidak netral kalau lapor"). */
+    stops: z.array(z.string()).default([]),
   }),
   persons: z.record(Id, Entry),
   statuses: z.record(Id, Entry),
@@ -46,6 +50,8 @@ export const SituationLexiconSchema = z.object({
   attribution: z.object({
     object_markers: z.array(z.string()),
     possessive_nouns: z.array(z.string()),
+    /** Words that may stand between a person noun and a possessive pronoun ("teman SMA saya"). */
+    person_modifiers: z.array(z.string()).default([]),
     office_words: z.array(z.string()),
     vocatives: z.array(z.string()),
     aspiration_words: z.array(z.string()),
@@ -155,6 +161,7 @@ export interface CompiledEntry {
   set: PatternSet;
   implies: string[];
   namesPerson: boolean;
+  acts: boolean;
 }
 
 export interface CompiledCircumstance {
@@ -169,7 +176,7 @@ export interface CompiledCircumstance {
 /** The lexicon ready to read questions with. */
 export interface SituationLexicon {
   normalize(text: string): NormalizedText;
-  negation: { cues: PatternSet; reach: number; chain: number };
+  negation: { cues: PatternSet; reach: number; chain: number; stops: Set<string> };
   persons: CompiledEntry[];
   statuses: CompiledEntry[];
   roles: CompiledEntry[];
@@ -184,6 +191,7 @@ export interface SituationLexicon {
   attribution: {
     objectMarkers: Set<string>;
     possessiveNouns: Set<string>;
+    personModifiers: Set<string>;
     officeWords: Set<string>;
     vocatives: Set<string>;
     aspirationWords: Set<string>;
@@ -236,15 +244,16 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
   const set = (patterns: string[]) => new PatternSet(patterns, table, phrases);
   const words = (list: string[]) => new Set(list.map((w) => table[w] ?? w));
   const entries = (rec: Record<string, z.infer<typeof Entry>>): CompiledEntry[] =>
-    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies, namesPerson: e.names_person }));
+    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies, namesPerson: e.names_person, acts: e.acts }));
   const speech = entries(file.speech);
   const a = file.attribution;
   return {
     normalize: (text) => normalizeText(text, table, new Set(normalizeFile.keep), phrases),
-    negation: { cues: set(file.negation.cues), reach: file.negation.reach, chain: file.negation.chain },
+    negation: { cues: set(file.negation.cues), reach: file.negation.reach, chain: file.negation.chain, stops: words(file.negation.stops) },
     attribution: {
       objectMarkers: words(a.object_markers),
       possessiveNouns: words(a.possessive_nouns),
+      personModifiers: words(a.person_modifiers),
       officeWords: words(a.office_words),
       vocatives: words(a.vocatives),
       aspirationWords: words(a.aspiration_words),

@@ -7,6 +7,8 @@ import { parseLegalStructure } from '../knowledge/legal-structure.js';
 import { analyzeDocument, analyzerTables, analyzeQuery, weightedQueryTerms } from './indonesian-analyzer.js';
 import { LocalEmbeddings } from './local-embeddings.js';
 import { ENGLISH_TERMS, SLANG_EXPANSIONS } from './slang-lexicon.js';
+import { z } from 'zod';
+import { NormalizeLexiconSchema, SituationLexiconSchema } from '../knowledge/lexicon.js';
 
 /**
  * Which index a running Netra can use. An index holds the analysis of its text (stems, stop words
@@ -86,6 +88,7 @@ export function analysisFingerprint(): string {
     document: analyzeDocument(PROBE_QUESTION),
     query: analyzeQuery(PROBE_QUESTION),
     weights: [...weightedQueryTerms(PROBE_QUESTION)],
+    lexiconSchemas: [z.toJSONSchema(SituationLexiconSchema, { io: 'input' }), z.toJSONSchema(NormalizeLexiconSchema, { io: 'input' })],
     chunks: chunkKnowledge(probeKnowledge()).map((c) => [c.id, c.label, c.quote, c.text]),
   };
   fingerprint = createHash('sha256').update(JSON.stringify(probe)).digest('hex');

@@ -41,6 +41,30 @@ describe('the actor and their status', () => {
     expect(s.actor.status?.id).toBe('pns');
   });
 
+  it('"teman kuliah saya nyaleg": the friend runs, the user only comments', () => {
+    const s = read('teman kuliah sy maju caleg DPRD, sy PPPK cuma komen "semangat" di IG nya. aman?');
+    expect(s.actor.who).toBe('self');
+    expect(acts(s)).toContain('comment');
+    expect(acts(s)).not.toContain('run_for_office');
+  });
+
+  it('"istri saya, saya PNS": a comma ends the possessive', () => {
+    const s = read('yang nyaleg istri, saya PNS mau bantu bikin materi kampanye, boleh?');
+    expect(s.actor.who).toBe('self');
+    expect(s.actor.status?.id).toBe('pns');
+  });
+
+  it('telling others which number to vote is an appeal, not the user\'s own vote', () => {
+    const s = read('sy share di grup RT "yuk coblos nomor 1 semuanya" boleh gk sy PNS');
+    expect(acts(s)).toContain('invite_others');
+  });
+
+  it('a permission to report stays the act even when the user fears being seen as partisan', () => {
+    const s = read('lurah sebelah bagi2 sembako sambil ngajak warga milih caleg. sy takut dianggap gk netral kalo lapor. PNS boleh jadi pelapor?');
+    expect(s.actor.who).toBe('self');
+    expect(acts(s)).toEqual(['report_violation']);
+  });
+
   it('a greeting at the start is not a person in the story ("pak, sy …")', () => {
     const s = read('pak, sy PNS mau pasang baliho caleg di rumah sendiri, boleh?');
     expect(s.actor.who).toBe('self');

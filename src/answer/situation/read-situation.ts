@@ -138,8 +138,12 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   // "Boleh ASN melaporkan atasannya?": when permission is asked about reporting itself, reporting is the act.
   // Not when the user also asks whether the other's act was a violation: then that act is the question.
   // And not "where can I report this?": that is a how/where question about someone else's act.
+  // Unless the violation asked about is the reporting itself ("takut dianggap tidak netral kalau lapor").
+  const violationAsked = speechHit('asks_violation').filter(
+    (h) => !inQuestion.concat(positive).some((a) => a.id === 'report_violation' && text.sentence[a.start] === text.sentence[h.start]),
+  );
   const reportAsked =
-    speechHit('asks_violation').length > 0
+    violationAsked.length > 0
       ? []
       : inQuestion.filter((a) => {
           const si = text.sentence[a.start];
@@ -333,7 +337,17 @@ function findPersons(lex: SituationLexicon, text: NormalizedText, isOffice: (m: 
     const before = text.tokens[m.start - 1];
     if (before !== undefined && attr.possessiveNouns.has(before)) return false;
     // "suami saya", "kadis kami": directly after a person noun the pronoun is a possessive.
-    return !others.some((o) => o.end === m.start || (m.start >= o.start && m.end <= o.end));
+    // "warga komplek, saya yang mengundang": after a comma the pronoun starts a clause of its own.
+    if (others.some((o) => (o.end === m.start && !text.commaAfter.has(o.end - 1)) || (m.start >= o.start && m.end <= o.end))) return false;
+    // "teman SMA saya", "rekan kerja kami": a person noun, a word or two describing them, then the pronoun.
+    return !others.some(
+      (o) =>
+        o.end < m.start &&
+        m.start - o.end <= 2 &&
+        text.sentence[o.start] === text.sentence[m.start] &&
+        text.tokens.slice(o.end, m.start).every((w) => attr.personModifiers.has(w)) &&
+        !Array.from({ length: m.start - o.end + 1 }, (_, i) => o.end - 1 + i).some((i) => text.commaAfter.has(i)),
+    );
   });
   const kept = others.filter((o) => {
     if (OFFICE_PERSONS.has(o.id) && isOffice(o)) return false;
@@ -396,6 +410,8 @@ function resolveNegation(cues: PatternHit[], hits: Mention[], text: NormalizedTe
   for (const c of cues) {
     const first = sorted.find((h) => h.start >= c.end && text.sentence[h.start] === text.sentence[c.start]);
     if (!first || first.start - c.end >= lex.negation.reach) continue;
+    // "dianggap tidak netral kalau lapor": the clause after "kalau" is not negated.
+    if (text.tokens.slice(c.end, first.start).some((w) => lex.negation.stops.has(w))) continue;
     for (const h of sorted) if (h.start === first.start) negated.add(h);
     // "tidak pernah komen, like, share": the run of acts right after the first one.
     let last = first;
@@ -416,8 +432,9 @@ function resolveNegation(cues: PatternHit[], hits: Mention[], text: NormalizedTe
  */
 function ownerOf(h: Mention, persons: Mention[], targets: Mention[], text: NormalizedText, lex: SituationLexicon): Owner {
   const attr = lex.attribution;
+  const acting = new Set(lex.targets.filter((e) => e.acts).map((e) => e.id));
   const t = targets.find((x) => {
-    if (x.end > h.start || text.sentence[x.start] !== text.sentence[h.start]) return false;
+    if (x.end > h.start || text.sentence[x.start] !== text.sentence[h.start] || !acting.has(x.id)) return false;
     // "candidate's campaign team": an English possessive names whose team it is, not who acts.
     if (text.tokens[x.end - 1]!.endsWith("'s")) return false;
     const between = text.tokens.slice(x.end, h.start);
