@@ -84,7 +84,9 @@ export class AnswerPipeline {
     const previous = history.at(-1);
     // One clock for the whole bot: the calendar day in Asia/Jakarta, where the users are.
     const today = this.options.today ?? jakartaDate(new Date());
-    const situation = readSituation(question, kb, previous?.situation, today);
+    // A turn given only as text (the HTTP API's history) is read the same way first.
+    const before = previous ? (previous.situation ?? readSituation(previous.question, kb, undefined, today)) : undefined;
+    const situation = readSituation(question, kb, before, today);
     const understanding = understandingOf(question, situation);
     const query = situation.followUp && previous ? `${question} ${previous.question}` : question;
 

@@ -19,6 +19,8 @@ const Entry = z.object({
   names_person: z.boolean().default(false),
   /** A target whose side may act ("caleg bagi kaos"); false for places and bodies ("grup RT", "KPU"). */
   acts: z.boolean().default(true),
+  /** An act that is about elections by itself ("nyoblos", "jadi timses"); others ("like", "bagi sembako") need an election word nearby to be on topic. */
+  political: z.boolean().default(false),
 });
 
 const Circumstance = z.object({
@@ -162,6 +164,7 @@ export interface CompiledEntry {
   implies: string[];
   namesPerson: boolean;
   acts: boolean;
+  political: boolean;
 }
 
 export interface CompiledCircumstance {
@@ -244,7 +247,7 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
   const set = (patterns: string[]) => new PatternSet(patterns, table, phrases);
   const words = (list: string[]) => new Set(list.map((w) => table[w] ?? w));
   const entries = (rec: Record<string, z.infer<typeof Entry>>): CompiledEntry[] =>
-    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies, namesPerson: e.names_person, acts: e.acts }));
+    Object.entries(rec).map(([id, e]) => ({ id, label: e.label, labelEn: e.label_en, set: set(e.patterns), implies: e.implies, namesPerson: e.names_person, acts: e.acts, political: e.political }));
   const speech = entries(file.speech);
   const a = file.attribution;
   return {

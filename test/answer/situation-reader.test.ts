@@ -65,6 +65,25 @@ describe('the actor and their status', () => {
     expect(acts(s)).toEqual(['report_violation']);
   });
 
+  it('a retirement told of a parent is not the actor\'s ("bapak saya pensiunan … saya PNS")', () => {
+    const s = read('ibu sy pensiunan guru, mau nyaleg DPRD 2029. sy anak bungsu, PNS di dinkes. blh gk sy bantu bikin materi kampanyenya?');
+    expect(s.actor.who).toBe('self');
+    expect(s.actor.status?.id).toBe('pns');
+    expect(s.circumstances.retired_effective).toBeUndefined();
+  });
+
+  it('an office in a party branch is party membership, and a work report is not a report of a violation', () => {
+    const s = read('sy PPPK, disuruh jd bendahara ranting partai di kampung krn rapi bikin laporan keuangan. blh?');
+    expect(acts(s)).toContain('join_party');
+    expect(acts(s)).not.toContain('report_violation');
+  });
+
+  it('act words with nothing about elections are off topic ("bagi sembako" of a social programme, savings)', () => {
+    expect(read('gmn cara daftar jd penerima bansos sembako di kelurahan?').speech.act).toBe('off_topic');
+    expect(read('mau nanya di luar politik: cara urus kenaikan pangkat pilihan gmn?').speech.act).toBe('off_topic');
+    expect(read('sy mau share resep rendang di grup kantor boleh?').speech.act).toBe('off_topic');
+  });
+
   it('a greeting at the start is not a person in the story ("pak, sy …")', () => {
     const s = read('pak, sy PNS mau pasang baliho caleg di rumah sendiri, boleh?');
     expect(s.actor.who).toBe('self');

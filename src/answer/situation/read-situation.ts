@@ -41,7 +41,7 @@ const SPEAKING_ACTS = new Set(['invite_others', 'mobilise', 'speak_at_event', 's
 /** Persons whose acts are theirs, not the user's: family members and neighbours. */
 const FAMILY_OR_NEIGHBOUR = new Set(['spouse', 'child', 'parent', 'relative', 'neighbour']);
 /** Person words that, right after "saya", describe the user's own job rather than someone else. */
-const SELF_DESCRIPTIONS = new Set(['official', 'superior', 'other_asn', 'colleague']);
+const SELF_DESCRIPTIONS = new Set(['official', 'superior', 'other_asn', 'colleague', 'child']);
 
 /**
  * Reads the situation of a question: who acts (and their status), what act, toward whom, under
@@ -203,21 +203,38 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const dated = circumstanceHits.filter((h) => lex.timing.dated.has(h.id) && timingOf(h) !== undefined);
   const undatedTwin = (h: Mention) => lex.timing.dated.has(h.id) && timingOf(h) === undefined && dated.some((d) => d.id === h.id);
   const notYet = new Set(circumstanceHits.filter((h) => lex.timing.dated.has(h.id) && later(h)));
-  const circumstances = readCircumstances(lex, text, new Set([...negated, ...notYet]), circumstanceHits.filter((h) => !undatedTwin(h)));
+  // "bapak saya pensiunan … saya PNS": a retirement, resignation or contract end told of another person is not the actor's.
+  const personOf = attach(circumstanceHits.filter((h) => lex.timing.dated.has(h.id)), persons, text, 6);
+  // With no one named as the actor ("Bapak saya pensiunan. Sekarang diajak jadi timses"), the person told of is the subject.
+  const othersState = new Set([...personOf].flatMap(([p, hs]) => (who !== 'generic' && p >= 0 && !samePerson(p) ? hs : [])));
+  const circumstances = readCircumstances(
+    lex,
+    text,
+    new Set([...negated, ...notYet]),
+    circumstanceHits.filter((h) => !undatedTwin(h) && !othersState.has(h)),
+  );
   // The act asked about is done by a relative or a neighbour, not by the user ("suami saya … jadi tim kampanye").
   if (who === 'other' && actorPersonId !== undefined && FAMILY_OR_NEIGHBOUR.has(actorPersonId) && !circumstances.family_or_neighbour_acts) {
     circumstances.family_or_neighbour_acts = { value: true, restsOn: persons[actorIndex]!.text };
   }
   // "TMT pensiun 1 Januari 2027": still serving until then; the retirement (or contract end) is not in effect yet.
-  for (const st of statuses) {
-    if ('pending' in st && st.pending) circumstances[st.pending] = { value: false, restsOn: st.text };
+  for (const [p, list] of statusOf) {
+    if (who !== 'generic' && p >= 0 && !samePerson(p)) continue;
+    for (const st of list) {
+      const pending = (st as { pending?: string }).pending;
+      if (pending) circumstances[pending] = { value: false, restsOn: st.text };
+    }
   }
   const cancelling = new Set(lex.circumstances.filter((c) => c.cancelsTargets).map((c) => c.id));
   const cancelled = (t: PatternHit) => circumstanceHits.some((h) => cancelling.has(h.id) && !negated.has(h) && overlaps(h, t));
 
-  const topicStrong = lex.topic.strong.test(text) || (uniqueActs.length > 0 && targets.some((t) => POLITICAL_TARGETS.has(t.id)));
+  // "mau nanya di luar politik": an election word inside an off-topic phrase is not the topic.
+  const offTopicHits = lex.topic.offTopic.find(text);
+  const outside = (h: PatternHit) => offTopicHits.some((o) => overlaps(o, h));
+  const topicStrong =
+    lex.topic.strong.find(text).some((h) => !outside(h)) || (uniqueActs.length > 0 && targets.some((t) => POLITICAL_TARGETS.has(t.id)));
   const topic: Situation['topic'] = topicStrong ? 'strong' : lex.topic.weak.test(text) ? 'weak' : 'none';
-  const offTopicWords = lex.topic.offTopic.test(text);
+  const offTopicWords = offTopicHits.length > 0;
 
   const asksPermission = has('asks_permission') || has('asks_violation');
   const wantsToReport = has('report_how');
@@ -244,6 +261,8 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     claimsRepeal,
     topic,
     offTopicWords,
+    politicalAct: uniqueActs.some((a) => lex.acts.find((e) => e.id === a.id)?.political === true),
+    afterOnTopic: previous !== undefined && previous.speech.act !== 'off_topic' && previous.speech.act !== 'empty',
     mentionsPasal: text.tokens.includes('pasal') || text.tokens.includes('article'),
   });
 
@@ -349,12 +368,17 @@ function findPersons(lex: SituationLexicon, text: NormalizedText, isOffice: (m: 
         !Array.from({ length: m.start - o.end + 1 }, (_, i) => o.end - 1 + i).some((i) => text.commaAfter.has(i)),
     );
   });
+  const statusStarts = new Set(mentions(lex.statuses, text, true).map((h) => h.start));
   const kept = others.filter((o) => {
     if (OFFICE_PERSONS.has(o.id) && isOffice(o)) return false;
     // A greeting at the start of a sentence: "pak, …", "ibu saya mau tanya" typed as "bu, sy …".
     const first = text.tokens[o.start]!;
     const sentenceStart = o.start === 0 || text.sentence[o.start - 1] !== text.sentence[o.start];
-    if (sentenceStart && attr.vocatives.has(first) && (text.commaAfter.has(o.start) || o.id === 'parent')) return false;
+    // But "bapak saya pensiunan, mau nyalon": a parent with a possessive and a status is a person in the story.
+    const described =
+      !text.commaAfter.has(o.start) &&
+      (statusStarts.has(o.end) || (all.some((m) => m.id === 'self' && m.start === o.end) && statusStarts.has(o.end + 1)));
+    if (sentenceStart && attr.vocatives.has(first) && !described && (text.commaAfter.has(o.start) || o.id === 'parent')) return false;
     // "saya lurah", "saya seorang kepsek", "saya petugas loket": the user describing their own position.
     const selfBefore = selfs.find(
       (s) =>
@@ -557,6 +581,10 @@ interface SpeechInput {
   claimsRepeal: boolean;
   topic: Situation['topic'];
   offTopicWords: boolean;
+  /** An act that is about elections by itself (campaigning, voting, a party), not only in context. */
+  politicalAct: boolean;
+  /** The conversation was already about elections ("kalau cuma like saja?" after a question on posting). */
+  afterOnTopic: boolean;
   mentionsPasal: boolean;
 }
 
@@ -579,7 +607,10 @@ function classifySpeech(s: SpeechInput): Situation['speech'] {
   if (s.has('sanction') && !permissionOnAct) return is('sanction', 'sanction');
   if (s.wantsToReport && !asks) return is('report_how', 'report_how');
   if (s.has('overview') && acts === 0) return is('overview', 'overview');
-  if (s.topic !== 'none' || acts > 0) return is('conduct', s.has('asks_permission') ? 'asks_permission' : undefined);
+  if (s.topic !== 'none') return is('conduct', s.has('asks_permission') ? 'asks_permission' : undefined);
+  // Nothing about elections, politics or civil servants ("cek penerima bansos", "savings or gold"):
+  // an act word alone does not make it a neutrality question.
+  if (acts > 0 && (s.politicalAct || s.afterOnTopic)) return is('conduct', s.has('asks_permission') ? 'asks_permission' : undefined);
   return is('off_topic');
 }
 
