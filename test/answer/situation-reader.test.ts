@@ -84,6 +84,13 @@ describe('the actor and their status', () => {
     expect(read('sy mau share resep rendang di grup kantor boleh?').speech.act).toBe('off_topic');
   });
 
+  it('a target is not read across a comma ("suami saya guru, saya nyaleg": the user runs, the husband acts)', () => {
+    const s = read('suami sy guru PPPK, sy nyaleg DPRD kab. dia blh gk jd jurkam di kampanye sy?');
+    expect(s.actor.who).toBe('other');
+    expect(s.actor.person).toBe('spouse');
+    expect(s.actor.status?.id).toBe('pppk');
+  });
+
   it('a greeting at the start is not a person in the story ("pak, sy …")', () => {
     const s = read('pak, sy PNS mau pasang baliho caleg di rumah sendiri, boleh?');
     expect(s.actor.who).toBe('self');

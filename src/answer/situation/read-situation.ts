@@ -55,7 +55,9 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const attr = lex.attribution;
   const n = text.tokens.length;
 
-  const targets = mentions(lex.targets, text, true);
+  // "istri saya PNS, saya nyalon": a target read across a comma joins two clauses (here the user runs, not the wife).
+  const acrossComma = (m: PatternHit) => Array.from({ length: m.end - m.start - 1 }, (_, i) => m.start + i).some((i) => text.commaAfter.has(i));
+  const targets = mentions(lex.targets, text, true, acrossComma);
   const isOffice = (m: PatternHit) => {
     const before = text.tokens.slice(Math.max(0, m.start - 2), m.start);
     return before.some((t) => attr.officeWords.has(t)) || targets.some((t) => overlaps(t, m) && t.end - t.start > m.end - m.start);
@@ -331,8 +333,11 @@ function specificity(m: PatternHit): number {
  * Every hit of every entry, in text order. With `exclusive`, a hit inside a longer hit of another
  * entry is dropped ("asn" inside "bukan asn", "pns" inside "calon pns").
  */
-function mentions(entries: CompiledEntry[], text: NormalizedText, exclusive: boolean): Mention[] {
-  const all = entries.flatMap((e) => e.set.find(text).map((h) => ({ ...h, id: e.id }))).sort((a, b) => a.start - b.start);
+function mentions(entries: CompiledEntry[], text: NormalizedText, exclusive: boolean, drop?: (m: PatternHit) => boolean): Mention[] {
+  const all = entries
+    .flatMap((e) => e.set.find(text).map((h) => ({ ...h, id: e.id })))
+    .filter((h) => !drop?.(h))
+    .sort((a, b) => a.start - b.start);
   if (!exclusive) return all;
   return all.filter((m) => !all.some((o) => o !== m && o.id !== m.id && o.start <= m.start && o.end >= m.end && o.end - o.start > m.end - m.start));
 }
