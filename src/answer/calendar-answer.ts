@@ -39,14 +39,9 @@ export function composeToday(input: ComposeInput): ComposedAnswer {
       : `Sumber Netra tentang linimasa pemilu sampai ${formatDateId(state.checked_on)}; berita yang lebih baru dicari dan tidak ditemukan. Ini bukan teks peraturan: periksa KPU, Bawaslu, atau BKN untuk perubahan.`,
   );
   const citations = citationsForBasis(input.kb, facts.flatMap((f) => f.basis), 4);
-  // Whether the new law was enacted is exactly what the stored sources cannot tell.
-  const asksDay = asksDay0;
-  const unknown =
-    (ids.length === 1 && ids[0] === 'ruu_pemilu' && state.facts.ruu_pemilu.data.enacted === null) ||
-    (asksDay &&
-      ids.includes('pemilu_berikutnya') &&
-      ids.every((id) => id === 'pemilu_berikutnya' || id === 'tahapan') &&
-      state.facts.pemilu_berikutnya.data.voting_date === null);
+  // Whether the new law was enacted is exactly what the stored sources cannot tell. An unset voting
+  // day is not "unknown": the year, the stage running today and what is not yet set are information.
+  const unknown = ids.length === 1 && ids[0] === 'ruu_pemilu' && state.facts.ruu_pemilu.data.enacted === null;
   const verdict = unknown ? 'tidak_pasti' : 'informasi';
   const base = plainAnswer(input, verdict, parts.join('\n\n'), u.escalate);
   return { ...base, answer: { ...base.answer, citations } };
