@@ -219,7 +219,7 @@ describe('WhatsApp Cloud API with a real Netra', () => {
   let ticket = '';
   const REPORTER = '6281234500004';
 
-  it('takes a whole report with buttons and lists, an image as evidence, and tells the WhatsApp admin', async () => {
+  it('takes a whole report with buttons and lists and an image as evidence; the admin notice keeps to the admin’s window', async () => {
     const step = async (init: InboundInit | string) => textOf(await say(REPORTER, init));
     expect(await step('/lapor')).toContain('Langkah 1 dari 9');
     const kinds = graph.to(REPORTER).at(-1)!.interactive!;
