@@ -4,7 +4,7 @@ import { GraphApiClient } from '../../src/channels/whatsapp-cloud/graph-api-clie
 import { GraphApiError } from '../../src/channels/whatsapp-cloud/graph-api-error.js';
 import { RecentIds } from '../../src/channels/whatsapp-cloud/recent-ids.js';
 import { SERVICE_WINDOW_MS, ServiceWindow } from '../../src/channels/whatsapp-cloud/service-window.js';
-import { translateCloudMessage } from '../../src/channels/whatsapp-cloud/translate-cloud-message.js';
+import { recipientOf, translateCloudMessage } from '../../src/channels/whatsapp-cloud/translate-cloud-message.js';
 import { WebhookMessage } from '../../src/channels/whatsapp-cloud/webhook-payload.js';
 import { isValidSignature, signatureFor } from '../../src/channels/whatsapp-cloud/webhook-signature.js';
 import { templateParameter } from '../../src/channels/whatsapp-cloud/whatsapp-cloud-channel.js';
@@ -159,6 +159,13 @@ describe('incoming Cloud API messages', () => {
     expect(translateCloudMessage(parse({ type: 'text', text: { body: 'hai' }, group_id: 'g1' }), ctx)).toEqual({ kind: 'ignore', reason: 'group' });
     expect(translateCloudMessage(parse({ type: 'sticker' }), ctx)).toEqual({ kind: 'ignore', reason: 'unsupported-type' });
     expect(translateCloudMessage(parse({ type: 'text', text: { body: 'hai' } }), { ...ctx, notBeforeMs: Date.parse('2025-01-01') })).toEqual({ kind: 'ignore', reason: 'old' });
+  });
+
+  it('addresses chats of either adapter by phone number, and refuses a LID or a group', () => {
+    expect(recipientOf('6281234500009@c.us')).toBe('6281234500009');
+    expect(recipientOf('0812-3450-0009')).toBe('6281234500009');
+    expect(recipientOf('123456789012345@lid')).toBeUndefined();
+    expect(recipientOf('120363000000000099@g.us')).toBeUndefined();
   });
 
   it('marks a voice note as voice and an audio file as audio', () => {

@@ -1,5 +1,5 @@
 import type { IncomingAttachment, IncomingMessage } from '../../conversation/messages.js';
-import { normalizePhone } from '../whatsapp/whatsapp-ids.js';
+import { idServer, normalizePhone } from '../whatsapp/whatsapp-ids.js';
 import type { GraphApiClient } from './graph-api-client.js';
 import { AttachmentTooLargeError } from '../../conversation/messages.js';
 import type { WebhookMessage } from './webhook-payload.js';
@@ -31,9 +31,15 @@ export function chatIdOf(waId: string): string {
   return `${waId}@c.us`;
 }
 
-/** The Cloud API recipient for a chat id of either adapter (`62812…@c.us`, `0812…`) → `62812…`. */
-export function recipientOf(chatId: string): string {
-  return normalizePhone(chatId);
+/**
+ * The Cloud API recipient for a chat id of either adapter (`62812…@c.us`, `0812…`) → `62812…`;
+ * undefined for a whatsapp-web.js `…@lid` id (or a group), which names no phone number.
+ */
+export function recipientOf(chatId: string): string | undefined {
+  const server = idServer(chatId);
+  if (server !== '' && server !== 'c.us' && server !== 's.whatsapp.net') return undefined;
+  const digits = normalizePhone(chatId);
+  return /^\d{5,20}$/.test(digits) ? digits : undefined;
 }
 
 export function translateCloudMessage(message: WebhookMessage, ctx: CloudTranslateContext): CloudTranslation {

@@ -97,6 +97,11 @@ export async function startWhatsAppCloud(deps: WhatsAppCloudDeps): Promise<Whats
     channel: 'whatsapp',
     async send(chatId, text) {
       const to = recipientOf(chatId);
+      if (!to) {
+        // A report filed through whatsapp-web.js from a LID-only contact: no number to write to.
+        log.warn({ user: hashUserId('whatsapp', chatId) }, 'WhatsApp Cloud: chat ini tidak punya nomor telepon (id @lid dari whatsapp-web.js); pemberitahuan tidak dikirim');
+        throw new Error('no phone number for this chat id');
+      }
       const user = hashUserId('whatsapp', to);
       if (window.isOpen(to)) {
         try {
