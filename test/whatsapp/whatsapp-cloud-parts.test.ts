@@ -7,10 +7,13 @@ import { SERVICE_WINDOW_MS, ServiceWindow } from '../../src/channels/whatsapp-cl
 import { recipientOf, translateCloudMessage } from '../../src/channels/whatsapp-cloud/translate-cloud-message.js';
 import { WebhookMessage } from '../../src/channels/whatsapp-cloud/webhook-payload.js';
 import { isValidSignature, signatureFor } from '../../src/channels/whatsapp-cloud/webhook-signature.js';
-import { templateParameter } from '../../src/channels/whatsapp-cloud/whatsapp-cloud-channel.js';
+import { startWhatsAppCloud, templateParameter } from '../../src/channels/whatsapp-cloud/whatsapp-cloud-channel.js';
 import { ConfigError, DEFAULT_GRAPH_API_BASE_URL, loadConfig } from '../../src/config/config.js';
+import type { ConversationHandler } from '../../src/conversation/conversation-handler.js';
 import { AttachmentTooLargeError, type Choice } from '../../src/conversation/messages.js';
-import { FAKE_PHONE_NUMBER_ID, FAKE_TOKEN, FakeGraphApi } from '../support/fake-graph-api.js';
+import { NotifierRegistry } from '../../src/conversation/notifier-registry.js';
+import { silentLogger } from '../../src/logging/logger.js';
+import { deliverWebhook, FAKE_APP_SECRET, FAKE_PHONE_NUMBER_ID, FAKE_TOKEN, FakeGraphApi, inboundMessage, notification } from '../support/fake-graph-api.js';
 
 const CLOUD_ENV = {
   WHATSAPP_ENABLED: 'true',
@@ -191,5 +194,53 @@ describe('the service window and redeliveries', () => {
   it('takes each message id once', () => {
     const ids = new RecentIds(2);
     expect([ids.firstTime('a'), ids.firstTime('a'), ids.firstTime('b'), ids.firstTime('c'), ids.firstTime('a')]).toEqual([true, false, true, true, true]);
+  });
+});
+
+describe('the webhook answers Meta first and the user after', () => {
+  it('returns 200 while the answer is still being composed, then sends it', async () => {
+    const graph = await new FakeGraphApi().start();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const conversation: ConversationHandler = {
+      async handle(msg) {
+        await held;
+        return [{ kind: 'text', text: `jawaban untuk: ${msg.text}` }];
+      },
+    };
+    const notifiers = new NotifierRegistry();
+    const channel = await startWhatsAppCloud({
+      config: {
+        chromiumPath: '/nonexistent',
+        adminIds: [],
+        authDir: '/nonexistent',
+        cloud: {
+          accessToken: FAKE_TOKEN,
+          phoneNumberId: FAKE_PHONE_NUMBER_ID,
+          appSecret: FAKE_APP_SECRET,
+          verifyToken: 'v',
+          apiBaseUrl: graph.baseUrl,
+          webhook: { host: '127.0.0.1', port: 0, path: '/whatsapp/webhook' },
+        },
+      },
+      conversation,
+      notifiers,
+      logger: silentLogger(),
+      maxFileBytes: 1000,
+    });
+    try {
+      const user = '6281234500055';
+      const res = await deliverWebhook(channel.url, notification([inboundMessage(user, { type: 'text', text: 'halo' }, Date.now())]));
+      expect(res.status).toBe(200);
+      expect(graph.to(user)).toEqual([]);
+      expect(notifiers.channels()).toEqual(['whatsapp']);
+      release();
+      await channel.idle();
+      expect(graph.to(user).map((m) => m.text?.body)).toEqual(['jawaban untuk: halo']);
+    } finally {
+      await channel.stop();
+      await graph.close();
+    }
+    expect(notifiers.channels()).toEqual([]);
   });
 });
