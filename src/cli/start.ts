@@ -61,7 +61,14 @@ async function main(): Promise<void> {
     });
   }
   const whatsapp = config.whatsapp;
-  if (whatsapp) {
+  // WhatsApp Cloud API (WHATSAPP_MODE=cloud): the official webhook adapter instead of whatsapp-web.js.
+  const whatsappCloud = whatsapp?.cloud;
+  if (whatsapp && whatsappCloud) {
+    supervise('whatsapp', async () => {
+      const { startWhatsAppCloud } = await import('../channels/whatsapp-cloud/whatsapp-cloud-channel.js');
+      return startWhatsAppCloud({ ...channelDeps, config: { ...whatsapp, cloud: whatsappCloud } });
+    });
+  } else if (whatsapp) {
     supervise('whatsapp', async () => {
       const { startWhatsApp } = await import('../channels/whatsapp/whatsapp-channel.js');
       return startWhatsApp({

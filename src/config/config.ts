@@ -69,6 +69,20 @@ export const EnvSchema = z.object({
     .default([]),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
 
+  // --- WhatsApp Cloud API (WHATSAPP_MODE=cloud) ---
+  WHATSAPP_MODE: z.enum(['web', 'cloud', '']).default('web'),
+  WHATSAPP_CLOUD_ACCESS_TOKEN: optionalString,
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'harus angka Phone number ID dari Meta (WhatsApp › API Setup)').optional()),
+  WHATSAPP_CLOUD_APP_SECRET: optionalString,
+  WHATSAPP_CLOUD_VERIFY_TOKEN: optionalString,
+  WHATSAPP_CLOUD_API_BASE_URL: optionalString.pipe(z.url('harus URL lengkap, mis. https://graph.facebook.com/v23.0').optional()),
+  WHATSAPP_CLOUD_WEBHOOK_PORT: port.default(8445),
+  WHATSAPP_CLOUD_WEBHOOK_HOST: z.string().default('127.0.0.1'),
+  WHATSAPP_CLOUD_WEBHOOK_PATH: z.string().regex(/^\/[\w\-/]*$/, 'harus diawali /, mis. /whatsapp/webhook').default('/whatsapp/webhook'),
+  WHATSAPP_CLOUD_STATUS_TEMPLATE: optionalString.pipe(
+    z.string().regex(/^[a-z0-9_]+:[A-Za-z]{2,3}(_[A-Za-z]{2})?$/, 'bentuknya nama_template:kode_bahasa, mis. netra_status_laporan:id').optional(),
+  ),
+
   HTTP_PORT: port.optional(),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_API_TOKEN: optionalString,
@@ -121,7 +135,8 @@ export interface Config {
     adminIds: string[];
   };
   adminChatId?: string;
-  whatsapp?: { chromiumPath: string; adminIds: string[]; authDir: string };
+  /** WhatsApp; with `cloud` set (WHATSAPP_MODE=cloud) the Cloud API adapter runs instead of whatsapp-web.js. */
+  whatsapp?: { chromiumPath: string; adminIds: string[]; authDir: string; cloud?: WhatsAppCloudConfig };
   http?: { port: number; host: string; token?: string; limits: HttpLimits };
   reportsEncryptionKey?: string;
   /** `NETRA_ID_SECRET`; when unset, a secret generated in the data directory is used (see id-secret.ts). */
@@ -134,6 +149,22 @@ export interface Config {
   /** Conversations kept in the follow-up memory (least recently used go first). */
   conversationMemoryMax: number;
 }
+
+/** The official WhatsApp Cloud API (`WHATSAPP_MODE=cloud`); secrets are never logged. */
+export interface WhatsAppCloudConfig {
+  accessToken: string;
+  phoneNumberId: string;
+  appSecret: string;
+  verifyToken: string;
+  /** Graph API root including the version, without a trailing slash. */
+  apiBaseUrl: string;
+  webhook: { host: string; port: number; path: string };
+  /** Approved template for messages outside the 24-hour service window; none = such messages are not sent. */
+  statusTemplate?: { name: string; language: string };
+}
+
+/** Graph API root used when `WHATSAPP_CLOUD_API_BASE_URL` is not set. */
+export const DEFAULT_GRAPH_API_BASE_URL = 'https://graph.facebook.com/v23.0';
 
 /** Limits that keep one client from taking the HTTP API down (see README "Abuse and limits"). */
 export interface HttpLimits {
@@ -211,7 +242,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : undefined,
     adminChatId: e.ADMIN_CHAT_ID,
     whatsapp: e.WHATSAPP_ENABLED
-      ? { chromiumPath: e.CHROMIUM_PATH, adminIds: e.WHATSAPP_ADMIN_IDS, authDir: path.join(dataDir, 'whatsapp-auth') }
+      ? {
+          chromiumPath: e.CHROMIUM_PATH,
+          adminIds: e.WHATSAPP_ADMIN_IDS,
+          authDir: path.join(dataDir, 'whatsapp-auth'),
+          ...(e.WHATSAPP_MODE === 'cloud' ? { cloud: whatsappCloudConfig(e) } : {}),
+        }
       : undefined,
     http: e.HTTP_PORT
       ? {
@@ -234,6 +270,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxEvidenceBytes: e.MAX_EVIDENCE_BYTES,
     conversationMemoryMax: e.CONVERSATION_MEMORY_MAX,
+  };
+}
+
+/** The Cloud API settings; each missing one stops the start with the place to find it. */
+function whatsappCloudConfig(e: Env): WhatsAppCloudConfig {
+  const required = {
+    WHATSAPP_CLOUD_ACCESS_TOKEN: [e.WHATSAPP_CLOUD_ACCESS_TOKEN, 'token akses permanen (System User di Meta Business Suite)'],
+    WHATSAPP_CLOUD_PHONE_NUMBER_ID: [e.WHATSAPP_CLOUD_PHONE_NUMBER_ID, 'Phone number ID (Meta for Developers › WhatsApp › API Setup)'],
+    WHATSAPP_CLOUD_APP_SECRET: [e.WHATSAPP_CLOUD_APP_SECRET, 'App secret (App settings › Basic)'],
+    WHATSAPP_CLOUD_VERIFY_TOKEN: [e.WHATSAPP_CLOUD_VERIFY_TOKEN, 'token verifikasi webhook pilihan Anda (sama dengan di konfigurasi webhook Meta)'],
+  } as const;
+  for (const [variable, [value, where]] of Object.entries(required)) {
+    if (!value) throw new ConfigError(`Konfigurasi salah: WHATSAPP_MODE=cloud membutuhkan ${variable} — ${where}. Lihat .env.example.`);
+  }
+  const template = e.WHATSAPP_CLOUD_STATUS_TEMPLATE?.split(':');
+  return {
+    accessToken: e.WHATSAPP_CLOUD_ACCESS_TOKEN!,
+    phoneNumberId: e.WHATSAPP_CLOUD_PHONE_NUMBER_ID!,
+    appSecret: e.WHATSAPP_CLOUD_APP_SECRET!,
+    verifyToken: e.WHATSAPP_CLOUD_VERIFY_TOKEN!,
+    apiBaseUrl: (e.WHATSAPP_CLOUD_API_BASE_URL ?? DEFAULT_GRAPH_API_BASE_URL).replace(/\/+$/, ''),
+    webhook: { host: e.WHATSAPP_CLOUD_WEBHOOK_HOST, port: e.WHATSAPP_CLOUD_WEBHOOK_PORT, path: e.WHATSAPP_CLOUD_WEBHOOK_PATH },
+    ...(template ? { statusTemplate: { name: template[0]!, language: template[1]! } } : {}),
   };
 }
 
