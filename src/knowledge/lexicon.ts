@@ -117,6 +117,12 @@ export interface PatternHit {
 /** A compiled list of patterns for one id. */
 export class PatternSet {
   private readonly regexes: RegExp[];
+  /**
+   * Per pattern, the strings its first word can start with (" kata " or " awalan"), or undefined
+   * when it starts with an optional word. A pattern cannot match a text holding none of them, so
+   * the regex is skipped: the same hits, without running hundreds of regexes on every question.
+   */
+  private readonly anchors: (string[] | undefined)[];
 
   constructor(
     readonly patterns: readonly string[],
@@ -124,12 +130,19 @@ export class PatternSet {
     phrases: Record<string, string> = {},
   ) {
     this.regexes = patterns.map((p) => compilePattern(p, table, phrases));
+    this.anchors = this.regexes.map((re) => firstWordAnchors(re));
+  }
+
+  private mayMatch(i: number, text: NormalizedText): boolean {
+    const a = this.anchors[i];
+    return a === undefined || a.some((x) => text.padded.includes(x));
   }
 
   /** Every place any pattern matches, leftmost-longest first, without overlaps. */
   find(text: NormalizedText): PatternHit[] {
     const hits: PatternHit[] = [];
-    for (const re of this.regexes) {
+    for (const [i, re] of this.regexes.entries()) {
+      if (!this.mayMatch(i, text)) continue;
       re.lastIndex = 0;
       for (let m = re.exec(text.padded); m; m = re.exec(text.padded)) {
         const start = tokenAt(text, m.index);
@@ -149,7 +162,8 @@ export class PatternSet {
   }
 
   test(text: NormalizedText): boolean {
-    return this.regexes.some((re) => {
+    return this.regexes.some((re, i) => {
+      if (!this.mayMatch(i, text)) return false;
       re.lastIndex = 0;
       return re.test(text.padded);
     });
@@ -401,6 +415,23 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * {@link NormalizedText.padded}: tokens separated by spaces; `a|b` alternatives; `kata*` prefix;
  * `[a|b]` optional; `~` / `~N` a gap of up to 3 / N tokens.
  */
+/**
+ * The literal starts of a compiled pattern's first word, read back from its source: `(?<= )(?:a|b\\S*) …`
+ * gives [" a ", " b"]. Undefined when the first word is optional or not a plain alternation.
+ */
+function firstWordAnchors(re: RegExp): string[] | undefined {
+  const m = /^\(\?<= \)\(\?:([^()]*)\)( |\(\?=|\(\?:\\S)/.exec(re.source);
+  if (!m) return undefined;
+  const out: string[] = [];
+  for (const alt of m[1]!.split('|')) {
+    const prefix = alt.endsWith('\\S*') ? alt.slice(0, -3) : undefined;
+    const word = (prefix ?? alt).replace(/\\(.)/g, '$1');
+    if (word.length === 0 || /[\\[\]().?+*^$]/.test(word)) return undefined;
+    out.push(prefix !== undefined ? ` ${word}` : ` ${word} `);
+  }
+  return out;
+}
+
 export function compilePattern(pattern: string, table: Record<string, string> = {}, phrases: Record<string, string> = {}): RegExp {
   // Literal words go through the same spelling table as questions; a word that expands to several
   // ("gpp" → "tidak apa apa") is spliced in as separate tokens, and phrases are joined as in questions.
