@@ -18,6 +18,8 @@ interface CardProfile {
   card: CaseCard;
   /** Each phrasing's stems with their weight (slang expansions count less than the words written). */
   phrasings: Map<string, number>[];
+  /** The same, each weight already multiplied by the term's idf, with the squared norm (computed once per knowledge base). */
+  weighted: { terms: Map<string, number>; norm: number }[];
 }
 
 interface Profiles {
@@ -40,7 +42,8 @@ function profilesOf(kb: KnowledgeBase): Profiles {
     for (const c of cards) for (const t of new Set(c.phrasings.flatMap((s) => [...s.keys()]))) df.set(t, (df.get(t) ?? 0) + 1);
     const n = Math.max(cards.length, 1);
     const idf = new Map([...df].map(([t, d]) => [t, Math.log(1 + n / d)] as const));
-    p = { cards, idf, defaultIdf: Math.log(1 + n) };
+    const withIdf = cards.map((c) => ({ ...c, weighted: c.phrasings.map((ph) => weighTerms(ph, (t) => idf.get(t)!)) }));
+    p = { cards: withIdf, idf, defaultIdf: Math.log(1 + n) };
     cache.set(kb, p);
   }
   return p;
@@ -52,20 +55,34 @@ function profilesOf(kb: KnowledgeBase): Profiles {
  * a long, rambling question that contains the whole of a phrasing is a match, while a phrasing
  * that shares only a word or two with the question is not.
  */
-function phrasingMatch(q: Map<string, number>, p: Map<string, number>, w: (t: string) => number): number {
-  if (q.size === 0 || p.size === 0) return 0;
+function phrasingMatch(q: WeightedTerms, p: WeightedTerms): number {
+  if (q.terms.size === 0 || p.terms.size === 0) return 0;
+  // Weights are term weight × idf on both sides (idf > 0), so min(w·a, w·b) = w·min(a, b).
+  const [small, large] = q.terms.size <= p.terms.size ? [q.terms, p.terms] : [p.terms, q.terms];
   let shared = 0;
-  let nq = 0;
-  let np = 0;
-  for (const [t, qw] of q) {
-    const x = (w(t) * qw) ** 2;
-    nq += x;
-    const pw = p.get(t);
-    if (pw !== undefined) shared += (w(t) * Math.min(qw, pw)) ** 2;
+  for (const [t, a] of small) {
+    const b = large.get(t);
+    if (b !== undefined) shared += Math.min(a, b) ** 2;
   }
-  for (const [t, pw] of p) np += (w(t) * pw) ** 2;
   if (shared === 0) return 0;
-  return (shared / np) ** 0.65 * (shared / nq) ** 0.35;
+  return (shared / p.norm) ** 0.65 * (shared / q.norm) ** 0.35;
+}
+
+interface WeightedTerms {
+  terms: Map<string, number>;
+  /** Sum of the squared weights. */
+  norm: number;
+}
+
+function weighTerms(terms: Map<string, number>, w: (t: string) => number): WeightedTerms {
+  const out = new Map<string, number>();
+  let norm = 0;
+  for (const [t, x] of terms) {
+    const v = w(t) * x;
+    out.set(t, v);
+    norm += v * v;
+  }
+  return { terms: out, norm };
 }
 
 /**
@@ -133,8 +150,9 @@ export function matchCards(
   // Words no card uses count at half weight: a question mostly about something no card covers
   // should not match a card on its few common words, but one name or place must not sink a match.
   const weight = (t: string) => idf.get(t) ?? defaultIdf / 2;
-  for (const { card, phrasings } of cards) {
-    const phrasingScore = Math.max(...phrasings.map((p) => phrasingMatch(q, p, weight)));
+  const qw = weighTerms(q, weight);
+  for (const { card, weighted } of cards) {
+    const phrasingScore = Math.max(...weighted.map((p) => phrasingMatch(qw, p)));
     const r = retrieved.get(card.id);
     const support = basisSupport(card, passages);
     if (!r && phrasingScore < 0.2 && support === 0) continue;

@@ -135,7 +135,13 @@ export class PatternSet {
 
   private mayMatch(i: number, text: NormalizedText): boolean {
     const a = this.anchors[i];
-    return a === undefined || a.some((x) => text.padded.includes(x));
+    if (a === undefined) return true;
+    const words = wordsOf(text);
+    // " kata " is a whole word (a set lookup); " awalan" a prefix (a substring search).
+    return a.some((x) => {
+      const word = x.slice(1, -1);
+      return x.endsWith(' ') && !word.includes(' ') ? words.has(word) : text.padded.includes(x);
+    });
   }
 
   /** Every place any pattern matches, leftmost-longest first, without overlaps. */
@@ -415,6 +421,18 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * {@link NormalizedText.padded}: tokens separated by spaces; `a|b` alternatives; `kata*` prefix;
  * `[a|b]` optional; `~` / `~N` a gap of up to 3 / N tokens.
  */
+const wordSets = new WeakMap<NormalizedText, Set<string>>();
+
+/** The distinct tokens of a text, computed once per text (every pattern set asks for them). */
+function wordsOf(text: NormalizedText): Set<string> {
+  let w = wordSets.get(text);
+  if (!w) {
+    w = new Set(text.tokens);
+    wordSets.set(text, w);
+  }
+  return w;
+}
+
 /**
  * The literal starts of a compiled pattern's first word, read back from its source: `(?<= )(?:a|b\\S*) …`
  * gives [" a ", " b"]. Undefined when the first word is optional or not a plain alternation.

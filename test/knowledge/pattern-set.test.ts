@@ -26,4 +26,10 @@ describe('PatternSet', () => {
     expect(new PatternSet(['kampanye*']).test(text('ada kampanyenya'))).toBe(true);
     expect(new PatternSet(['kampanye']).test(text('ada kampanyenya'))).toBe(false);
   });
+
+  it('finds a pattern whose first word is a phrase the spelling table joins ("terima kasih")', () => {
+    const phrases = { 'terima kasih': 'terimakasih' };
+    const t = normalizeText('ok terima kasih banyak', {}, new Set(), phrases);
+    expect(new PatternSet(['terima kasih ~1 banyak'], {}, phrases).find(t).map((h) => h.text)).toEqual(['terimakasih banyak']);
+  });
 });
