@@ -30,7 +30,12 @@ const plain = (rule: string, message: Extract<Decision, { kind: 'plain' }>['mess
 export function decidingFit(ctx: DecisionContext): CardFit | undefined {
   const usable = (f: CardFit) => (f.exception !== undefined || f.outside === undefined) && (f.acts.length > 0 ? f.score >= POLICY.fit.minimum : true);
   const best = ctx.fits.find(usable);
-  if (!best || best.acts.length === 0 || best.exception || !PERMISSIVE.has(best.card.verdict)) return best;
+  if (!best || best.acts.length === 0 || best.exception) return best;
+  // A card that would leave the answer open (its own verdict is "belum pasti", or it must ask back
+  // for a fact the question does not give) is no more final than a permissive one.
+  const open =
+    best.card.verdict === 'tidak_pasti' || best.card.deciding.some((d) => ctx.situation.circumstances[d.circumstance] === undefined);
+  if (!PERMISSIVE.has(best.card.verdict) && !open) return best;
   // Another act the question describes that a prohibiting card covers, fitting nearly as well, decides.
   const stricter = ctx.fits.find(
     (f) =>
