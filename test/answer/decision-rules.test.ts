@@ -31,6 +31,8 @@ const CASES: [rule: string, question: string, verdict: Verdict][] = [
   ['card:ask-back', 'sy PNS foto bareng caleg di pasar, boleh gk?', 'boleh_bersyarat'],
   ['card', 'anak sy mahasiswa, bukan ASN, mau jadi relawan capres. sy PNS, apa dia boleh?', 'boleh'],
   ['not-bound', 'sy pensiunan PNS, SK pensiun sudah terbit tahun lalu. boleh jadi saksi partai di TPS?', 'boleh'],
+  ['card', 'pas kampanye nanti sy cuma mau nonton dari jauh, tp berangkatnya pake mobil dinas kantor. sy PNS, aman?', 'dilarang'],
+  ['off-topic', 'cara daftar jadi penerima bansos PKH buat ortu gmn ya?', 'di_luar_topik'],
   ['incident-to-report', 'kemarin kadis kami bagi2 sembako bergambar caleg ke warga pakai mobil dinas. lapornya kemana?', 'dilarang'],
 ];
 
