@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: type-check, lint (Biome), both vitest projects (unit, then ops against the compiled
-# dist/), and the eval check of both development sets (floors in eval-floor.json, no invented quote,
+# dist/), and the eval check of the development and regression sets (floors in eval-floor.json, no invented quote,
 # no loosening). Ends with the plain line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -31,7 +31,7 @@ else
   failed=$((failed + 1))
 fi
 
-echo "== eval (dev and dev-real sets, --check)"
+echo "== eval (dev, dev-real, holdout-4, holdout-6; --check)"
 eval_dir=$(mktemp -d)
 if NETRA_DATA_DIR="$eval_dir" npm run --silent eval -- --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 rm -rf "$eval_dir"
