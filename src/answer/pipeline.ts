@@ -98,7 +98,9 @@ export class AnswerPipeline {
     const newsTerms = newsSignal(index, question);
 
     // 3. Decide: the one rule table; its rule name is logged with the answer.
-    const decision = decide({ situation, kb, fits, similar, hits, article: findArticleRequest(question, kb), newsTerms, stage });
+    // "Apa sanksinya?" after an answer about an act: the same act, so the same card, unless it no longer fits.
+    const previousCardId = situation.followUp && situation.carried.includes('acts') ? previous?.cardId : undefined;
+    const decision = decide({ situation, kb, fits, similar, hits, article: findArticleRequest(question, kb), newsTerms, stage, previousCardId });
     this.options.logger?.debug({ rule: decision.rule, situation: describeSituation(situation) }, 'decision');
     const input: ComposeInput = { question, situation, decision, understanding, kb, hits, cards: similar, fits, stage, newsTerms };
 

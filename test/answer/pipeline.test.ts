@@ -84,6 +84,17 @@ describe('offline answers', () => {
     expect(a.answer).toMatch(/Idris/);
   });
 
+  it('answers "apa sanksinya?" with the sanction of the card that answered the act, then a new act as a conduct question', async () => {
+    const first = await t.app.pipeline.ask('sy PPPK, blh gk like postingan caleg?');
+    expect(first.answer.verdict).toBe('dilarang');
+    const sanction = await t.app.pipeline.ask('apa sanksinya?', [first.turn]);
+    expect(sanction.answer.verdict).toBe('informasi');
+    expect(sanction.cardId).toBe(first.cardId);
+    expect(sanction.answer.answer).toMatch(/PP 49\/2018/);
+    const comment = await t.app.pipeline.ask('kalau cuma komen "semangat" aja?', [first.turn, sanction.turn]);
+    expect(comment.answer.verdict).toBe('dilarang');
+  });
+
   it('reads a short follow-up with the question before it', async () => {
     const first = 'Bolehkah PNS membagikan postingan kampanye capres di Facebook?';
     const a = await ask('kalau cuma like saja?', [{ question: first }]);

@@ -91,6 +91,15 @@ describe('the actor and their status', () => {
     expect(s.actor.status?.id).toBe('pppk');
   });
 
+  it('after a sanction question, a follow-up naming a new act asks whether that act is allowed', () => {
+    const first = read('sy PNS, kalau share konten paslon di FB sanksinya apa?');
+    expect(first.speech.act).toBe('sanction');
+    const next = read('kalau cuma ngelike aja?', first);
+    expect(next.speech.act).toBe('conduct');
+    expect(next.acts.map((a) => a.id)).toContain('like');
+    expect(read('sy PPPK', first).speech.act).toBe('sanction');
+  });
+
   it('a greeting at the start is not a person in the story ("pak, sy …")', () => {
     const s = read('pak, sy PNS mau pasang baliho caleg di rumah sendiri, boleh?');
     expect(s.actor.who).toBe('self');

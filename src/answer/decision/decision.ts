@@ -22,6 +22,8 @@ export interface DecisionContext {
   /** Question words found only in news articles (names, places, events). */
   newsTerms: number;
   stage: StageOnDate;
+  /** The card that answered the previous turn, when this one follows up on the same act ("apa sanksinya?"). */
+  previousCardId?: string;
 }
 
 /** How the answer is to be composed, and by which rule; the composer renders it without deciding. */

@@ -164,7 +164,11 @@ export const RULES: Rule[] = [
   {
     name: 'sanction',
     why: 'The consequence of an act, for the status of whoever does it (PNS, PPPK, CPNS, non-ASN staff), is information.',
-    decide: (c) => (c.situation.speech.act === 'sanction' ? { rule: 'sanction', kind: 'sanction', fit: decidingFit(c) } : undefined),
+    decide: (c) => {
+      if (c.situation.speech.act !== 'sanction') return undefined;
+      const previous = c.previousCardId ? c.fits.find((f) => f.card.id === c.previousCardId && f.acts.length > 0) : undefined;
+      return { rule: 'sanction', kind: 'sanction', fit: previous ?? decidingFit(c) };
+    },
   },
   {
     name: 'overview',

@@ -674,7 +674,9 @@ function carryOver(s: Situation, prev: Situation): Situation {
   // Only a reply that asks nothing of its own ("saya PPPK") takes the previous question's kind; a
   // question with its own kind (a sanction, an article, today) keeps it.
   if (s.speech.act === 'conduct' || s.speech.act === 'off_topic') {
-    out.speech = prev.speech.act === 'sanction' ? prev.speech : { act: 'conduct', restsOn: 'follow-up' };
+    // After a sanction question a bare fact ("saya PPPK") asks the same sanction; a new act
+    // ("kalau cuma komen?") asks whether that act is allowed.
+    out.speech = prev.speech.act === 'sanction' && s.acts.length === 0 ? prev.speech : { act: 'conduct', restsOn: 'follow-up' };
   }
   if (out.topic === 'none') out.topic = prev.topic;
   out.carried = carried;
