@@ -137,3 +137,13 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDa
 }
 
 export { LATEST_SCHEMA_VERSION };
+
+/** `postgres://host:port/db` without user or password, for messages an operator reads. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres://(alamat tidak terbaca)';
+  }
+}
