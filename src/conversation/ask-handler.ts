@@ -1,7 +1,7 @@
 import { MAX_QUESTION_CHARS, type AnswerPipeline, type PipelineResult } from '../answer/pipeline.js';
 import { hashUserId, type Logger } from '../logging/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { QuestionLog } from '../storage/question-log.js';
+import type { QuestionStore } from '../storage/question-store.js';
 import type { ConversationMemory } from './conversation-memory.js';
 import type { ChannelName } from './messages.js';
 
@@ -19,7 +19,7 @@ export type AskOutcome =
 
 export interface AskHandlerDeps {
   pipeline: AnswerPipeline;
-  questionLog: QuestionLog;
+  questionLog: QuestionStore;
   memory: ConversationMemory;
   logger: Logger;
   metrics?: Metrics;
@@ -53,7 +53,7 @@ export class AskHandler {
     if (remember) this.deps.memory.remember(key, result.turn, { question: answer.question, language: answer.language ?? 'id' });
     let questionId: number | undefined;
     try {
-      questionId = this.deps.questionLog.logQuestion({
+      questionId = await this.deps.questionLog.logQuestion({
         channel: who.channel,
         chatHash: hashUserId(who.channel, who.chatId),
         question: answer.question,

@@ -3,7 +3,7 @@ import type { AnswerPipeline } from '../answer/pipeline.js';
 import { hashUserId, type Logger } from '../logging/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReportingService } from '../reporting/reporting-service.js';
-import type { QuestionLog } from '../storage/question-log.js';
+import type { QuestionStore } from '../storage/question-store.js';
 import { AdminCommands, ADMIN_ONLY_TEXT, mayRunAdmin, type AdminChat, type AdminOperations } from './admin-commands.js';
 import { briefOf } from './answer-brief.js';
 import { AskHandler, memoryKey, tooLongText } from './ask-handler.js';
@@ -25,7 +25,7 @@ export type { AdminOperations, AdminChat } from './admin-commands.js';
 export interface ConversationDeps {
   pipeline: AnswerPipeline;
   reporting: ReportingService;
-  questionLog: QuestionLog;
+  questionLog: QuestionStore;
   admin: AdminOperations;
   /** `/sumber`: what is indexed, with dates. */
   sources: () => string;
@@ -157,7 +157,7 @@ export class Conversation implements ConversationHandler {
     const { msg } = ctx;
     if (ctx.unknownCommand) {
       // In a report an unknown "/…" is taken as the answer to the current step.
-      if (this.inReport(msg) === true) return next();
+      if ((await this.inReport(msg)) === true) return next();
       return [{ kind: 'text', text: `Perintah ${ctx.unknownCommand} tidak dikenal.\n\n${this.help(ctx)}`, language: ctx.language }];
     }
     const command = ctx.command;
@@ -168,7 +168,7 @@ export class Conversation implements ConversationHandler {
       return [{ kind: 'text', text: 'Status laporan hanya dapat dilihat di chat pribadi dengan Netra.' }];
     }
     if (msg.isPrivate) {
-      const active = this.inReport(msg);
+      const active = await this.inReport(msg);
       if (active === 'error') return [{ kind: 'text', text: STORAGE_FAILURE_TEXT }];
       if (active) {
         if (command.spec.duringReport === 'dialog') return this.dialog.handle(msg, name as 'batal' | 'kembali' | 'lapor');
@@ -185,7 +185,7 @@ export class Conversation implements ConversationHandler {
 
   private readonly reportDialog: ChatHandler = async (ctx, next) => {
     if (!ctx.msg.isPrivate) return next();
-    const active = this.inReport(ctx.msg);
+    const active = await this.inReport(ctx.msg);
     // Storage cannot say whether a report is running: keep the text out of the pipeline.
     if (active === 'error') return [{ kind: 'text', text: STORAGE_FAILURE_TEXT }];
     return active ? this.dialog.handle(ctx.msg) : next();
@@ -255,7 +255,7 @@ export class Conversation implements ConversationHandler {
         return [{ kind: 'text', text: 'Tidak ada laporan yang sedang Anda buat. Ketik /lapor untuk memulai.' }];
       case 'status':
         return this.dialog.guard(async () => [
-          { kind: 'text', text: args ? this.deps.reporting.reporterStatus(msg, args) : this.deps.reporting.reporterTickets(msg) },
+          { kind: 'text', text: args ? await this.deps.reporting.reporterStatus(msg, args) : await this.deps.reporting.reporterTickets(msg) },
         ]);
       case 'sumber':
         return [{ kind: 'text', text: this.deps.sources() }];
@@ -274,7 +274,7 @@ export class Conversation implements ConversationHandler {
     const feedback = /^feedback:(up|down):(\d+)$/.exec(choiceId);
     if (feedback) {
       try {
-        this.deps.questionLog.recordFeedback(Number(feedback[2]), feedback[1] as 'up' | 'down', hashUserId(msg.channel, msg.userId));
+        await this.deps.questionLog.recordFeedback(Number(feedback[2]), feedback[1] as 'up' | 'down', hashUserId(msg.channel, msg.userId));
       } catch (err) {
         // A vote is statistics: a locked database must not turn it into an error message.
         this.deps.logger.error({ err: (err as Error).message }, 'feedback write failed');
@@ -328,10 +328,10 @@ export class Conversation implements ConversationHandler {
   }
 
   /** Whether the chat has an unfinished report; 'error' when storage cannot tell. */
-  private inReport(msg: IncomingMessage): boolean | 'error' {
+  private async inReport(msg: IncomingMessage): Promise<boolean | 'error'> {
     if (!msg.isPrivate) return false;
     try {
-      return this.dialog.active(msg);
+      return await this.dialog.active(msg);
     } catch (err) {
       this.deps.logger.error({ event: 'report_storage_failed', error: err instanceof Error ? err.name : 'Error' }, 'report storage failed');
       return 'error';
