@@ -105,6 +105,21 @@ describe.skipIf(!TEST_DATABASE_URL)(`npm run db:migrate / db:copy against Postgr
     }
   });
 
+  it('stats and reports:export read the shared database with DATABASE_URL', async () => {
+    const stats = await script('stats', ['--json'], { DATABASE_URL: url, NETRA_DATA_DIR: dir });
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ totals: { reports: 12 }, reportsByStatus: { diterima: 12 } });
+    expect(stats.stdout).not.toContain('sandi-rahasia');
+    const exported = await script('reports-export', ['--format', 'json'], { DATABASE_URL: url, NETRA_DATA_DIR: dir });
+    expect(exported.code).toBe(0);
+    const reports = JSON.parse(exported.stdout) as { ticket: string; identityState: string; history: unknown[] }[];
+    expect(reports).toHaveLength(12);
+    expect(reports.every((r) => r.identityState === 'tersedia' && r.history.length === 1)).toBe(true);
+    expect(exported.stdout).not.toContain('628120000');
+    const gaps = await script('gaps', ['--json'], { DATABASE_URL: url, NETRA_DATA_DIR: dir });
+    expect(gaps.code).toBe(0);
+  });
+
   it('db:copy without a source file or with a wrong target says what to do', async () => {
     const missing = await script('db-copy', ['--from', `sqlite:${path.join(dir, 'tidak-ada.sqlite')}`, '--to', url], { NETRA_DATA_DIR: dir });
     expect(missing.code).toBe(1);
