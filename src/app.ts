@@ -6,6 +6,7 @@ import { whatsappChatIdOf } from './channels/whatsapp/whatsapp-ids.js';
 import { Conversation, type AdminChat } from './conversation/conversation.js';
 import type { ChannelName } from './conversation/messages.js';
 import { NotifierRegistry } from './conversation/notifier-registry.js';
+import { SharedConversationState } from './conversation/shared-conversation-state.js';
 import { jakartaDate, type IsoDate } from './knowledge/calendar-date.js';
 import type { Logger } from './logging/logger.js';
 import { KnowledgeValidationError } from './knowledge/knowledge-base.js';
@@ -24,6 +25,7 @@ import { DRAFT_TTL_MS } from './reporting/reporting-service.js';
 import { checkpoint, type NetraDatabase } from './storage/database.js';
 import { createFieldSealer } from './storage/field-crypto.js';
 import { describeDatabaseUrl } from './storage/postgres.js';
+import { PostgresSharedChatState } from './storage/postgres-shared-chat-state.js';
 import type { QuestionStore } from './storage/question-store.js';
 import { secureDir } from './storage/secure-files.js';
 import { createPostgresProbe, createStorageProbe, type StorageProbe } from './storage/storage-health.js';
@@ -105,6 +107,15 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     logger.info({ database: describeDatabaseUrl(config.databaseUrl) }, 'storage: PostgreSQL (shared by every worker with this DATABASE_URL)');
   }
   await preparePrivateData(config, stores, logger);
+  // Several workers: per-chat order, follow-up memory and rate limits live in PostgreSQL too.
+  const chatState = stores.postgres && config.databaseUrl ? new PostgresSharedChatState(stores.postgres, config.databaseUrl) : undefined;
+  const shared = chatState ? new SharedConversationState(chatState, createFieldSealer(config.reportsEncryptionKey), logger) : undefined;
+  const sharedSweep = shared
+    ? setInterval(() => {
+        shared.sweep(30 * 60_000, 60_000).catch((err: unknown) => logger.warn({ err: (err as Error).name }, 'shared chat state sweep failed'));
+      }, 5 * 60_000)
+    : undefined;
+  sharedSweep?.unref();
   const questionLog = stores.questions;
   const notifiers = new NotifierRegistry();
   const metrics = new Metrics(async () => (await questionLog.stats()).reportsByStatus);
@@ -151,6 +162,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     adminChats: adminChatsOf(config),
     rateLimitPerMinute: config.rateLimitPerMinute,
     memoryCapacity: config.conversationMemoryMax,
+    shared,
     sources: () => describeSources(index),
     admin: {
       reindex: async () => {
@@ -198,7 +210,9 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     async close() {
       clearInterval(daily);
       clearInterval(sweepTimer);
+      if (sharedSweep) clearInterval(sharedSweep);
       index.close();
+      await chatState?.close();
       await stores.close();
     },
   };

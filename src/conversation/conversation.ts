@@ -18,6 +18,7 @@ import type { Choice, IncomingMessage, Language, OutgoingMessage } from './messa
 import { PerChatOrder } from './per-chat-order.js';
 import { FloodGuard, RATE_LIMITED_TEXTS } from './rate-limiter.js';
 import { groupRedirect, ReportDialog, STORAGE_FAILURE_TEXT } from './report-dialog.js';
+import type { SharedConversationState } from './shared-conversation-state.js';
 import { smallTalkKind } from './small-talk.js';
 
 export type { AdminOperations, AdminChat } from './admin-commands.js';
@@ -39,6 +40,11 @@ export interface ConversationDeps {
   memoryCapacity?: number;
   /** Clock in milliseconds (rate limit, memory expiry). */
   now?: () => number;
+  /**
+   * With several workers (PostgreSQL): one chat's messages are handled in order across workers,
+   * the follow-up memory and the rate limit are shared. Without it all three are this process's.
+   */
+  shared?: SharedConversationState;
 }
 
 const WELCOME = [
@@ -86,6 +92,7 @@ export class Conversation implements ConversationHandler {
       memory: new ConversationMemory(deps.memoryCapacity, undefined, undefined, now),
       logger: deps.logger,
       metrics: deps.metrics,
+      shared: deps.shared,
     });
     this.flood = new FloodGuard(deps.rateLimitPerMinute ?? 20, 60_000, now);
     this.offers = new OfferedChoices(30 * 60_000, now);
@@ -105,7 +112,7 @@ export class Conversation implements ConversationHandler {
   }
 
   async handle(msg: IncomingMessage): Promise<OutgoingMessage[]> {
-    return this.order.run(`${msg.channel}\u0000${msg.chatId}`, async () => {
+    return this.inOrder(msg, async () => {
       const out = await this.run(this.context(msg));
       this.rememberOffers(msg, out);
       return out;
@@ -113,11 +120,26 @@ export class Conversation implements ConversationHandler {
   }
 
   /**
+   * One message of a chat at a time: in this process (a promise chain per chat) and, with a shared
+   * store, across workers (the chat's lock), with the memory another worker saved loaded first.
+   */
+  private inOrder<T>(msg: IncomingMessage, task: () => Promise<T>): Promise<T> {
+    const shared = this.deps.shared;
+    if (!shared) return this.order.run(`${msg.channel}\u0000${msg.chatId}`, task);
+    return this.order.run(`${msg.channel}\u0000${msg.chatId}`, () =>
+      shared.inOrder(msg.channel, msg.chatId, async () => {
+        await shared.pull(this.asker.memory, memoryKey(msg));
+        return task();
+      }),
+    );
+  }
+
+  /**
    * What a chat shows when it opens (the console at start): after a restart, that a report is in
    * progress and at which step. Empty when there is nothing to say.
    */
   async opening(msg: IncomingMessage): Promise<OutgoingMessage[]> {
-    return this.order.run(`${msg.channel}\u0000${msg.chatId}`, async () => {
+    return this.inOrder(msg, async () => {
       const out = await this.dialog.resumeNotice(msg);
       this.rememberOffers(msg, out);
       return out;
@@ -137,7 +159,9 @@ export class Conversation implements ConversationHandler {
   // ---- the handlers, in chain order ----------------------------------------------------
 
   private readonly rateLimit: ChatHandler = async (ctx, next) => {
-    const verdict = this.flood.check(`${ctx.msg.channel}:${ctx.msg.userId}`);
+    const key = `${ctx.msg.channel}:${ctx.msg.userId}`;
+    const shared = this.deps.shared ? await this.deps.shared.flood(key, this.deps.rateLimitPerMinute ?? 20, 60_000) : undefined;
+    const verdict = shared ?? this.flood.check(key);
     if (verdict === 'allow') return next();
     this.deps.logger.info({ channel: ctx.msg.channel, user: hashUserId(ctx.msg.channel, ctx.msg.userId) }, 'rate limit reached');
     if (verdict === 'silent') return [];

@@ -60,6 +60,8 @@ export class PostgresDatabase implements PgQueryable {
       } catch (err) {
         throw toStorageError(err) ?? err;
       }
+      const ignore = () => undefined;
+      client.on('error', ignore);
       try {
         await client.query('BEGIN');
         const result = await fn(client);
@@ -71,6 +73,7 @@ export class PostgresDatabase implements PgQueryable {
         if ((code === '40001' || code === '40P01') && attempt < 5) continue;
         throw toStorageError(err) ?? err;
       } finally {
+        client.off('error', ignore);
         client.release();
       }
     }

@@ -171,6 +171,29 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
       ALTER TABLE evidence ADD COLUMN description TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'shared-chat-state',
+    sql: `
+      -- The follow-up memory of a conversation, shared by several workers (written only with
+      -- PostgreSQL; the embedded default keeps it in process memory). Found by a keyed hash of the
+      -- conversation, never by the chat id; 'state' is sealed like a draft. Expires after 30 minutes.
+      CREATE TABLE conversation_memory (
+        key_hash   TEXT PRIMARY KEY,
+        state      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX conversation_memory_by_updated ON conversation_memory (updated_at);
+
+      -- Per-user message counters of the chat rate limit, one row per keyed user hash and minute.
+      CREATE TABLE rate_limit_counters (
+        bucket       TEXT NOT NULL,
+        window_start TEXT NOT NULL,
+        hits         INTEGER NOT NULL,
+        PRIMARY KEY (bucket, window_start)
+      );
+    `,
+  },
 ];
 
 /** The tables `db:copy` moves, parents before children (foreign keys), with their id column if any. */

@@ -84,4 +84,15 @@ describe.skipIf(!TEST_DATABASE_URL)(`two workers on one PostgreSQL database${TES
     expect(stats.feedback.up).toBe(1);
     expect(a.app.storage.health()).toMatchObject({ state: 'ok' });
   });
+
+  it('a follow-up answered by the other worker is read with the question before it', async () => {
+    await a.conversation.handle(msg('4300', 'Bolehkah PNS membuat postingan dukungan caleg di Instagram?'));
+    expect(b.app.conversation.asker.memory.recent('telegram:4300:4300')).toEqual([]);
+    await b.conversation.handle(msg('4300', 'kalau cuma like saja?'));
+    const turns = b.app.conversation.asker.memory.recent('telegram:4300:4300');
+    expect(turns.map((t) => t.question)).toEqual(['Bolehkah PNS membuat postingan dukungan caleg di Instagram?', 'kalau cuma like saja?']);
+    const stored = JSON.stringify(await schema.query('SELECT * FROM conversation_memory'));
+    expect(stored).not.toContain('caleg');
+    expect(stored).not.toContain('4300');
+  });
 });
