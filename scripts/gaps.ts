@@ -3,6 +3,8 @@ import { loadConfig } from '../src/config/config.js';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.js';
 import { analyzeDocument, analyzeQuery } from '../src/retrieval/indonesian-analyzer.js';
 import { openDatabase } from '../src/storage/database.js';
+import { openPostgres } from '../src/storage/postgres.js';
+import { PostgresQuestionLog } from '../src/storage/postgres-question-log.js';
 import { type GapCandidate, QuestionLog } from '../src/storage/question-log.js';
 import { runIfInvokedDirectly, UsageError } from './cli-runner.js';
 
@@ -186,18 +188,27 @@ function describeCandidate(c: GapCandidate): string {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfig();
-  if (!fs.existsSync(config.databasePath)) {
+  let candidates: GapCandidate[];
+  if (config.databaseUrl) {
+    // The shared PostgreSQL database (DATABASE_URL).
+    const pg = await openPostgres({ connectionString: config.databaseUrl, max: 2 });
+    try {
+      candidates = await new PostgresQuestionLog(pg).listGapCandidates({ since: args.since, limit: args.limit });
+    } finally {
+      await pg.close();
+    }
+  } else if (!fs.existsSync(config.databasePath)) {
     const msg = `Belum ada basis data di ${config.databasePath}: belum ada pertanyaan yang tercatat.`;
     if (args.json) process.stdout.write(`${JSON.stringify({ database: config.databasePath, candidates: 0, groups: [] })}\n`);
     else console.log(msg);
     return 0;
-  }
-  const db = openDatabase(config.databasePath);
-  let candidates: GapCandidate[];
-  try {
-    candidates = new QuestionLog(db).listGapCandidates({ since: args.since, limit: args.limit });
-  } finally {
-    db.close();
+  } else {
+    const db = openDatabase(config.databasePath);
+    try {
+      candidates = new QuestionLog(db).listGapCandidates({ since: args.since, limit: args.limit });
+    } finally {
+      db.close();
+    }
   }
 
   // Word weights from the case cards' phrasings: how people ask about what Netra already covers.

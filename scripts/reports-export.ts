@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../src/config/config.js';
-import { openDatabase } from '../src/storage/database.js';
+import { openNetraStorage, storageTarget } from '../src/reporting/netra-storage.js';
 import { collectReports, toCsv, toJson } from '../src/reporting/report-export.js';
+import { createFieldSealer } from '../src/storage/field-crypto.js';
 import { makeDate } from '../src/knowledge/calendar-date.js';
 
 const ArgsSchema = z.object({
@@ -32,7 +33,7 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let raw: unknown;
   try {
     raw = parseArgs({
@@ -53,11 +54,12 @@ function main(): void {
     if (err instanceof ConfigError) fail(err.message, 1);
     throw err;
   }
-  if (!fs.existsSync(config.databasePath)) fail(`Basis data belum ada: ${config.databasePath}`, 1);
+  if (!config.databaseUrl && !fs.existsSync(config.databasePath)) fail(`Basis data belum ada: ${config.databasePath}`, 1);
 
-  const db = openDatabase(config.databasePath);
+  // DATABASE_URL: the shared PostgreSQL database; otherwise the SQLite file in NETRA_DATA_DIR.
+  const storage = await openNetraStorage(storageTarget(config.databaseUrl, config.databasePath), createFieldSealer(config.reportsEncryptionKey));
   try {
-    const reports = collectReports(db, { since: args.data.since, encryptionKey: config.reportsEncryptionKey });
+    const reports = await collectReports(storage.reports, { since: args.data.since });
     const output = args.data.format === 'csv' ? toCsv(reports) : toJson(reports);
     if (args.data.out) {
       // The export holds reports and possibly identities: readable by the owner only.
@@ -71,8 +73,8 @@ function main(): void {
       process.stderr.write(`${locked} identitas pelapor terenkripsi tidak dapat dibuka (REPORTS_ENCRYPTION_KEY tidak diatur atau berbeda).\n`);
     }
   } finally {
-    db.close();
+    await storage.close();
   }
 }
 
-main();
+main().catch((err: unknown) => fail(`reports:export gagal: ${(err as Error).message}`, 1));

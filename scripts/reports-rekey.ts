@@ -30,6 +30,10 @@ async function main(): Promise<number> {
   if (!next.success) throw new UsageError(`REPORTS_ENCRYPTION_KEY_NEW: ${next.error.issues[0]?.message}.`);
   if (!next.data) throw new UsageError('REPORTS_ENCRYPTION_KEY_NEW belum diatur.');
   if (next.data === config.reportsEncryptionKey) throw new UsageError('Kunci baru sama dengan kunci lama.');
+  if (config.databaseUrl) {
+    console.error('reports:rekey belum mendukung PostgreSQL (DATABASE_URL). Ganti kunci sebelum db:copy, atau jalankan tanpa DATABASE_URL pada salinan SQLite.');
+    return 1;
+  }
   if (!fs.existsSync(config.databasePath)) {
     console.error(`Basis data belum ada: ${config.databasePath}`);
     return 1;

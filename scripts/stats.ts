@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/storage/database.js';
+import { describeDatabaseUrl, openPostgres } from '../src/storage/postgres.js';
+import { PostgresQuestionLog } from '../src/storage/postgres-question-log.js';
 import { type NetraStats, QuestionLog } from '../src/storage/question-log.js';
 import { runIfInvokedDirectly, UsageError } from './cli-runner.js';
 
@@ -86,17 +88,29 @@ function parseArgs(argv: string[]): { json: boolean; since?: string } {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfig();
-  // A fresh install has no database yet: show zeros rather than creating one as a side effect.
-  const exists = fs.existsSync(config.databasePath);
-  const db = openDatabase(exists ? config.databasePath : ':memory:');
   let stats: NetraStats;
-  try {
-    stats = new QuestionLog(db).stats({ since: args.since });
-  } finally {
-    db.close();
+  let exists = true;
+  const database = config.databaseUrl ? describeDatabaseUrl(config.databaseUrl) : config.databasePath;
+  if (config.databaseUrl) {
+    // The shared PostgreSQL database (DATABASE_URL): every worker's questions and reports.
+    const pg = await openPostgres({ connectionString: config.databaseUrl, max: 2 });
+    try {
+      stats = await new PostgresQuestionLog(pg).stats({ since: args.since });
+    } finally {
+      await pg.close();
+    }
+  } else {
+    // A fresh install has no database yet: show zeros rather than creating one as a side effect.
+    exists = fs.existsSync(config.databasePath);
+    const db = openDatabase(exists ? config.databasePath : ':memory:');
+    try {
+      stats = new QuestionLog(db).stats({ since: args.since });
+    } finally {
+      db.close();
+    }
   }
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ database: config.databasePath, exists, ...stats })}\n`);
+    process.stdout.write(`${JSON.stringify({ database, exists, ...stats })}\n`);
   } else {
     if (!exists) console.log(`(Belum ada basis data di ${config.databasePath}.)`);
     console.log(formatStats(stats, args.since));

@@ -15,6 +15,10 @@ echo "== lint (biome)"
 if npx biome lint --error-on-warnings; then passed=$((passed + 1)); echo "lint: ok"; else failed=$((failed + 1)); echo "lint: FAILED"; fi
 
 echo "== vitest (unit and ops projects)"
+# The repository suite runs on SQLite always, on PostgreSQL only with a server to test against.
+if [ -z "${NETRA_TEST_DATABASE_URL:-}" ]; then
+  echo "PostgreSQL suite not run (NETRA_TEST_DATABASE_URL unset); to run it: NETRA_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm test"
+fi
 report=.vitest-report.json
 rm -f "$report"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"

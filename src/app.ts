@@ -6,6 +6,7 @@ import { whatsappChatIdOf } from './channels/whatsapp/whatsapp-ids.js';
 import { Conversation, type AdminChat } from './conversation/conversation.js';
 import type { ChannelName } from './conversation/messages.js';
 import { NotifierRegistry } from './conversation/notifier-registry.js';
+import { SharedConversationState } from './conversation/shared-conversation-state.js';
 import { jakartaDate, type IsoDate } from './knowledge/calendar-date.js';
 import type { Logger } from './logging/logger.js';
 import { KnowledgeValidationError } from './knowledge/knowledge-base.js';
@@ -18,14 +19,17 @@ import { loadIdSecret } from './privacy/id-secret.js';
 import { configurePseudonyms } from './privacy/pseudonym.js';
 import { DraftRepository } from './reporting/draft-repository.js';
 import { EvidenceStore } from './reporting/evidence-store.js';
+import { type NetraStorage, openNetraStorage, storageTarget } from './reporting/netra-storage.js';
 import { ReportRepository } from './reporting/report-repository.js';
 import { DRAFT_TTL_MS } from './reporting/reporting-service.js';
-import { checkpoint, openDatabase, type NetraDatabase } from './storage/database.js';
+import { checkpoint, type NetraDatabase } from './storage/database.js';
 import { createFieldSealer } from './storage/field-crypto.js';
-import { QuestionLog } from './storage/question-log.js';
+import { describeDatabaseUrl } from './storage/postgres.js';
+import { PostgresSharedChatState } from './storage/postgres-shared-chat-state.js';
+import type { QuestionStore } from './storage/question-store.js';
 import { secureDir } from './storage/secure-files.js';
-import { createStorageProbe, type StorageProbe } from './storage/storage-health.js';
-import { StorageWriter } from './storage/storage-writer.js';
+import { createPostgresProbe, createStorageProbe, type StorageProbe } from './storage/storage-health.js';
+import type { StorageWriter } from './storage/storage-writer.js';
 
 /** Everything a running Netra is made of; channels get `conversation` and `notifiers`, nothing else. */
 export interface NetraApp {
@@ -36,19 +40,22 @@ export interface NetraApp {
   conversation: Conversation;
   notifiers: NotifierRegistry;
   reporting: ReportingService;
-  questionLog: QuestionLog;
+  questionLog: QuestionStore;
+  /** Every repository of the configured engine (SQLite file, or PostgreSQL with DATABASE_URL). */
+  stores: NetraStorage;
   metrics: Metrics;
   /** The state of each configured channel, for `/healthz`. */
   channels: ChannelStatus;
-  db: NetraDatabase;
+  /** The SQLite handle (the embedded engine only; undefined with DATABASE_URL). */
+  db?: NetraDatabase;
   /** "Today" in Asia/Jakarta (or NETRA_TODAY): the one clock for answers and reports. */
   today(): IsoDate;
   /** The LLM's state (circuit breaker, failures, counts) for /healthz; undefined when offline. */
   llm?: { health(): LlmHealth };
   /** Whether reports can be saved now (read-only or full data dir, another process's lock), for /healthz. */
   storage: StorageProbe;
-  /** The one writer every repository uses (waits for other processes' locks without blocking). */
-  writer: StorageWriter;
+  /** The one SQLite writer every repository uses (waits for other processes' locks without blocking); undefined with DATABASE_URL. */
+  writer?: StorageWriter;
   /** Deletes questions past QUESTION_LOG_RETENTION_DAYS and checkpoints the WAL; runs at start and daily. */
   sweep(): Promise<void>;
   close(): Promise<void>;
@@ -89,15 +96,29 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
   const llmComposer = config.llm ? new LlmComposer(config.llm, logger) : undefined;
   const composer: Composer | undefined = llmComposer;
   const pipeline = new AnswerPipeline({ index: () => index.get(), composer, today: config.today, logger });
-  const db = openDatabase(config.databasePath);
-  const writer = new StorageWriter(db, {
+  const stores = await openNetraStorage(storageTarget(config.databaseUrl, config.databasePath), createFieldSealer(config.reportsEncryptionKey), {
     lockWaitMs: config.storageLockWaitMs,
     onDropped: (err) => logger.error({ problem: err.problem, code: err.code }, 'a queued statistics write was dropped'),
+    poolSize: config.databasePoolSize,
   });
-  preparePrivateData(config, db, logger);
-  const questionLog = new QuestionLog(db, writer);
+  const db = stores.sqlite?.db;
+  const writer = stores.sqlite?.writer;
+  if (config.databaseUrl) {
+    logger.info({ database: describeDatabaseUrl(config.databaseUrl) }, 'storage: PostgreSQL (shared by every worker with this DATABASE_URL)');
+  }
+  await preparePrivateData(config, stores, logger);
+  // Several workers: per-chat order, follow-up memory and rate limits live in PostgreSQL too.
+  const chatState = stores.postgres && config.databaseUrl ? new PostgresSharedChatState(stores.postgres, config.databaseUrl) : undefined;
+  const shared = chatState ? new SharedConversationState(chatState, createFieldSealer(config.reportsEncryptionKey), logger) : undefined;
+  const sharedSweep = shared
+    ? setInterval(() => {
+        shared.sweep(30 * 60_000, 60_000).catch((err: unknown) => logger.warn({ err: (err as Error).name }, 'shared chat state sweep failed'));
+      }, 5 * 60_000)
+    : undefined;
+  sharedSweep?.unref();
+  const questionLog = stores.questions;
   const notifiers = new NotifierRegistry();
-  const metrics = new Metrics(() => questionLog.stats().reportsByStatus);
+  const metrics = new Metrics(async () => (await questionLog.stats()).reportsByStatus);
   // One clock for the whole bot: the calendar day in Asia/Jakarta, or NETRA_TODAY in demos and tests.
   const today = (): IsoDate => config.today ?? jakartaDate(new Date());
   const topics = new Set(index.get().knowledge.cards.filter((c) => c.verdict === 'dilarang').map((c) => c.topic));
@@ -110,7 +131,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     toReporter: (ref, text) => notifiers.send(ref.channel as ChannelName, ref.chatId, text),
   };
   const reporting = new ReportingService({
-    db,
+    stores,
     evidenceDir: config.evidenceDir,
     encryptionKey: config.reportsEncryptionKey,
     maxEvidenceBytes: config.maxEvidenceBytes,
@@ -121,12 +142,11 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
       .filter(([topic]) => topics.has(topic))
       .map(([id, label]) => ({ id, label })),
     logger,
-    writer,
   });
   const sweep = async () => {
     const deleted = await questionLog.sweep(config.questionLogRetentionDays);
     if (deleted > 0) logger.info({ deleted, retentionDays: config.questionLogRetentionDays }, 'question log: old questions deleted');
-    if (!checkpoint(db)) logger.warn('WAL checkpoint incomplete (another connection is reading); retried at the next sweep');
+    if (db && !checkpoint(db)) logger.warn('WAL checkpoint incomplete (another connection is reading); retried at the next sweep');
   };
   await sweep().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'question log sweep failed'));
   const daily = setInterval(() => {
@@ -142,6 +162,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     adminChats: adminChatsOf(config),
     rateLimitPerMinute: config.rateLimitPerMinute,
     memoryCapacity: config.conversationMemoryMax,
+    shared,
     sources: () => describeSources(index),
     admin: {
       reindex: async () => {
@@ -175,44 +196,55 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     notifiers,
     reporting,
     questionLog,
+    stores,
     metrics,
     channels: new ChannelStatus(),
     db,
     today,
     llm: llmComposer,
-    storage: createStorageProbe({ dataDir: config.dataDir, databasePath: config.databasePath, writer }),
+    storage: writer
+      ? createStorageProbe({ dataDir: config.dataDir, databasePath: config.databasePath, writer })
+      : createPostgresProbe({ dataDir: config.dataDir, ping: () => stores.questions.stats({ since: new Date() }).then(() => undefined) }),
     writer,
     sweep,
     async close() {
       clearInterval(daily);
       clearInterval(sweepTimer);
+      if (sharedSweep) clearInterval(sharedSweep);
       index.close();
-      await writer.idle();
-      checkpoint(db);
-      db.close();
+      await chatState?.close();
+      await stores.close();
     },
   };
 }
 
 /**
  * Start-up care of stored personal data: converts drafts and lookup hashes written by older
- * versions, removes evidence files nothing refers to, and warns when reports are (or would be)
- * stored without REPORTS_ENCRYPTION_KEY.
+ * versions (SQLite only: PostgreSQL databases start at the current schema), removes evidence
+ * files nothing refers to, and warns when reports are (or would be) stored without
+ * REPORTS_ENCRYPTION_KEY.
  */
-function preparePrivateData(config: Config, db: NetraDatabase, logger: Logger): void {
-  const sealer = createFieldSealer(config.reportsEncryptionKey);
-  const drafts = new DraftRepository(db, sealer);
-  const legacy = drafts.convertLegacy();
-  if (legacy.converted + legacy.dropped > 0) logger.info(legacy, 'drafts converted to keyed chat lookups');
-  const upgraded = new ReportRepository(db, sealer).upgradeLookupHashes();
-  if (upgraded > 0) logger.info({ upgraded }, 'report lookup hashes moved to the id secret');
-  // The old rows' page images must not stay behind in the write-ahead log.
-  checkpoint(db);
-
-  const referenced = new Set(
-    (db.prepare("SELECT file_name FROM evidence WHERE kind = 'file'").all() as { file_name: string }[]).map((r) => r.file_name),
-  );
-  const inDrafts = drafts.referencedEvidence();
+async function preparePrivateData(config: Config, stores: NetraStorage, logger: Logger): Promise<void> {
+  let referenced: Set<string>;
+  let storedCount: number;
+  if (stores.sqlite) {
+    const { db } = stores.sqlite;
+    const sealer = createFieldSealer(config.reportsEncryptionKey);
+    const drafts = new DraftRepository(db, sealer);
+    const legacy = drafts.convertLegacy();
+    if (legacy.converted + legacy.dropped > 0) logger.info(legacy, 'drafts converted to keyed chat lookups');
+    const upgraded = new ReportRepository(db, sealer).upgradeLookupHashes();
+    if (upgraded > 0) logger.info({ upgraded }, 'report lookup hashes moved to the id secret');
+    // The old rows' page images must not stay behind in the write-ahead log.
+    checkpoint(db);
+    referenced = new Set((db.prepare("SELECT file_name FROM evidence WHERE kind = 'file'").all() as { file_name: string }[]).map((r) => r.file_name));
+    storedCount = (db.prepare('SELECT (SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM report_drafts) AS n').get() as { n: number }).n;
+  } else {
+    const pg = stores.postgres!;
+    referenced = new Set((await pg.query<{ file_name: string }>("SELECT file_name FROM evidence WHERE kind = 'file'")).rows.map((r) => r.file_name));
+    storedCount = (await pg.query<{ n: number }>('SELECT ((SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM report_drafts))::int AS n')).rows[0]?.n ?? 0;
+  }
+  const inDrafts = await stores.drafts.referencedEvidence();
   for (const f of inDrafts.files) referenced.add(f);
   const removed = new EvidenceStore(config.evidenceDir, config.maxEvidenceBytes).removeOrphans(referenced, {
     complete: inDrafts.complete,
@@ -220,18 +252,11 @@ function preparePrivateData(config: Config, db: NetraDatabase, logger: Logger): 
   });
   if (removed > 0) logger.info({ removed }, 'orphan evidence files removed');
 
-  if (!config.reportsEncryptionKey) {
-    const stored = db
-      .prepare(
-        `SELECT (SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM report_drafts) AS n`,
-      )
-      .get() as { n: number };
-    if (stored.n > 0 || config.telegram || config.whatsapp || config.http) {
-      logger.warn(
-        { storedReportsAndDrafts: stored.n },
-        'REPORTS_ENCRYPTION_KEY is not set: reporter identities and chat ids are stored WITHOUT encryption. Set it (see .env.example) and run npm run reports:rekey.',
-      );
-    }
+  if (!config.reportsEncryptionKey && (storedCount > 0 || config.telegram || config.whatsapp || config.http)) {
+    logger.warn(
+      { storedReportsAndDrafts: storedCount },
+      'REPORTS_ENCRYPTION_KEY is not set: reporter identities and chat ids are stored WITHOUT encryption. Set it (see .env.example) and run npm run reports:rekey.',
+    );
   }
 }
 

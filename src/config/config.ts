@@ -99,6 +99,15 @@ export const EnvSchema = z.object({
   STORAGE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+
+  // --- Scaling out: PostgreSQL (shared storage for several workers) ---
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'harus alamat PostgreSQL, mis. postgres://netra@127.0.0.1:5432/netra; kosongkan untuk SQLite bawaan')
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -144,6 +153,10 @@ export interface Config {
   questionLogRetentionDays: number;
   /** How long a write waits for a lock held by another process before it fails, in ms. */
   storageLockWaitMs: number;
+  /** `DATABASE_URL`: PostgreSQL shared by several workers; undefined = the SQLite file at {@link databasePath}. */
+  databaseUrl?: string;
+  /** `DATABASE_POOL_SIZE`: PostgreSQL connections per worker. */
+  databasePoolSize: number;
   rateLimitPerMinute: number;
   maxEvidenceBytes: number;
   /** Conversations kept in the follow-up memory (least recently used go first). */
@@ -195,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'lingkungan');
     const raw = env[variable];
-    const shown = raw === undefined ? '(kosong)' : /TOKEN|KEY|SECRET/.test(variable) ? redact(variable, raw) : JSON.stringify(raw);
+    const shown = raw === undefined ? '(kosong)' : /TOKEN|KEY|SECRET|DATABASE_URL/.test(variable) ? redact(variable, raw) : JSON.stringify(raw);
     throw new ConfigError(`Konfigurasi salah: ${variable}=${shown} — ${issue.message}. Lihat .env.example.`);
   }
   const e = parsed.data;
@@ -267,6 +280,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     idSecret: e.NETRA_ID_SECRET,
     questionLogRetentionDays: e.QUESTION_LOG_RETENTION_DAYS,
     storageLockWaitMs: e.STORAGE_LOCK_WAIT_MS,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxEvidenceBytes: e.MAX_EVIDENCE_BYTES,
     conversationMemoryMax: e.CONVERSATION_MEMORY_MAX,
@@ -298,5 +313,5 @@ function whatsappCloudConfig(e: Env): WhatsAppCloudConfig {
 
 /** Secrets are never echoed, not even in part: the message goes to logs and terminals. */
 function redact(variable: string, value: string): string {
-  return /TOKEN|KEY|SECRET/.test(variable) ? '(rahasia, tidak ditampilkan)' : value;
+  return /TOKEN|KEY|SECRET|DATABASE_URL/.test(variable) ? '(rahasia, tidak ditampilkan)' : value;
 }

@@ -12,7 +12,7 @@ import type { ChannelName, IncomingMessage } from './messages.js';
 /** What only admins may run that the app implements (re-index, statistics). */
 export interface AdminOperations {
   reindex(): Promise<string>;
-  statistics(): NetraStats;
+  statistics(): Promise<NetraStats>;
 }
 
 /** A chat where admin commands may run besides an admin's private chat (`ADMIN_CHAT_ID`). */
@@ -53,7 +53,7 @@ export class AdminCommands {
       case 'reindex':
         return this.operations.reindex();
       case 'statistik':
-        return formatStatistics(this.operations.statistics());
+        return formatStatistics(await this.operations.statistics());
       case 'laporan':
         return this.list(args, actor);
       case 'ubahstatus':
@@ -61,7 +61,7 @@ export class AdminCommands {
     }
   }
 
-  private list(args: string, actor: AuditActor): string {
+  private async list(args: string, actor: AuditActor): Promise<string> {
     const usage = `Pemakaian: /laporan, /laporan <${REPORT_STATUSES.join('|')}>, atau /laporan <tiket>.`;
     if (args === '') return this.reporting.adminList();
     const word = args.toLowerCase();

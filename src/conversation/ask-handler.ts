@@ -1,9 +1,10 @@
 import { MAX_QUESTION_CHARS, type AnswerPipeline, type PipelineResult } from '../answer/pipeline.js';
 import { hashUserId, type Logger } from '../logging/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { QuestionLog } from '../storage/question-log.js';
+import type { QuestionStore } from '../storage/question-store.js';
 import type { ConversationMemory } from './conversation-memory.js';
 import type { ChannelName } from './messages.js';
+import type { SharedConversationState } from './shared-conversation-state.js';
 
 /** Who asks: the memory key is per person and chat, so in a group each member has their own follow-ups. */
 export interface Asker {
@@ -19,10 +20,12 @@ export type AskOutcome =
 
 export interface AskHandlerDeps {
   pipeline: AnswerPipeline;
-  questionLog: QuestionLog;
+  questionLog: QuestionStore;
   memory: ConversationMemory;
   logger: Logger;
   metrics?: Metrics;
+  /** With several workers (PostgreSQL): the memory is read from and saved to the shared store. */
+  shared?: SharedConversationState;
 }
 
 /** The memory key of an asker. */
@@ -48,12 +51,16 @@ export class AskHandler {
     if (length > MAX_QUESTION_CHARS) return { kind: 'too_long', length, max: MAX_QUESTION_CHARS };
     const remember = options.remember ?? true;
     const key = memoryKey(who);
+    if (remember && this.deps.shared) await this.deps.shared.pull(this.deps.memory, key);
     const result = await this.deps.pipeline.ask(question, remember ? this.deps.memory.recent(key) : []);
     const { answer } = result;
-    if (remember) this.deps.memory.remember(key, result.turn, { question: answer.question, language: answer.language ?? 'id' });
+    if (remember) {
+      this.deps.memory.remember(key, result.turn, { question: answer.question, language: answer.language ?? 'id' });
+      if (this.deps.shared) await this.deps.shared.push(this.deps.memory, key);
+    }
     let questionId: number | undefined;
     try {
-      questionId = this.deps.questionLog.logQuestion({
+      questionId = await this.deps.questionLog.logQuestion({
         channel: who.channel,
         chatHash: hashUserId(who.channel, who.chatId),
         question: answer.question,

@@ -1,8 +1,8 @@
 import type { Turn } from '../answer/pipeline.js';
 import type { Language } from './messages.js';
 
-/** What is remembered of one conversation. */
-interface Entry {
+/** What is remembered of one conversation (JSON-safe: it is what a shared store saves). */
+export interface MemoryEntry {
   at: number;
   /** The pipeline's own turns, handed back as they came; never built here. */
   turns: Turn[];
@@ -18,7 +18,7 @@ interface Entry {
  * kept — the least recently used go first — so distinct conversation ids cannot grow it forever.
  */
 export class ConversationMemory {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, MemoryEntry>();
 
   constructor(
     private readonly capacity = 10_000,
@@ -49,12 +49,33 @@ export class ConversationMemory {
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
+  /** The live entry of `key` as it is, for a shared store to save (undefined when unknown or expired). */
+  snapshot(key: string): MemoryEntry | undefined {
+    const entry = this.live(key);
+    return entry ? { ...entry, turns: [...entry.turns] } : undefined;
+  }
+
+  /** Puts an entry saved by another worker in place of this worker's own (newer wins). */
+  restore(key: string, entry: MemoryEntry): void {
+    const own = this.entries.get(key);
+    if (own && own.at > entry.at) return;
+    if (this.now() - entry.at > this.ttlMs) return;
+    this.entries.delete(key);
+    this.entries.set(key, { ...entry, turns: entry.turns.slice(-this.maxTurns) });
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** How long an entry lives, in ms. */
+  get ttl(): number {
+    return this.ttlMs;
+  }
+
   /** Conversations held now (for the bench and tests). */
   get size(): number {
     return this.entries.size;
   }
 
-  private live(key: string): Entry | undefined {
+  private live(key: string): MemoryEntry | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (this.now() - entry.at > this.ttlMs) {

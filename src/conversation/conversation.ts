@@ -3,7 +3,7 @@ import type { AnswerPipeline } from '../answer/pipeline.js';
 import { hashUserId, type Logger } from '../logging/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReportingService } from '../reporting/reporting-service.js';
-import type { QuestionLog } from '../storage/question-log.js';
+import type { QuestionStore } from '../storage/question-store.js';
 import { AdminCommands, ADMIN_ONLY_TEXT, mayRunAdmin, type AdminChat, type AdminOperations } from './admin-commands.js';
 import { briefOf } from './answer-brief.js';
 import { AskHandler, memoryKey, tooLongText } from './ask-handler.js';
@@ -18,6 +18,7 @@ import type { Choice, IncomingMessage, Language, OutgoingMessage } from './messa
 import { PerChatOrder } from './per-chat-order.js';
 import { FloodGuard, RATE_LIMITED_TEXTS } from './rate-limiter.js';
 import { groupRedirect, ReportDialog, STORAGE_FAILURE_TEXT } from './report-dialog.js';
+import type { SharedConversationState } from './shared-conversation-state.js';
 import { smallTalkKind } from './small-talk.js';
 
 export type { AdminOperations, AdminChat } from './admin-commands.js';
@@ -25,7 +26,7 @@ export type { AdminOperations, AdminChat } from './admin-commands.js';
 export interface ConversationDeps {
   pipeline: AnswerPipeline;
   reporting: ReportingService;
-  questionLog: QuestionLog;
+  questionLog: QuestionStore;
   admin: AdminOperations;
   /** `/sumber`: what is indexed, with dates. */
   sources: () => string;
@@ -39,6 +40,11 @@ export interface ConversationDeps {
   memoryCapacity?: number;
   /** Clock in milliseconds (rate limit, memory expiry). */
   now?: () => number;
+  /**
+   * With several workers (PostgreSQL): one chat's messages are handled in order across workers,
+   * the follow-up memory and the rate limit are shared. Without it all three are this process's.
+   */
+  shared?: SharedConversationState;
 }
 
 const WELCOME = [
@@ -86,6 +92,7 @@ export class Conversation implements ConversationHandler {
       memory: new ConversationMemory(deps.memoryCapacity, undefined, undefined, now),
       logger: deps.logger,
       metrics: deps.metrics,
+      shared: deps.shared,
     });
     this.flood = new FloodGuard(deps.rateLimitPerMinute ?? 20, 60_000, now);
     this.offers = new OfferedChoices(30 * 60_000, now);
@@ -105,7 +112,7 @@ export class Conversation implements ConversationHandler {
   }
 
   async handle(msg: IncomingMessage): Promise<OutgoingMessage[]> {
-    return this.order.run(`${msg.channel}\u0000${msg.chatId}`, async () => {
+    return this.inOrder(msg, async () => {
       const out = await this.run(this.context(msg));
       this.rememberOffers(msg, out);
       return out;
@@ -113,11 +120,26 @@ export class Conversation implements ConversationHandler {
   }
 
   /**
+   * One message of a chat at a time: in this process (a promise chain per chat) and, with a shared
+   * store, across workers (the chat's lock), with the memory another worker saved loaded first.
+   */
+  private inOrder<T>(msg: IncomingMessage, task: () => Promise<T>): Promise<T> {
+    const shared = this.deps.shared;
+    if (!shared) return this.order.run(`${msg.channel}\u0000${msg.chatId}`, task);
+    return this.order.run(`${msg.channel}\u0000${msg.chatId}`, () =>
+      shared.inOrder(msg.channel, msg.chatId, async () => {
+        await shared.pull(this.asker.memory, memoryKey(msg));
+        return task();
+      }),
+    );
+  }
+
+  /**
    * What a chat shows when it opens (the console at start): after a restart, that a report is in
    * progress and at which step. Empty when there is nothing to say.
    */
   async opening(msg: IncomingMessage): Promise<OutgoingMessage[]> {
-    return this.order.run(`${msg.channel}\u0000${msg.chatId}`, async () => {
+    return this.inOrder(msg, async () => {
       const out = await this.dialog.resumeNotice(msg);
       this.rememberOffers(msg, out);
       return out;
@@ -137,7 +159,9 @@ export class Conversation implements ConversationHandler {
   // ---- the handlers, in chain order ----------------------------------------------------
 
   private readonly rateLimit: ChatHandler = async (ctx, next) => {
-    const verdict = this.flood.check(`${ctx.msg.channel}:${ctx.msg.userId}`);
+    const key = `${ctx.msg.channel}:${ctx.msg.userId}`;
+    const shared = this.deps.shared ? await this.deps.shared.flood(key, this.deps.rateLimitPerMinute ?? 20, 60_000) : undefined;
+    const verdict = shared ?? this.flood.check(key);
     if (verdict === 'allow') return next();
     this.deps.logger.info({ channel: ctx.msg.channel, user: hashUserId(ctx.msg.channel, ctx.msg.userId) }, 'rate limit reached');
     if (verdict === 'silent') return [];
@@ -157,7 +181,7 @@ export class Conversation implements ConversationHandler {
     const { msg } = ctx;
     if (ctx.unknownCommand) {
       // In a report an unknown "/…" is taken as the answer to the current step.
-      if (this.inReport(msg) === true) return next();
+      if ((await this.inReport(msg)) === true) return next();
       return [{ kind: 'text', text: `Perintah ${ctx.unknownCommand} tidak dikenal.\n\n${this.help(ctx)}`, language: ctx.language }];
     }
     const command = ctx.command;
@@ -168,7 +192,7 @@ export class Conversation implements ConversationHandler {
       return [{ kind: 'text', text: 'Status laporan hanya dapat dilihat di chat pribadi dengan Netra.' }];
     }
     if (msg.isPrivate) {
-      const active = this.inReport(msg);
+      const active = await this.inReport(msg);
       if (active === 'error') return [{ kind: 'text', text: STORAGE_FAILURE_TEXT }];
       if (active) {
         if (command.spec.duringReport === 'dialog') return this.dialog.handle(msg, name as 'batal' | 'kembali' | 'lapor');
@@ -185,7 +209,7 @@ export class Conversation implements ConversationHandler {
 
   private readonly reportDialog: ChatHandler = async (ctx, next) => {
     if (!ctx.msg.isPrivate) return next();
-    const active = this.inReport(ctx.msg);
+    const active = await this.inReport(ctx.msg);
     // Storage cannot say whether a report is running: keep the text out of the pipeline.
     if (active === 'error') return [{ kind: 'text', text: STORAGE_FAILURE_TEXT }];
     return active ? this.dialog.handle(ctx.msg) : next();
@@ -255,7 +279,7 @@ export class Conversation implements ConversationHandler {
         return [{ kind: 'text', text: 'Tidak ada laporan yang sedang Anda buat. Ketik /lapor untuk memulai.' }];
       case 'status':
         return this.dialog.guard(async () => [
-          { kind: 'text', text: args ? this.deps.reporting.reporterStatus(msg, args) : this.deps.reporting.reporterTickets(msg) },
+          { kind: 'text', text: args ? await this.deps.reporting.reporterStatus(msg, args) : await this.deps.reporting.reporterTickets(msg) },
         ]);
       case 'sumber':
         return [{ kind: 'text', text: this.deps.sources() }];
@@ -274,7 +298,7 @@ export class Conversation implements ConversationHandler {
     const feedback = /^feedback:(up|down):(\d+)$/.exec(choiceId);
     if (feedback) {
       try {
-        this.deps.questionLog.recordFeedback(Number(feedback[2]), feedback[1] as 'up' | 'down', hashUserId(msg.channel, msg.userId));
+        await this.deps.questionLog.recordFeedback(Number(feedback[2]), feedback[1] as 'up' | 'down', hashUserId(msg.channel, msg.userId));
       } catch (err) {
         // A vote is statistics: a locked database must not turn it into an error message.
         this.deps.logger.error({ err: (err as Error).message }, 'feedback write failed');
@@ -328,10 +352,10 @@ export class Conversation implements ConversationHandler {
   }
 
   /** Whether the chat has an unfinished report; 'error' when storage cannot tell. */
-  private inReport(msg: IncomingMessage): boolean | 'error' {
+  private async inReport(msg: IncomingMessage): Promise<boolean | 'error'> {
     if (!msg.isPrivate) return false;
     try {
-      return this.dialog.active(msg);
+      return await this.dialog.active(msg);
     } catch (err) {
       this.deps.logger.error({ event: 'report_storage_failed', error: err instanceof Error ? err.name : 'Error' }, 'report storage failed');
       return 'error';

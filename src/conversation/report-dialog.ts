@@ -41,7 +41,7 @@ export class ReportDialog {
   ) {}
 
   /** True while the chat has an unfinished report. Throws when storage cannot be read (see {@link guard}). */
-  active(msg: IncomingMessage): boolean {
+  active(msg: IncomingMessage): Promise<boolean> {
     return this.reporting.hasDraft(ref(msg));
   }
 

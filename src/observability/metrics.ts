@@ -26,15 +26,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(reportCounts?: () => Record<string, number>) {
+  constructor(reportCounts?: () => Record<string, number> | Promise<Record<string, number>>) {
     if (reportCounts) {
       new Gauge({
         name: 'netra_reports',
         help: 'Stored reports by status.',
         labelNames: ['status'] as const,
         registers: [this.registry],
-        collect() {
-          for (const [status, n] of Object.entries(reportCounts())) this.set({ status }, n);
+        async collect() {
+          for (const [status, n] of Object.entries(await reportCounts())) this.set({ status }, n);
         },
       });
     }

@@ -78,7 +78,7 @@ export class DraftRepository {
       .prepare('SELECT step, state, created_at, updated_at FROM report_drafts WHERE channel = ? AND chat_id = ?')
       .get(channel, key) as { step: string; state: string; created_at: string; updated_at: string } | undefined;
     if (!row) return undefined;
-    return { state: this.readState(row.state, context(channel, key)), createdAt: row.created_at, updatedAt: row.updated_at };
+    return { state: this.readState(row.state, draftContext(channel, key)), createdAt: row.created_at, updatedAt: row.updated_at };
   }
 
   /** Creates or replaces the chat's draft (called after every accepted step). */
@@ -100,7 +100,7 @@ export class DraftRepository {
         key,
         this.sealer.seal(chatId, `draft-chat:${channel}:${key}`),
         state.step,
-        this.sealer.seal(JSON.stringify(state), context(channel, key)),
+        this.sealer.seal(JSON.stringify(state), draftContext(channel, key)),
         at,
         at,
       );
@@ -126,7 +126,7 @@ export class DraftRepository {
     let complete = true;
     for (const r of rows) {
       try {
-        for (const e of this.readState(r.state, context(r.channel, r.chat_id)).fields.evidence) files.add(e.fileName);
+        for (const e of this.readState(r.state, draftContext(r.channel, r.chat_id)).fields.evidence) files.add(e.fileName);
       } catch {
         complete = false;
       }
@@ -158,7 +158,7 @@ export class DraftRepository {
         const key = this.key(r.channel, r.chat_id);
         this.db
           .prepare('INSERT OR REPLACE INTO report_drafts (channel, chat_id, chat_ref, step, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(r.channel, key, this.sealer.seal(r.chat_id, `draft-chat:${r.channel}:${key}`), state.step, this.sealer.seal(JSON.stringify(state), context(r.channel, key)), r.created_at, r.updated_at);
+          .run(r.channel, key, this.sealer.seal(r.chat_id, `draft-chat:${r.channel}:${key}`), state.step, this.sealer.seal(JSON.stringify(state), draftContext(r.channel, key)), r.created_at, r.updated_at);
         converted += 1;
       }
     })();
@@ -181,7 +181,7 @@ export class DraftRepository {
       const files: string[] = [];
       for (const r of rows) {
         try {
-          for (const e of this.readState(r.state, context(r.channel, r.chat_id)).fields.evidence) files.push(e.fileName);
+          for (const e of this.readState(r.state, draftContext(r.channel, r.chat_id)).fields.evidence) files.push(e.fileName);
         } catch {
           // Unreadable: its files cannot be named here.
         }
@@ -200,7 +200,7 @@ export class DraftRepository {
       state: string;
     }[];
     const resealed = rows.map((r) => {
-      const ctx = context(r.channel, r.chat_id);
+      const ctx = draftContext(r.channel, r.chat_id);
       const state = this.sealer.open(r.state, ctx);
       const chatRef = r.chat_ref === null ? null : this.sealer.open(r.chat_ref, `draft-chat:${r.channel}:${r.chat_id}`);
       return { ...r, state: next.seal(state, ctx), chat_ref: chatRef === null ? null : next.seal(chatRef, `draft-chat:${r.channel}:${r.chat_id}`) };
@@ -211,21 +211,31 @@ export class DraftRepository {
   }
 
   private key(channel: string, chatId: string): string {
-    return `${KEY_PREFIX}${this.sealer.lookupHash(`chat:${channel}:${chatId}`)}`;
+    return draftKey(this.sealer, channel, chatId);
   }
 
   private readState(stored: string, ctx: string): DraftState {
-    let json: unknown;
-    try {
-      json = JSON.parse(this.sealer.open(stored, ctx));
-    } catch (err) {
-      throw new UnreadableDraftError(err instanceof Error ? err.message : String(err));
-    }
-    const parsed = StoredDraftSchema.safeParse(upgrade(json));
-    if (!parsed.success) throw new UnreadableDraftError('Bentuk draf laporan tidak dikenal.');
-    // The envelope is checked; the flow's fields are its own type (report-flow.ts).
-    return parsed.data as unknown as DraftState;
+    return readDraftState(this.sealer, stored, ctx);
   }
+}
+
+/** The `chat_id` a draft row is found by: a keyed lookup hash of the chat, never the chat id. */
+export function draftKey(sealer: FieldSealer, channel: string, chatId: string): string {
+  return `${KEY_PREFIX}${sealer.lookupHash(`chat:${channel}:${chatId}`)}`;
+}
+
+/** Opens and checks a stored draft state; throws {@link UnreadableDraftError}. */
+export function readDraftState(sealer: FieldSealer, stored: string, ctx: string): DraftState {
+  let json: unknown;
+  try {
+    json = JSON.parse(sealer.open(stored, ctx));
+  } catch (err) {
+    throw new UnreadableDraftError(err instanceof Error ? err.message : String(err));
+  }
+  const parsed = StoredDraftSchema.safeParse(upgrade(json));
+  if (!parsed.success) throw new UnreadableDraftError('Bentuk draf laporan tidak dikenal.');
+  // The envelope is checked; the flow's fields are its own type (report-flow.ts).
+  return parsed.data as unknown as DraftState;
 }
 
 const OLD_REPORTED_STEPS = ['reportedName', 'reportedPosition', 'reportedAgency', 'reportedId'];
@@ -245,6 +255,7 @@ function upgrade(json: unknown): unknown {
   return { ...raw, step: rename(raw.step), history: history.map(rename), fields: { ...fields, answered } };
 }
 
-function context(channel: string, key: string): string {
+/** The AES-GCM context a draft's state is sealed under. */
+export function draftContext(channel: string, key: string): string {
   return `draft:${channel}:${key}`;
 }

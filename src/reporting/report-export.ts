@@ -1,9 +1,7 @@
 import os from 'node:os';
-import type { NetraDatabase } from '../storage/database.js';
-import { createFieldSealer } from '../storage/field-crypto.js';
 import { normaliseSince } from '../storage/question-log.js';
 import type { ReporterIdentity, StatusHistoryEntry } from './report-model.js';
-import { ReportRepository } from './report-repository.js';
+import type { ReportStore } from './report-store.js';
 
 /** One report as exported for admins (never the reporter's chat id or phone number). */
 export interface ExportedReport {
@@ -43,13 +41,17 @@ export interface ExportOptions {
   actor?: string;
 }
 
-/** Reads reports (oldest first) for export; identities are decrypted only when the key is given. */
-export function collectReports(db: NetraDatabase, options: ExportOptions = {}): ExportedReport[] {
-  const repo = new ReportRepository(db, createFieldSealer(options.encryptionKey));
-  const reports = repo.list({ since: normaliseSince(options.since) }).reverse();
-  return reports.map((r) => {
-    const lookup = repo.identity(r, options.actor ?? `cli:${os.userInfo().username}`, { action: 'identity_exported' });
-    return {
+/**
+ * Reads reports (oldest first) for export from either engine; identities are decrypted only when
+ * the store's sealer has the key (see ExportOptions.encryptionKey), each export written to the audit trail.
+ */
+export async function collectReports(repo: ReportStore, options: Omit<ExportOptions, 'encryptionKey'> = {}): Promise<ExportedReport[]> {
+  const reports = (await repo.list({ since: normaliseSince(options.since) })).reverse();
+  const out: ExportedReport[] = [];
+  for (const r of reports) {
+    const lookup = await repo.identity(r, options.actor ?? `cli:${os.userInfo().username}`, { action: 'identity_exported' });
+    const history = await repo.history(r.id);
+    out.push({
       ticket: r.ticket,
       createdAt: r.createdAt,
       status: r.status,
@@ -83,9 +85,10 @@ export function collectReports(db: NetraDatabase, options: ExportOptions = {}): 
         description: e.description,
       })),
       links: r.links,
-      history: repo.history(r.id),
-    };
-  });
+      history,
+    });
+  }
+  return out;
 }
 
 export function toJson(reports: ExportedReport[]): string {

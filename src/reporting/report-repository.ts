@@ -28,7 +28,8 @@ export type IdentityLookup =
   /** Stored encrypted, but no (or another) key is configured. */
   | { state: 'locked' };
 
-interface ReportRow {
+/** A `reports` row as both engines return it. */
+export interface ReportRow {
   id: number;
   ticket: string;
   election: ElectionType;
@@ -55,7 +56,8 @@ interface ReportRow {
   updated_at: string;
 }
 
-interface EvidenceRow {
+/** An `evidence` row as both engines return it. */
+export interface EvidenceRow {
   report_id: number;
   kind: 'file' | 'link';
   file_name: string | null;
@@ -70,9 +72,9 @@ interface EvidenceRow {
 }
 
 /** The reporter identity as stored (JSON, possibly sealed), checked when read back. */
-const IdentitySchema = z.object({ name: z.string().optional(), address: z.string().optional(), contact: z.string().optional() }).passthrough();
+export const IdentitySchema = z.object({ name: z.string().optional(), address: z.string().optional(), contact: z.string().optional() }).passthrough();
 /** The routing decision as stored; its details belong to report-routing.ts. */
-const RouteDetailSchema = z.object({ primary: z.string() }).passthrough();
+export const RouteDetailSchema = z.object({ primary: z.string() }).passthrough();
 
 /**
  * Submitted reports with their evidence, status history and (separately stored) reporter identity.
@@ -158,7 +160,7 @@ export class ReportRepository {
   /** Any report by its (normalised) ticket — for admins only; reporters go through {@link findForReporter}. */
   findByTicket(ticket: string): StoredReport | undefined {
     const row = this.db.prepare('SELECT * FROM reports WHERE ticket = ?').get(ticket) as ReportRow | undefined;
-    return row ? this.toReport(row, this.evidenceOf([row.id])) : undefined;
+    return row ? rowToReport(row, this.evidenceOf([row.id])) : undefined;
   }
 
   /** The report only if it was filed from this channel and chat; otherwise undefined, exactly as for an unknown ticket. */
@@ -166,7 +168,7 @@ export class ReportRepository {
     const row = this.db
       .prepare('SELECT * FROM reports WHERE ticket = ? AND channel = ? AND reporter_chat_hash IN (?, ?)')
       .get(ticket, channel, this.chatHash(channel, chatId), this.sealer.legacyLookupHash(`chat:${channel}:${chatId}`)) as ReportRow | undefined;
-    return row ? this.toReport(row, this.evidenceOf([row.id])) : undefined;
+    return row ? rowToReport(row, this.evidenceOf([row.id])) : undefined;
   }
 
   /** The reports filed from this channel and chat, newest first (for `/status` without a ticket). */
@@ -175,7 +177,7 @@ export class ReportRepository {
       .prepare('SELECT * FROM reports WHERE channel = ? AND reporter_chat_hash IN (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?')
       .all(channel, this.chatHash(channel, chatId), this.sealer.legacyLookupHash(`chat:${channel}:${chatId}`), limit) as ReportRow[];
     const evidence = this.evidenceOf(rows.map((r) => r.id));
-    return rows.map((r) => this.toReport(r, evidence));
+    return rows.map((r) => rowToReport(r, evidence));
   }
 
   /** Newest first, optionally only one status and/or from an instant on. */
@@ -195,7 +197,7 @@ export class ReportRepository {
       .prepare(`SELECT * FROM reports ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`)
       .all(...params, limit) as ReportRow[];
     const evidence = this.evidenceOf(rows.map((r) => r.id));
-    return rows.map((r) => this.toReport(r, evidence));
+    return rows.map((r) => rowToReport(r, evidence));
   }
 
   /** Counts per status (all statuses present, zero when none). */
@@ -352,46 +354,47 @@ export class ReportRepository {
     for (const id of reportIds) out.set(id, stmt.all(id) as EvidenceRow[]);
     return out;
   }
+}
 
-  private toReport(row: ReportRow, evidence: Map<number, EvidenceRow[]>): StoredReport {
-    const rows = evidence.get(row.id) ?? [];
-    return {
-      id: row.id,
-      ticket: row.ticket,
-      election: row.election,
-      kindId: row.kind_id,
-      kindLabel: row.kind_label,
-      reported: {
-        name: row.reported_name ?? undefined,
-        position: row.reported_position ?? undefined,
-        agency: row.reported_agency ?? undefined,
-        idNumber: row.reported_id_number ?? undefined,
-      },
-      incidentDate: row.incident_date,
-      knownDate: row.known_date ?? undefined,
-      place: row.place,
-      chronology: row.chronology,
-      channel: row.channel,
-      anonymous: row.anonymous === 1,
-      consentForward: row.consent_forward === 1,
-      status: row.status,
-      route: row.route,
-      deadline: row.deadline ?? undefined,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      evidence: rows
-        .filter((e) => e.kind === 'file')
-        .map((e) => ({
-          fileName: e.file_name!,
-          mimeType: e.mime_type!,
-          size: e.size_bytes!,
-          sha256: e.sha256!,
-          originalName: e.original_name ?? undefined,
-          ...(e.description ? { description: e.description } : {}),
-          attachmentKind: e.attachment_kind ?? 'document',
-          receivedAt: e.created_at,
-        })),
-      links: rows.filter((e) => e.kind === 'link').map((e) => e.url!),
-    };
-  }
+/** A stored report from its row and the evidence rows of the reports read (both engines). */
+export function rowToReport(row: ReportRow, evidence: Map<number, EvidenceRow[]>): StoredReport {
+  const rows = evidence.get(row.id) ?? [];
+  return {
+    id: row.id,
+    ticket: row.ticket,
+    election: row.election,
+    kindId: row.kind_id,
+    kindLabel: row.kind_label,
+    reported: {
+      name: row.reported_name ?? undefined,
+      position: row.reported_position ?? undefined,
+      agency: row.reported_agency ?? undefined,
+      idNumber: row.reported_id_number ?? undefined,
+    },
+    incidentDate: row.incident_date,
+    knownDate: row.known_date ?? undefined,
+    place: row.place,
+    chronology: row.chronology,
+    channel: row.channel,
+    anonymous: row.anonymous === 1,
+    consentForward: row.consent_forward === 1,
+    status: row.status,
+    route: row.route,
+    deadline: row.deadline ?? undefined,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    evidence: rows
+      .filter((e) => e.kind === 'file')
+      .map((e) => ({
+        fileName: e.file_name!,
+        mimeType: e.mime_type!,
+        size: e.size_bytes!,
+        sha256: e.sha256!,
+        originalName: e.original_name ?? undefined,
+        ...(e.description ? { description: e.description } : {}),
+        attachmentKind: e.attachment_kind ?? 'document',
+        receivedAt: e.created_at,
+      })),
+    links: rows.filter((e) => e.kind === 'link').map((e) => e.url!),
+  };
 }

@@ -5,16 +5,17 @@ import type { AuditActor } from '../storage/audit-log.js';
 import type { NetraDatabase } from '../storage/database.js';
 import { createFieldSealer, type FieldSealer } from '../storage/field-crypto.js';
 import { StorageWriter } from '../storage/storage-writer.js';
-import { DraftRepository, type StoredDraft, UnreadableDraftError } from './draft-repository.js';
+import { type StoredDraft, UnreadableDraftError } from './draft-repository.js';
 import { electionContextOn } from './election-context.js';
 import { EvidenceStore, type EvidenceInput, type EvidenceSaveResult } from './evidence-store.js';
 import { firstIncompleteStep, newDraft, type DraftState, type FlowContext, type StepId } from './report-flow.js';
 import { routeLabel } from './report-labels.js';
 import type { ReporterRef, StoredReport } from './report-model.js';
-import { ReportRepository } from './report-repository.js';
+import type { DraftStore, ReportingStores, ReportStore } from './report-store.js';
 import { decideRoute, describeRoute } from './report-routing.js';
 import { checkTransition, REPORT_STATUSES, STATUS_LABELS, type ReportStatus } from './report-status.js';
 import { formatAdminDetail, formatAdminNotice, formatHistory, formatOfficialText } from './report-summary.js';
+import { sqliteReportingStores } from './sqlite-report-store.js';
 import { normalizeTicket } from './ticket-code.js';
 
 /**
@@ -29,7 +30,13 @@ export interface ReportNotifications {
 }
 
 export interface ReportingServiceDeps {
-  db: NetraDatabase;
+  /**
+   * Where reports and drafts are stored (see netra-storage.ts: SQLite or PostgreSQL). Without it,
+   * the SQLite repositories over `db` are used.
+   */
+  stores?: ReportingStores;
+  /** The SQLite database, when `stores` is not given. */
+  db?: NetraDatabase;
   /** Where evidence files are written (`<uuid>.<ext>`). */
   evidenceDir: string;
   /** `REPORTS_ENCRYPTION_KEY`; without it identities and chat ids are stored as plaintext. */
@@ -78,21 +85,22 @@ export type StatusChangeResult = { ok: true; message: string } | { ok: false; me
  * texts, never in chat messages. Nothing a reporter writes, and no chat id, is passed to the logger.
  */
 export class ReportingService {
-  private readonly db: NetraDatabase;
   private readonly sealer: FieldSealer;
-  private readonly drafts: DraftRepository;
-  private readonly reports: ReportRepository;
+  private readonly drafts: DraftStore;
+  private readonly reports: ReportStore;
   private readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly today: () => IsoDate;
-  private readonly writer: StorageWriter;
 
   constructor(private readonly deps: ReportingServiceDeps) {
-    this.db = deps.db;
     this.sealer = createFieldSealer(deps.encryptionKey);
-    this.writer = deps.writer ?? new StorageWriter(deps.db, { lockWaitMs: 5000 });
-    this.drafts = new DraftRepository(deps.db, this.sealer, this.writer);
-    this.reports = new ReportRepository(deps.db, this.sealer, this.writer);
+    let stores = deps.stores;
+    if (!stores) {
+      if (!deps.db) throw new Error('ReportingService membutuhkan stores atau db.');
+      stores = sqliteReportingStores(deps.db, this.sealer, deps.writer ?? new StorageWriter(deps.db, { lockWaitMs: 5000 }));
+    }
+    this.drafts = stores.drafts;
+    this.reports = stores.reports;
     this.evidence = new EvidenceStore(deps.evidenceDir, deps.maxEvidenceBytes);
     this.now = deps.now ?? (() => new Date());
     this.today = deps.today ?? (() => jakartaDate(this.now()));
@@ -121,11 +129,11 @@ export class ReportingService {
   }
 
   /** True while this chat has an unfinished report (cheap: does not decrypt). An expired one is deleted. */
-  hasDraft(ref: ReporterRef): boolean {
-    const updatedAt = this.drafts.updatedAt(ref.channel, ref.chatId);
+  async hasDraft(ref: ReporterRef): Promise<boolean> {
+    const updatedAt = await this.drafts.updatedAt(ref.channel, ref.chatId);
     if (updatedAt === undefined) return false;
     if (this.isExpired(updatedAt)) {
-      // Deleted in the background: this check stays synchronous for the conversation.
+      // Deleted in the background: the answer does not wait for it.
       this.discardDraft(ref).catch((err: unknown) =>
         this.deps.logger?.warn({ event: 'report_draft_discard_failed', err: (err as Error).message }, 'expired draft not deleted'),
       );
@@ -138,7 +146,7 @@ export class ReportingService {
   async loadDraft(ref: ReporterRef): Promise<DraftLookup> {
     let stored: StoredDraft | undefined;
     try {
-      stored = this.drafts.get(ref.channel, ref.chatId);
+      stored = await this.drafts.get(ref.channel, ref.chatId);
     } catch (err) {
       if (!(err instanceof UnreadableDraftError)) throw err;
       await this.discardDraft(ref);
@@ -171,7 +179,7 @@ export class ReportingService {
     let files = state?.fields.evidence;
     if (!files) {
       try {
-        files = this.drafts.get(ref.channel, ref.chatId)?.state.fields.evidence;
+        files = (await this.drafts.get(ref.channel, ref.chatId))?.state.fields.evidence;
       } catch {
         files = undefined; // Unreadable: the row goes; its files (if any) cannot be identified.
       }
@@ -238,8 +246,7 @@ export class ReportingService {
     });
     const consent = !f.anonymous && f.consent === true;
     // One write transaction: the report exists and the draft is gone, or neither.
-    const report: StoredReport = await this.writer.write(() => {
-      const created = this.reports.createWithin(
+    const report: StoredReport = await this.reports.create(
         {
           election: f.election!,
           kindId: f.kindId!,
@@ -259,11 +266,9 @@ export class ReportingService {
           identity: consent ? identity : undefined,
           route,
         },
-        now,
-      );
-      this.drafts.deleteWithin(ref.channel, ref.chatId);
-      return created;
-    });
+      now,
+      { deleteDraftOf: ref },
+    );
     this.log('report_submitted', ref, { ticket: report.ticket, route: route.primary, rule: route.rule.id });
 
     const notice = await this.deps.notifications.toAdmins(formatAdminNotice(report, consent ? identity : undefined));
@@ -291,11 +296,11 @@ export class ReportingService {
    * `/status <tiket>`: status and history, only to the channel+chat that filed the report. Anyone
    * else gets exactly the reply for a ticket that does not exist, so tickets cannot be probed.
    */
-  reporterStatus(ref: ReporterRef, ticket: string): string {
+  async reporterStatus(ref: ReporterRef, ticket: string): Promise<string> {
     const normalized = normalizeTicket(ticket);
     const notFound = `Laporan dengan tiket ${normalized ?? ticket.trim().slice(0, 20)} tidak ditemukan. Periksa kembali nomornya; status hanya dapat dilihat dari chat yang dipakai untuk mengirim laporan.`;
     if (!normalized) return notFound;
-    const report = this.reports.findForReporter(normalized, ref.channel, ref.chatId);
+    const report = await this.reports.findForReporter(normalized, ref.channel, ref.chatId);
     if (!report) return notFound;
     const s = STATUS_LABELS[report.status];
     return [
@@ -305,13 +310,13 @@ export class ReportingService {
       `Dikirim: ${formatTimestamp(report.createdAt)}`,
       '',
       'Riwayat:',
-      ...formatHistory(this.reports.history(report.id)),
+      ...formatHistory(await this.reports.history(report.id)),
     ].join('\n');
   }
 
   /** `/status` without a ticket: the reports this chat filed, newest first. */
-  reporterTickets(ref: ReporterRef): string {
-    const rows = this.reports.listForReporter(ref.channel, ref.chatId);
+  async reporterTickets(ref: ReporterRef): Promise<string> {
+    const rows = await this.reports.listForReporter(ref.channel, ref.chatId);
     if (rows.length === 0) {
       return 'Belum ada laporan yang dikirim dari chat ini. Ketik /lapor untuk membuat laporan, atau /status <tiket> bila Anda melapor dari chat lain.';
     }
@@ -324,9 +329,8 @@ export class ReportingService {
   }
 
   /** `/laporan [status]` for admins: the latest reports, with counts per status. */
-  adminList(status?: ReportStatus): string {
-    const rows = this.reports.list({ status, limit: ADMIN_LIST_LIMIT });
-    const counts = this.reports.countByStatus();
+  async adminList(status?: ReportStatus): Promise<string> {
+    const [rows, counts] = await Promise.all([this.reports.list({ status, limit: ADMIN_LIST_LIMIT }), this.reports.countByStatus()]);
     const header = `Laporan ${status ? `berstatus ${STATUS_LABELS[status].label}` : 'terbaru'} (maks. ${ADMIN_LIST_LIMIT}):`;
     const summary = REPORT_STATUSES.map((s) => `${STATUS_LABELS[s].label} ${counts[s]}`).join(' · ');
     if (rows.length === 0) return `${header}\nBelum ada laporan.\n\nJumlah: ${summary}`;
@@ -341,10 +345,10 @@ export class ReportingService {
    * `/laporan <tiket>` for admins: everything, the identity only when the reporter consented.
    * Showing the identity is recorded in the audit trail under `viewer`.
    */
-  adminDetail(ticket: string, viewer: AuditActor): string {
-    const report = this.reports.findByTicket(ticket);
+  async adminDetail(ticket: string, viewer: AuditActor): Promise<string> {
+    const report = await this.reports.findByTicket(ticket);
     if (!report) return `Tiket ${ticket} tidak ditemukan.`;
-    const lookup = this.reports.identity(report, viewer, { now: this.now() });
+    const lookup = await this.reports.identity(report, viewer, { now: this.now() });
     const identity = lookup.state === 'available' ? lookup.identity : undefined;
     const identityNote =
       lookup.state === 'available'
@@ -354,7 +358,7 @@ export class ReportingService {
           : report.anonymous
             ? 'Identitas pelapor: anonim.'
             : 'Identitas pelapor: tidak disimpan (pelapor tidak menyetujui diteruskan).';
-    return formatAdminDetail(report, this.reports.history(report.id), identity, identityNote);
+    return formatAdminDetail(report, await this.reports.history(report.id), identity, identityNote);
   }
 
   /**
@@ -362,14 +366,14 @@ export class ReportingService {
    * A move backwards needs a note (see {@link checkTransition}); the change goes to the audit trail.
    */
   async changeStatus(ticket: string, status: ReportStatus, note: string | undefined, actor: AuditActor): Promise<StatusChangeResult> {
-    const report = this.reports.findByTicket(ticket);
+    const report = await this.reports.findByTicket(ticket);
     if (!report) return { ok: false, message: `Tiket ${ticket} tidak ditemukan.` };
     const check = checkTransition(report.status, status, note);
     if (!check.ok) return { ok: false, message: check.message };
     await this.reports.changeStatus(report.id, status, note, this.now(), actor);
     this.deps.logger?.info({ event: 'report_status_changed', ticket, status, backwards: check.backwards }, 'report status changed');
 
-    const chatId = this.reports.reporterChatId(report);
+    const chatId = await this.reports.reporterChatId(report);
     const s = STATUS_LABELS[status];
     const notice = [
       `📄 Status laporan Anda ${ticket} kini: ${s.label} — ${s.meaning}.`,

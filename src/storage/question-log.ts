@@ -48,7 +48,8 @@ export interface GapCandidate {
   reasons: ('tidak_pasti' | 'tidak_disukai')[];
 }
 
-const MAX_QUESTION_CHARS = 4000;
+/** Longer questions are cut to this many characters before they are stored. */
+export const MAX_QUESTION_CHARS = 4000;
 
 /** Default for QUESTION_LOG_RETENTION_DAYS. */
 export const DEFAULT_RETENTION_DAYS = 90;

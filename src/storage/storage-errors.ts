@@ -17,7 +17,7 @@ const MESSAGES: Record<StorageProblem, string> = {
 export class StorageUnavailableError extends Error {
   constructor(
     readonly problem: StorageProblem,
-    /** The SQLite or errno code, e.g. SQLITE_FULL, EROFS. */
+    /** The SQLite, PostgreSQL (SQLSTATE) or errno code, e.g. SQLITE_FULL, EROFS, 53100. */
     readonly code: string | undefined,
     options?: { cause?: unknown },
   ) {
@@ -37,7 +37,19 @@ const SQLITE: [RegExp, StorageProblem][] = [
   [/^SQLITE_(BUSY|LOCKED)/, 'locked'],
   [/^SQLITE_(IOERR|CANTOPEN|CORRUPT|NOTADB|PERM)/, 'unavailable'],
 ];
+/** PostgreSQL SQLSTATE codes (and classes) that are the server's state, not the statement's fault. */
+const POSTGRES: [RegExp, StorageProblem][] = [
+  [/^25006$/, 'read_only'], // read_only_sql_transaction (a standby, default_transaction_read_only)
+  [/^53100$/, 'disk_full'],
+  [/^(40001|40P01|55P03)$/, 'locked'], // serialization failure, deadlock, lock not available
+  [/^(08...|53...|57P0[1-4]|58...|XX...)$/, 'unavailable'], // connection, resources, shutdown, I/O
+];
 const ERRNO: Record<string, StorageProblem> = {
+  ECONNREFUSED: 'unavailable',
+  ECONNRESET: 'unavailable',
+  ETIMEDOUT: 'unavailable',
+  ENOTFOUND: 'unavailable',
+  EAI_AGAIN: 'unavailable',
   EROFS: 'read_only',
   EACCES: 'read_only',
   EPERM: 'read_only',
@@ -53,6 +65,8 @@ export function toStorageError(err: unknown): StorageUnavailableError | undefine
   if (typeof code !== 'string') return undefined;
   const sqlite = SQLITE.find(([re]) => re.test(code));
   if (sqlite) return new StorageUnavailableError(sqlite[1], code, { cause: err });
+  const postgres = POSTGRES.find(([re]) => re.test(code));
+  if (postgres) return new StorageUnavailableError(postgres[1], code, { cause: err });
   const errno = ERRNO[code];
   return errno ? new StorageUnavailableError(errno, code, { cause: err }) : undefined;
 }

@@ -75,3 +75,63 @@ function probe(dataDir: string, databasePath: string, writer: StorageWriter): St
     checkedAt: new Date().toISOString(),
   };
 }
+
+/**
+ * The storage probe with PostgreSQL: the data directory (evidence files) is checked as for SQLite;
+ * the database by a tiny query run in the background, its last result reported (health() never
+ * waits for the network). Until the first ping has answered, the database counts as ok.
+ */
+export function createPostgresProbe(options: { dataDir: string; ping: () => Promise<void>; cacheMs?: number }): StorageProbe {
+  const cacheMs = options.cacheMs ?? 2000;
+  let lastPing = 0;
+  let dbState: StorageHealth['state'] = 'ok';
+  let lastError: StorageHealth['lastError'];
+  let cached: { at: number; value: StorageHealth } | undefined;
+  const ping = () => {
+    lastPing = Date.now();
+    options.ping().then(
+      () => {
+        dbState = 'ok';
+      },
+      (err: unknown) => {
+        const e = toStorageError(err);
+        dbState = e?.problem ?? 'unavailable';
+        lastError = { problem: dbState, ...(e?.code ? { code: e.code } : {}), at: new Date().toISOString() };
+      },
+    );
+  };
+  return {
+    health() {
+      const now = Date.now();
+      if (now - lastPing >= cacheMs) ping();
+      if (cached && now - cached.at < cacheMs) return cached.value;
+      let state: StorageHealth['state'] = 'ok';
+      let freeBytes: number | undefined;
+      try {
+        const stats = fs.statfsSync(options.dataDir);
+        freeBytes = Number(stats.bavail) * Number(stats.bsize);
+      } catch {
+        freeBytes = undefined;
+      }
+      const probeFile = path.join(options.dataDir, `.write-probe-${process.pid}`);
+      try {
+        fs.writeFileSync(probeFile, 'ok', { mode: 0o600 });
+        fs.rmSync(probeFile, { force: true });
+      } catch (err) {
+        state = toStorageError(err)?.problem ?? 'unavailable';
+      }
+      if (state === 'ok' && freeBytes !== undefined && freeBytes < MIN_FREE_BYTES) state = 'disk_full';
+      if (state === 'ok') state = dbState;
+      const value: StorageHealth = {
+        ok: state === 'ok',
+        state,
+        ...(freeBytes !== undefined ? { freeBytes } : {}),
+        waitingWrites: 0,
+        ...(lastError ? { lastError } : {}),
+        checkedAt: new Date().toISOString(),
+      };
+      cached = { at: now, value };
+      return value;
+    },
+  };
+}

@@ -105,7 +105,7 @@ export function expectCitationsVerbatim(app: NetraApp, answer: Answer, knowledge
 }
 
 export function questionCount(app: NetraApp): number {
-  return (app.db.prepare('SELECT COUNT(*) AS n FROM questions').get() as { n: number }).n;
+  return (app.db!.prepare('SELECT COUNT(*) AS n FROM questions').get() as { n: number }).n;
 }
 
 /** A private copy of the repository's knowledge/ for tests that change it. */

@@ -21,7 +21,7 @@ describe('HTTP API (POST /v1/ask, GET /healthz, GET /metrics)', () => {
     expect(answer.citations.length).toBeGreaterThanOrEqual(1);
     expectCitationsVerbatim(ctx.t.app, answer);
     expect(questionCount(ctx.t.app)).toBe(before + 1);
-    const row = ctx.t.app.db.prepare('SELECT channel, question, verdict, cited_source_ids FROM questions ORDER BY id DESC LIMIT 1').get() as {
+    const row = ctx.t.app.db!.prepare('SELECT channel, question, verdict, cited_source_ids FROM questions ORDER BY id DESC LIMIT 1').get() as {
       channel: string;
       question: string;
       verdict: string;

@@ -29,7 +29,7 @@ async function adminView(key: string, ticket: string): Promise<string> {
   try {
     const driver = reportDriver(t.app.reporting);
     const out = await driver.admin(`/laporan ${ticket}`, '1');
-    const status = driver.status(msg(CHAT, `/status ${ticket}`, { channel: 'whatsapp' }), ticket);
+    const status = await driver.status(msg(CHAT, `/status ${ticket}`, { channel: 'whatsapp' }), ticket);
     return `${textOf(out)}\n${textOf(status)}`;
   } finally {
     await t.close();

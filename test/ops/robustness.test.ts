@@ -68,7 +68,7 @@ describe('hostile inputs through POST /v1/ask', () => {
   const ctx = useTestApi();
 
   it('each gets its expected answer or a clear 4xx; the log grows only by accepted questions; the server stays up', async () => {
-    const reportsBefore = (ctx.t.app.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
+    const reportsBefore = (ctx.t.app.db!.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
     expect(reportsBefore).toBe(0);
     const before = questionCount(ctx.t.app);
     let accepted = 0;
@@ -92,7 +92,7 @@ describe('hostile inputs through POST /v1/ask', () => {
     expect(questionCount(ctx.t.app), outcomes.join('\n')).toBe(before + accepted);
 
     // What was stored is the cleaned question, verbatim otherwise (SQL text is data, not SQL).
-    const rows = ctx.t.app.db.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT ?').all(accepted) as { question: string }[];
+    const rows = ctx.t.app.db!.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT ?').all(accepted) as { question: string }[];
     for (const r of rows) {
       expect(r.question.length).toBeGreaterThan(0);
       expect(r.question).not.toMatch(INVISIBLE);
@@ -101,11 +101,11 @@ describe('hostile inputs through POST /v1/ask', () => {
     expect(rows.map((r) => r.question)).toContain("Bolehkah PNS ikut kampanye?'); DELETE FROM questions; DROP TABLE feedback; --");
 
     // The tables are all still there, and no report was created by any of it.
-    const tables = (ctx.t.app.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    const tables = (ctx.t.app.db!.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     for (const name of ['reports', 'questions', 'feedback', 'report_drafts', 'reporter_identities', 'evidence']) expect(tables).toContain(name);
-    expect((ctx.t.app.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n).toBe(0);
-    expect((ctx.t.app.db.prepare('SELECT COUNT(*) AS n FROM report_drafts').get() as { n: number }).n).toBe(0);
-    expect(ctx.t.app.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((ctx.t.app.db!.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n).toBe(0);
+    expect((ctx.t.app.db!.prepare('SELECT COUNT(*) AS n FROM report_drafts').get() as { n: number }).n).toBe(0);
+    expect(ctx.t.app.db!.pragma('integrity_check', { simple: true })).toBe('ok');
 
     // A normal question still works afterwards.
     const normal = expectAnswer(await postJson(ctx.api.url, { question: 'Bolehkah PNS like postingan caleg di Instagram?' }));

@@ -81,14 +81,14 @@ describe('fault: another process holds the SQLite write lock', () => {
     expect(answers.every((a) => a.citations.length > 0)).toBe(true);
     expect(t.app.storage.health()).toMatchObject({ ok: false, state: 'locked' });
     expect(await released).toBe(0);
-    await t.app.writer.idle();
+    await t.app.writer!.idle();
     expect(questionCount(t.app)).toBe(before + 3);
-    expect((t.app.db.prepare("SELECT COUNT(*) AS n FROM feedback WHERE user_hash = 'lock-holder'").get() as { n: number }).n).toBe(1);
+    expect((t.app.db!.prepare("SELECT COUNT(*) AS n FROM feedback WHERE user_hash = 'lock-holder'").get() as { n: number }).n).toBe(1);
   });
 
   it('a report step waits asynchronously: questions are answered meanwhile, and the step completes after the lock', async () => {
     const t = await app();
-    t.app.questionLog.logQuestion({ channel: 'http', chatHash: 'x', question: 'uji', verdict: 'dilarang' });
+    await t.app.questionLog.logQuestion({ channel: 'http', chatHash: 'x', question: 'uji', verdict: 'dilarang' });
     const { released } = await lockFromAnotherProcess(t.app.config.databasePath, 3000);
     let reportDone = false;
     const report = reportDriver(t.app.reporting).start(lapor('900')).finally(() => {
@@ -100,7 +100,7 @@ describe('fault: another process holds the SQLite write lock', () => {
     expect(await released).toBe(0);
     const replies = await report;
     expect(replies.map((r) => (r.kind === 'text' ? r.text : '')).join('\n')).toMatch(/Langkah 1 dari 9/);
-    expect(t.app.reporting.hasDraft({ channel: 'telegram', chatId: '900' })).toBe(true);
+    expect(await t.app.reporting.hasDraft({ channel: 'telegram', chatId: '900' })).toBe(true);
   });
 
   it('a lock held past STORAGE_LOCK_WAIT_MS: the report write fails with StorageUnavailableError("locked"), in Indonesian', async () => {
@@ -116,16 +116,16 @@ describe('fault: another process holds the SQLite write lock', () => {
     expect(error).toMatchObject({ problem: 'locked', code: 'SQLITE_BUSY' });
     expect((error as StorageUnavailableError).userMessage).toMatch(/belum tersimpan/);
     // Statistics never throw: the entry is queued, then dropped; the answer is unaffected.
-    expect(t.app.questionLog.logQuestion({ channel: 'http', chatHash: 'x', question: 'uji', verdict: 'dilarang' })).toBeUndefined();
+    expect(await t.app.questionLog.logQuestion({ channel: 'http', chatHash: 'x', question: 'uji', verdict: 'dilarang' })).toBeUndefined();
     holder.exec('ROLLBACK');
-    expect(t.app.reporting.hasDraft({ channel: 'telegram', chatId: '901' })).toBe(false);
+    expect(await t.app.reporting.hasDraft({ channel: 'telegram', chatId: '901' })).toBe(false);
     // Through the chat, the same failure is one Indonesian line, and nothing reaches the pipeline.
     holder.exec('BEGIN IMMEDIATE');
     const replies = await reportDriver(t.app.reporting).start(lapor('901'));
     expect(replies.map((r) => (r.kind === 'text' ? r.text : '')).join()).toMatch(/belum dapat disimpan/);
     holder.exec('ROLLBACK');
     await t.app.reporting.startDraft(ref(lapor('901')));
-    expect(t.app.reporting.hasDraft({ channel: 'telegram', chatId: '901' })).toBe(true);
+    expect(await t.app.reporting.hasDraft({ channel: 'telegram', chatId: '901' })).toBe(true);
   });
 });
 
@@ -175,7 +175,7 @@ describe('fault: the data directory cannot be written', () => {
     cleanups.push(() => {
       execFileSync('mount', ['-o', 'remount,rw', mount]);
     });
-    const probe = createStorageProbe({ dataDir, databasePath: path.join(dataDir, 'netra.sqlite'), writer: first.app.writer });
+    const probe = createStorageProbe({ dataDir, databasePath: path.join(dataDir, 'netra.sqlite'), writer: first.app.writer! });
     expect(probe.health()).toMatchObject({ ok: false, state: 'read_only' });
     const error = await createTestApp({ NETRA_DATA_DIR: dataDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);
@@ -197,7 +197,7 @@ describe('fault: the data directory cannot be written', () => {
     } finally {
       fs.closeSync(filler);
     }
-    const probe = createStorageProbe({ dataDir: t.app.config.dataDir, databasePath: t.app.config.databasePath, writer: t.app.writer });
+    const probe = createStorageProbe({ dataDir: t.app.config.dataDir, databasePath: t.app.config.databasePath, writer: t.app.writer! });
     expect(probe.health()).toMatchObject({ ok: false, state: 'disk_full' });
     const error = await (async () => {
       // SQLite may still fit a row or two into free pages; a few drafts exhaust them.

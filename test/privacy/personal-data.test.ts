@@ -133,7 +133,7 @@ describe('stored reports and drafts', () => {
     const converted = env.db.prepare('SELECT chat_id, chat_ref FROM report_drafts').get() as { chat_id: string; chat_ref: string };
     expect(converted.chat_id).toMatch(/^k1:[0-9a-f]{64}$/);
     expect(converted.chat_ref.startsWith('enc:v1:')).toBe(true);
-    expect(service.isInFlow('whatsapp', WA_CHAT)).toBe(true);
+    expect(await service.isInFlow('whatsapp', WA_CHAT)).toBe(true);
     expect(textOf(await service.handle(choice(WA_CHAT, 'kind:medsos', { channel: 'whatsapp' })))).toMatch(/Langkah 2 dari 9/);
   });
 
@@ -143,8 +143,8 @@ describe('stored reports and drafts', () => {
     const ticket = ticketOf(await before.handle(choice('5551', 'confirm:send')));
     env.restart();
     const after = env.service({ key: KEY_B });
-    expect(textOf(after.status(msg('5551', `/status ${ticket}`), ticket))).toContain(`Laporan ${ticket}`);
-    expect(textOf(after.status(msg('5552', `/status ${ticket}`), ticket))).toMatch(/tidak ditemukan/);
+    expect(textOf(await after.status(msg('5551', `/status ${ticket}`), ticket))).toContain(`Laporan ${ticket}`);
+    expect(textOf(await after.status(msg('5552', `/status ${ticket}`), ticket))).toMatch(/tidak ditemukan/);
     const detail = textOf(await after.admin(`/laporan ${ticket}`, '42'));
     expect(detail).toMatch(/tidak dapat dibuka dengan REPORTS_ENCRYPTION_KEY/);
   });

@@ -48,10 +48,10 @@ export interface ReportDriver {
   reporting: ReportingService;
   start(m: IncomingMessage, prefill?: { description?: string }): Promise<OutgoingMessage[]>;
   handle(m: IncomingMessage): Promise<OutgoingMessage[]>;
-  status(m: IncomingMessage, ticket: string): OutgoingMessage[];
+  status(m: IncomingMessage, ticket: string): Promise<OutgoingMessage[]>;
   /** An admin command (`/laporan …`, `/ubahstatus …`), run by the Telegram admin `userId`. */
   admin(text: string, userId?: string): Promise<OutgoingMessage[]>;
-  isInFlow(channel: string, chatId: string): boolean;
+  isInFlow(channel: string, chatId: string): Promise<boolean>;
 }
 
 export interface TestEnv {
@@ -132,7 +132,7 @@ export function makeEnv(options: { key?: string } = {}): TestEnv {
  */
 export function reportDriver(reporting: ReportingService, logger?: Logger): ReportDriver {
   const dialog = new ReportDialog(reporting, logger ?? silentLogger());
-  const admin = new AdminCommands(reporting, { reindex: async () => 'ok', statistics: () => ({}) as never });
+  const admin = new AdminCommands(reporting, { reindex: async () => 'ok', statistics: async () => ({}) as never });
   return {
     reporting,
     start: (m, prefill) => dialog.start(m, prefill),
@@ -142,12 +142,12 @@ export function reportDriver(reporting: ReportingService, logger?: Logger): Repo
         const name = parsed.spec.name;
         if (name === 'batal' || name === 'kembali' || name === 'lapor') return dialog.handle(m, name);
         if (name === 'status') {
-          return [{ kind: 'text', text: parsed.args ? reporting.reporterStatus(m, parsed.args) : reporting.reporterTickets(m) }];
+          return [{ kind: 'text', text: parsed.args ? await reporting.reporterStatus(m, parsed.args) : await reporting.reporterTickets(m) }];
         }
       }
       return dialog.handle(m);
     },
-    status: (m, ticket) => [{ kind: 'text', text: reporting.reporterStatus(m, ticket) }],
+    status: async (m, ticket) => [{ kind: 'text', text: await reporting.reporterStatus(m, ticket) }],
     async admin(text, userId = 'admin-1') {
       const parsed = parseCommand(text, { plainKeywords: false });
       if (!parsed || !('spec' in parsed)) throw new Error(`not a command: ${text}`);

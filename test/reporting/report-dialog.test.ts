@@ -55,7 +55,7 @@ describe('Reporting dialog: full flow', () => {
     expect(reply).toMatch(/Mengapa: .*tahapan Pemilu 2024.*sedang berjalan/);
     expect(reply).toContain('tidak menggantikan kanal resmi');
     expect(reply).toContain('1. Nama dan alamat pelapor: Siti Aminah, Jl. Melati No. 5, Kota Contoh');
-    expect(service.isInFlow('telegram', '98765432101')).toBe(false);
+    expect(await service.isInFlow('telegram', '98765432101')).toBe(false);
 
     const report = env.db.prepare('SELECT * FROM reports WHERE ticket = ?').get(ticket) as Record<string, unknown>;
     expect(report).toMatchObject({
@@ -214,7 +214,7 @@ describe('Reporting dialog: drafts', () => {
 
     env.restart();
     const second = env.service();
-    expect(second.isInFlow('telegram', '42')).toBe(true);
+    expect(await second.isInFlow('telegram', '42')).toBe(true);
     // /lapor again continues instead of starting over.
     const again = await second.start(msg('42', '/lapor'));
     expect(textOf(again)).toMatch(/belum selesai/);
@@ -259,7 +259,7 @@ describe('Reporting dialog: drafts', () => {
     await service.handle(msg('7', 'batal'));
     const cancelled = await service.handle(msg('7', 'ya'));
     expect(textOf(cancelled)).toMatch(/dibatalkan/);
-    expect(service.isInFlow('telegram', '7')).toBe(false);
+    expect(await service.isInFlow('telegram', '7')).toBe(false);
     expect(count('report_drafts')).toBe(0);
     expect(count('reports')).toBe(0);
     expect(fs.readdirSync(env.evidenceDir)).toHaveLength(0);
@@ -465,7 +465,7 @@ describe('Reporting dialog: drafts', () => {
     );
     expect(textOf(r)).toContain('https://t.me/NetraBot?start=lapor');
     expect(textOf(r)).toMatch(/tidak diterima di grup/);
-    expect(service.isInFlow('telegram', '-100999')).toBe(false);
+    expect(await service.isInFlow('telegram', '-100999')).toBe(false);
     expect(count('report_drafts')).toBe(0);
     const noLink = await service.start(msg('-100999', '/lapor', { isPrivate: false }));
     expect(textOf(noLink)).toMatch(/chat pribadi/);
@@ -475,7 +475,7 @@ describe('Reporting dialog: drafts', () => {
     const service = env.service();
     await service.start(msg('old', '/lapor'));
     env.clock.now = new Date(env.clock.now.getTime() + 8 * 24 * 3600_000);
-    expect(service.isInFlow('telegram', 'old')).toBe(false);
+    expect(await service.isInFlow('telegram', 'old')).toBe(false);
     await expect.poll(() => count('report_drafts')).toBe(0); // deleted in the background
   });
 
@@ -494,8 +494,8 @@ describe('Reporting dialog: drafts', () => {
     env.clock.now = new Date(env.clock.now.getTime() + 2 * 24 * 3600_000);
     expect(await service.reporting.sweepExpiredDrafts()).toBe(1);
     expect(env.db.prepare('SELECT COUNT(*) AS n FROM report_drafts').get()).toEqual({ n: 1 });
-    expect(service.isInFlow('telegram', 'fresh')).toBe(true);
-    expect(service.isInFlow('telegram', 'gone')).toBe(false);
+    expect(await service.isInFlow('telegram', 'fresh')).toBe(true);
+    expect(await service.isInFlow('telegram', 'gone')).toBe(false);
     expect(fs.readdirSync(env.evidenceDir)).toHaveLength(0);
     env.db.pragma('wal_checkpoint(TRUNCATE)');
     const raw = fs.readFileSync(env.dbPath).toString('latin1');
@@ -525,7 +525,7 @@ describe('Reporting dialog: status and admin', () => {
       { status: 'diverifikasi', note: 'Bukti sudah dicek, akan diteruskan ke Bawaslu', at: '2024-02-21T02:00:00.000Z' },
     ]);
 
-    const status = textOf(service.status(msg('6281234567890@c.us', '', { channel: 'whatsapp' }), ticket));
+    const status = textOf(await service.status(msg('6281234567890@c.us', '', { channel: 'whatsapp' }), ticket));
     expect(status).toContain('Status: Diverifikasi');
     expect(status).toContain('Bukti sudah dicek');
 
@@ -580,17 +580,17 @@ describe('Reporting dialog: status and admin', () => {
     const ticket = ticketOf(await service.handle(choice('owner', 'confirm:send')));
     const fake = ticket === 'NTR-2222-2222' ? 'NTR-3333-3333' : 'NTR-2222-2222';
 
-    const stranger = textOf(service.status(msg('stranger', `/status ${ticket}`), ticket));
-    const missing = textOf(service.status(msg('stranger', `/status ${fake}`), fake));
+    const stranger = textOf(await service.status(msg('stranger', `/status ${ticket}`), ticket));
+    const missing = textOf(await service.status(msg('stranger', `/status ${fake}`), fake));
     expect(stranger).toBe(missing.replace(fake, ticket));
     expect(stranger).not.toMatch(/Diterima|Kampanye|Budi/);
     // Same chat id on another channel is another person.
-    const otherChannel = textOf(service.status(msg('owner', '', { channel: 'whatsapp' }), ticket));
+    const otherChannel = textOf(await service.status(msg('owner', '', { channel: 'whatsapp' }), ticket));
     expect(otherChannel).toBe(stranger);
     // A group the owner is in is not the owner's chat either.
-    expect(textOf(service.status(msg('-100', '', { userId: 'owner', isPrivate: false }), ticket))).toBe(stranger);
+    expect(textOf(await service.status(msg('-100', '', { userId: 'owner', isPrivate: false }), ticket))).toBe(stranger);
 
-    const owner = textOf(service.status(msg('owner', ''), ticket.replace(/-/g, '').toLowerCase()));
+    const owner = textOf(await service.status(msg('owner', ''), ticket.replace(/-/g, '').toLowerCase()));
     expect(owner).toContain('Status: Diterima');
   });
 
@@ -675,7 +675,7 @@ describe('Reporting dialog: encryption at rest', () => {
     expect(detail).toContain(NAME);
     expect(detail).toContain(ADDRESS);
     expect(detail).toMatch(/tersimpan terenkripsi/);
-    expect(textOf(withKey.status(msg(CHAT, '', { channel: 'whatsapp' }), ticket))).toContain('Status: Diterima');
+    expect(textOf(await withKey.status(msg(CHAT, '', { channel: 'whatsapp' }), ticket))).toContain('Status: Diterima');
     await withKey.admin(`/ubahstatus ${ticket} diteruskan`);
     expect(env.whatsapp.sent.at(-1)?.chatId).toBe(CHAT);
 

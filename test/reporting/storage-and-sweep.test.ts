@@ -40,7 +40,7 @@ describe('a report when storage fails (through Telegram)', () => {
     expect((await say(harness, '/lapor', 2)).join()).toMatch(/Langkah 1 dari 9/);
     const ask = vi.spyOn(app.app.pipeline, 'ask');
     // The data directory became read-only (or full): every write fails from here on.
-    app.app.db.pragma('query_only = ON');
+    app.app.db!.pragma('query_only = ON');
     const secret = 'Nama terlapor Bambang Sulistyo 3201234567890123';
     const reply = await say(harness, secret);
     expect(reply).toEqual([STORAGE_FAILURE_TEXT]);
@@ -48,7 +48,7 @@ describe('a report when storage fails (through Telegram)', () => {
     expect(JSON.stringify(lines)).not.toContain('Bambang');
     expect(lines.some((l) => l.msg === 'report storage failed')).toBe(true);
     // Storage back: the report goes on from where it was; nothing was lost.
-    app.app.db.pragma('query_only = OFF');
+    app.app.db!.pragma('query_only = OFF');
     expect((await say(harness, '/lapor')).join()).toMatch(/kita lanjutkan dari Langkah 1 dari 9/);
     ask.mockRestore();
   });
@@ -57,7 +57,7 @@ describe('a report when storage fails (through Telegram)', () => {
     app = await createTestApp();
     harness = await startHarness({ conversation: app.conversation, notifiers: app.notifiers });
     const ask = vi.spyOn(app.app.pipeline, 'ask');
-    app.app.db.close();
+    app.app.db!.close();
     const reply = await say(harness, 'Budi Santoso, NIP 198001012005011001');
     expect(reply).toEqual([STORAGE_FAILURE_TEXT]);
     expect(ask).not.toHaveBeenCalled();
@@ -84,13 +84,13 @@ describe('expired drafts', () => {
       const evidenceDir = path.join(dataDir, 'evidence');
       expect(fs.readdirSync(evidenceDir)).toHaveLength(1);
       // Eight days without an answer.
-      app.app.db.prepare('UPDATE report_drafts SET updated_at = ?').run(new Date(Date.now() - 8 * 24 * 3600_000).toISOString());
+      app.app.db!.prepare('UPDATE report_drafts SET updated_at = ?').run(new Date(Date.now() - 8 * 24 * 3600_000).toISOString());
       await app.close();
 
       app = await createTestApp({ NETRA_DATA_DIR: dataDir });
-      expect(app.app.db.prepare('SELECT COUNT(*) AS n FROM report_drafts').get()).toEqual({ n: 0 });
+      expect(app.app.db!.prepare('SELECT COUNT(*) AS n FROM report_drafts').get()).toEqual({ n: 0 });
       expect(fs.readdirSync(evidenceDir)).toHaveLength(0);
-      app.app.db.pragma('wal_checkpoint(TRUNCATE)');
+      app.app.db!.pragma('wal_checkpoint(TRUNCATE)');
       expect(fs.readFileSync(path.join(dataDir, 'netra.sqlite')).toString('latin1')).not.toContain('Siti Aminah');
     } finally {
       await app?.close();

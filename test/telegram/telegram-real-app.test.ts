@@ -129,7 +129,7 @@ describe('Telegram adapter with the real Netra', () => {
     const next = await turn(() => void harness.fake.pressButton(harness.fake.sentMessages(REPORTER.id).at(-1)!, data, REPORTER));
     expect(next.out[0]).toMatchObject({ kind: 'answer', answer: { question: followUp } });
     expect(app.app.conversation.asker.memory.recent(`telegram:${REPORTER.id}:${REPORTER.id}`)).toHaveLength(2);
-    const logged = app.app.db.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT 1').get();
+    const logged = app.app.db!.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT 1').get();
     expect(logged).toEqual({ question: followUp });
   });
 
@@ -149,7 +149,7 @@ describe('Telegram adapter with the real Netra', () => {
     await turn(say('/bantuan'));
     const afterVote = harness.fake.calls.slice(since).filter((c) => c.method === 'sendMessage');
     expect(afterVote.map(textOf).join()).not.toMatch(/Terima kasih atas masukan/);
-    const votes = app.app.db.prepare(`SELECT value FROM feedback`).all();
+    const votes = app.app.db!.prepare(`SELECT value FROM feedback`).all();
     expect(votes).toContainEqual({ value: 'up' });
   });
 
@@ -286,10 +286,10 @@ describe('Telegram adapter with the real Netra', () => {
     expect(textOf(notice)).toContain(ticket!);
     expect(textOf(notice)).not.toContain(String(REPORTER.id));
 
-    const row = app.app.db.prepare('SELECT id, chronology, reported_name FROM reports WHERE ticket = ?').get(ticket) as { id: number; chronology: string; reported_name: string };
+    const row = app.app.db!.prepare('SELECT id, chronology, reported_name FROM reports WHERE ticket = ?').get(ticket) as { id: number; chronology: string; reported_name: string };
     expect(row.chronology).toBe(`${part1}\n\n${part2}`);
     expect(row.reported_name).toBe('Drs. Budi Santoso, M.Si.');
-    const files = app.app.db.prepare(`SELECT description FROM evidence WHERE report_id = ? AND kind = 'file'`).all(row.id);
+    const files = app.app.db!.prepare(`SELECT description FROM evidence WHERE report_id = ? AND kind = 'file'`).all(row.id);
     expect(files).toEqual(Array(3).fill({ description: 'Foto poster di grup kantor' }));
 
     // /status without a ticket lists the chat's reports.
@@ -306,7 +306,7 @@ describe('Telegram adapter with the real Netra', () => {
     await turn(say('/batal'));
     const gone = await turn(press('cancel:yes'));
     expect(gone.sent.map(textOf).join()).toMatch(/Laporan dibatalkan/);
-    expect(app.app.db.prepare('SELECT COUNT(*) AS n FROM report_drafts').get()).toEqual({ n: 0 });
+    expect(app.app.db!.prepare('SELECT COUNT(*) AS n FROM report_drafts').get()).toEqual({ n: 0 });
   });
 
   it('does not offer a question typed before reporting as the description', async () => {
@@ -331,7 +331,7 @@ describe('Telegram adapter with the real Netra', () => {
   });
 
   it('runs admin commands only in an admin private chat or the admin chat; elsewhere one line that reveals nothing', async () => {
-    const ticket = (app.app.db.prepare('SELECT ticket FROM reports LIMIT 1').get() as { ticket: string }).ticket;
+    const ticket = (app.app.db!.prepare('SELECT ticket FROM reports LIMIT 1').get() as { ticket: string }).ticket;
     const inGroup = await turn(say(`/laporan@NetraTestBot ${ticket}`, ADMIN, GROUP), GROUP.id);
     expect(inGroup.sent.map(textOf)).toEqual([ADMIN_ONLY_TEXT]);
     expect(inGroup.sent.map(textOf).join()).not.toContain(ticket);

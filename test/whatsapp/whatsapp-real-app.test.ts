@@ -94,7 +94,7 @@ describe('WhatsApp with a real Netra', () => {
     // The numbers still refer to the answer: 3 asks its first follow-up in the same conversation.
     const next = await say(user, { body: '3' });
     expect(next.join('\n')).toMatch(/^\S+ \*[A-Z ]+\*/);
-    expect(app.app.db.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT 1').get()).toEqual({ question: followUp });
+    expect(app.app.db!.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT 1').get()).toEqual({ question: followUp });
     expect(app.app.conversation.asker.memory.recent(`whatsapp:${user}:${user}`)).toHaveLength(2);
   });
 

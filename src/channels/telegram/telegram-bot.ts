@@ -119,6 +119,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramHandle>
 
 async function startPolling(runtime: TelegramRuntime, onFailure: (err: Error) => void): Promise<() => Promise<void>> {
   const { bot, logger } = runtime;
+  logger.info('Telegram: long polling — satu proses saja per token; untuk beberapa worker (DATABASE_URL) pakai TELEGRAM_WEBHOOK_URL');
   // getUpdates answers 409 while a webhook is set, e.g. after switching from webhook mode.
   await bot.api.deleteWebhook();
   const runner: RunnerHandle = run(bot, {

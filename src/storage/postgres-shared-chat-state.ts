@@ -1,0 +1,98 @@
+import pg from 'pg';
+import type { PostgresDatabase } from './postgres.js';
+import type { SharedChatState } from './shared-chat-state.js';
+import { toStorageError } from './storage-errors.js';
+
+/**
+ * Shared chat state in PostgreSQL. The per-chat lock is a session advisory lock
+ * (`pg_advisory_lock`) held on a connection of its own pool for the task's duration, so tasks
+ * holding locks never starve the queries they make on the main pool; a worker killed mid-task
+ * loses its connection and PostgreSQL releases its locks at once.
+ */
+export class PostgresSharedChatState implements SharedChatState {
+  private readonly locks: pg.Pool;
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    connectionString: string,
+    options: { lockConnections?: number; schema?: string } = {},
+  ) {
+    this.locks = new pg.Pool({
+      connectionString,
+      max: options.lockConnections ?? 20,
+      application_name: 'netra-chat-locks',
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    this.locks.on('error', () => undefined);
+  }
+
+  async withLock<T>(lockKey: string, task: () => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.locks.connect();
+    } catch (err) {
+      throw toStorageError(err) ?? err;
+    }
+    // A held connection that breaks (server restart, kill) must not crash the worker: the query fails instead.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    const key = advisoryKey(lockKey);
+    let locked = false;
+    try {
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+      locked = true;
+      return await task();
+    } catch (err) {
+      if (!locked) throw toStorageError(err) ?? err;
+      throw err;
+    } finally {
+      if (locked) {
+        // A failed unlock means the connection is broken: discard it (PostgreSQL drops the lock with it).
+        await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).then(
+          () => {
+            client.off('error', ignore);
+            client.release();
+          },
+          (e: unknown) => client.release(e as Error),
+        );
+      } else client.release(true);
+    }
+  }
+
+  async countHit(bucket: string, windowStart: string): Promise<number> {
+    const r = await this.db.query<{ hits: number }>(
+      `INSERT INTO rate_limit_counters (bucket, window_start, hits) VALUES ($1, $2, 1)
+       ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1 RETURNING hits`,
+      [bucket, windowStart],
+    );
+    return r.rows[0]?.hits ?? 1;
+  }
+
+  async loadMemory(keyHash: string, notBefore: string): Promise<string | undefined> {
+    const r = await this.db.query<{ state: string }>('SELECT state FROM conversation_memory WHERE key_hash = $1 AND updated_at >= $2', [keyHash, notBefore]);
+    return r.rows[0]?.state;
+  }
+
+  async saveMemory(keyHash: string, sealed: string, at: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO conversation_memory (key_hash, state, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (key_hash) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      [keyHash, sealed, at],
+    );
+  }
+
+  async sweep(memoryBefore: string, countersBefore: string): Promise<void> {
+    await this.db.query('DELETE FROM conversation_memory WHERE updated_at < $1', [memoryBefore]);
+    await this.db.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [countersBefore]);
+  }
+
+  async close(): Promise<void> {
+    await this.locks.end();
+  }
+}
+
+/** A signed 64-bit advisory lock key from a hex hash (the first 16 hex digits). */
+export function advisoryKey(hexHash: string): string {
+  const hex = hexHash.replace(/[^0-9a-f]/gi, '').slice(0, 16).padEnd(16, '0');
+  return BigInt.asIntN(64, BigInt(`0x${hex}`)).toString();
+}
