@@ -136,15 +136,15 @@ describe('WhatsApp Cloud API with a real Netra', () => {
 
   it('rejects notifications without a valid signature and processes nothing of them', async () => {
     const user = '6281234500010';
-    const questionsBefore = (app.app.db.prepare('SELECT COUNT(*) AS n FROM questions').get() as { n: number }).n;
+    const questionsBefore = (app.app.db!.prepare('SELECT COUNT(*) AS n FROM questions').get() as { n: number }).n;
     const body = notification([inboundMessage(user, { type: 'text', text: 'Bolehkah PNS ikut kampanye?' }, clock)]);
     expect((await deliverWebhook(channel.url, body, { signature: null })).status).toBe(401);
     expect((await deliverWebhook(channel.url, body, { appSecret: 'another-apps-secret' })).status).toBe(403);
     expect((await deliverWebhook(channel.url, body, { signature: 'sha256=abc' })).status).toBe(403);
     await channel.idle();
     expect(graph.to(user)).toEqual([]);
-    await app.app.writer.idle();
-    expect((app.app.db.prepare('SELECT COUNT(*) AS n FROM questions').get() as { n: number }).n).toBe(questionsBefore);
+    await app.app.writer!.idle();
+    expect((app.app.db!.prepare('SELECT COUNT(*) AS n FROM questions').get() as { n: number }).n).toBe(questionsBefore);
   });
 
   it('answers a private question with 👍/👎 buttons and the follow-ups as a list; a press votes or asks', async () => {
@@ -167,15 +167,15 @@ describe('WhatsApp Cloud API with a real Netra', () => {
     expect(await say(user, 'Bolehkah PNS like postingan caleg di Instagram?', 'wamid.question-1')).toEqual([]);
 
     expect(textOf(await press(user, '👍'))).toBe('Terima kasih atas masukan Anda.');
-    await app.app.writer.idle();
+    await app.app.writer!.idle();
     const questionId = Number(buttons[0]!.id.split(':')[2]);
-    expect(app.app.db.prepare('SELECT value FROM feedback WHERE question_id = ?').all(questionId)).toEqual([{ value: 'up' }]);
+    expect(app.app.db!.prepare('SELECT value FROM feedback WHERE question_id = ?').all(questionId)).toEqual([{ value: 'up' }]);
 
     const followUp = rows[0]!.id.slice('ask:'.length);
     const next = await say(user, { type: 'list_reply', id: rows[0]!.id, title: rows[0]!.title });
     expect(textOf(next)).toMatch(/^\S+ \*[A-Z ]+\*/);
-    await app.app.writer.idle();
-    expect(app.app.db.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT 1').get()).toEqual({ question: followUp });
+    await app.app.writer!.idle();
+    expect(app.app.db!.prepare('SELECT question FROM questions ORDER BY id DESC LIMIT 1').get()).toEqual({ question: followUp });
   });
 
   it('gives an English question English buttons', async () => {
