@@ -599,7 +599,10 @@ function classifySpeech(s: SpeechInput): Situation['speech'] {
   const acts = s.acts.length;
   // "Boleh …?" about an act in the same sentence outranks a sanction or report question elsewhere.
   const permissionOnAct = s.hits('asks_permission').some((h) => s.acts.some((a) => s.text.sentence[a.start] === s.text.sentence[h.start]));
-  const asks = s.has('asks_permission') || s.has('asks_violation');
+  // "Boleh lapor …?" asks about reporting, not permission for an act: a permission word inside the
+  // report cue itself does not make the question one about conduct.
+  const inReportCue = (h: { start: number }) => s.hits('report_how').some((r) => r.start <= h.start && h.start < r.end);
+  const asks = s.hits('asks_permission').some((h) => !inReportCue(h)) || s.has('asks_violation');
   if (s.n === 0) return is('empty');
   if (s.offTopicWords && s.topic !== 'strong') return is('off_topic');
   if (s.has('greeting') && s.n <= 5 && acts === 0 && s.topic === 'none') return is('greeting', 'greeting');
