@@ -101,7 +101,10 @@ export class AnswerPipeline {
     // "Apa sanksinya?" after an answer about an act: the same act, so the same card, unless it no longer fits.
     const previousCardId = situation.followUp && situation.carried.includes('acts') ? previous?.cardId : undefined;
     const decision = decide({ situation, kb, fits, similar, hits, article: findArticleRequest(question, kb), newsTerms, stage, previousCardId });
-    this.options.logger?.debug({ rule: decision.rule, situation: describeSituation(situation) }, 'decision');
+    this.options.logger?.debug(
+      { rule: decision.rule, situation: describeSituation(situation), fits: fits.slice(0, 4).map((f) => `${f.card.id}:${f.score.toFixed(2)}${f.outside ? `/outside:${f.outside}` : ''}`) },
+      'decision',
+    );
     const input: ComposeInput = { question, situation, decision, understanding, kb, hits, cards: similar, fits, stage, newsTerms };
 
     // 4. Compose: offline always (it is also the fallback), the LLM when configured.

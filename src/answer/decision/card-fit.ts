@@ -59,6 +59,12 @@ export function cardActors(card: CaseCard): string[] {
 export function fitCards(cards: CaseCard[], situation: Situation, similar: CardMatch[]): CardFit[] {
   const similarity = new Map(similar.map((m) => [m.card.id, m.confidence] as const));
   const actIds = situation.acts.map((a) => a.id);
+  // A target no card's rule about these acts concerns ("rakor BKN" when asking about attending a
+  // campaign) says where the story happened, not whom the act is for: a prohibiting card is not
+  // kept out by it. (Permissive cards still need every target to be theirs.)
+  const relevantTargets = situation.targets
+    .map((t) => t.id)
+    .filter((t) => cards.some((c) => c.situation && c.situation.targets.includes(t) && c.situation.acts.some((a) => actIds.includes(a))));
   const fits: CardFit[] = [];
   for (const card of cards) {
     const sim = similarity.get(card.id) ?? 0;
@@ -88,7 +94,7 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
       const targetOk =
         wanted.length === 0 ||
         targets.length === 0 ||
-        (permissive ? targets.every((t) => wanted.includes(t)) : targets.some((t) => wanted.includes(t)));
+        (permissive ? targets.every((t) => wanted.includes(t)) : relevantTargets.length === 0 || relevantTargets.some((t) => wanted.includes(t)));
       if (!statusIn(status, cardActors(card))) outside = 'actor';
       else if (!targetOk) outside = 'target';
       else if (declared.requires && !conditionHolds(declared.requires, situation, permissive)) outside = 'requires';
@@ -102,7 +108,9 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
     const status = situation.actor.status?.id;
     const forStatus = covered.length > 0 && status !== undefined && cardActors(card).length === 1 && cardActors(card)[0] === status;
     const specificity =
-      (declared && covered.length > 0 ? POLICY.fit.specificityShare / declared.acts.length : 0) + (forStatus ? POLICY.fit.statusCardBonus : 0);
+      (declared && covered.length > 0 ? POLICY.fit.specificityShare / declared.acts.length : 0) +
+      (forStatus ? POLICY.fit.statusCardBonus : 0) +
+      (declared?.requires && card.verdict === 'dilarang' && covered.length > 0 && outside === undefined ? POLICY.fit.requiresBonus : 0);
     const score = actScore + POLICY.fit.similarityShare * sim + specificity;
     const targetNamed = !declared || declared.targets.length === 0 || situation.targets.some((t) => declared.targets.includes(t.id));
     fits.push({ card, score, acts: covered, similarity: sim, exception, outside, targetNamed });

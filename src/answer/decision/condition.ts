@@ -8,7 +8,8 @@ export function statusIn(status: string | undefined, list: readonly string[]): b
   // non-ASN staff needs the status said.
   if (status === undefined) return list.includes('pns') || list.includes('asn');
   if (list.includes(status)) return true;
-  if (status === 'asn') return list.some((s) => ASN_STATUSES.has(s));
+  // "ASN" said without PNS/PPPK/CPNS is read the same way: a card only for CPNS or PPPK needs that said.
+  if (status === 'asn') return list.includes('pns');
   return list.includes('asn') && ASN_STATUSES.has(status);
 }
 

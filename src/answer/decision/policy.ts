@@ -19,6 +19,12 @@ export const POLICY = {
     specificityShare: 0.2,
     /** Bonus for a card written for exactly the actor's status (its actors list is that one status). */
     statusCardBonus: 0.3,
+    /**
+     * Bonus for a prohibiting card whose rule requires a circumstance the question states ("di luar
+     * jam kerja", "saat cuti"): the narrower rule the user invoked. Only prohibiting cards: a
+     * permissive card about family members acting must not outrank the card on a family candidate.
+     */
+    requiresBonus: 0.2,
     /** Share of the phrasing/vector similarity (0–1) added to the act score. */
     similarityShare: 0.35,
     /** A card that covers none of the question's acts needs this similarity to answer alone. */

@@ -229,6 +229,8 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   }
   const cancelling = new Set(lex.circumstances.filter((c) => c.cancelsTargets).map((c) => c.id));
   const cancelled = (t: PatternHit) => circumstanceHits.some((h) => cancelling.has(h.id) && !negated.has(h) && overlaps(h, t));
+  // "menteri bilang ASN boleh …", "kata KPU …": whoever says something is its source, not whom the act is for.
+  const speaker = (t: PatternHit) => attr.speechVerbs.has(text.tokens[t.end] ?? '') || ['kata', 'menurut'].includes(text.tokens[t.start - 1] ?? '');
 
   // "mau nanya di luar politik": an election word inside an off-topic phrase is not the topic.
   const offTopicHits = lex.topic.offTopic.find(text);
@@ -282,7 +284,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     acts: uniqueActs.map(value),
     candidateActs: dedupe(acts.filter((a) => !a.negated && a.owner.kind === 'candidate')).map(value),
     negatedActs: negatedActs.map(value),
-    targets: withImplied(dedupe(targets.filter((t) => !negated.has(t) && !cancelled(t))), lex.targets).map(value),
+    targets: withImplied(dedupe(targets.filter((t) => !negated.has(t) && !cancelled(t) && !speaker(t))), lex.targets).map(value),
     mentionedStatuses: [...new Set(statuses.map((s) => s.id))],
     circumstances,
     todayTopics: lex.todayTopics.filter((t) => t.set.test(text)).map((t) => t.id),
