@@ -121,7 +121,8 @@ export const RULES: Rule[] = [
       if (s.speech.act === 'off_topic') return plain('off-topic', 'off_topic');
       if (s.topic === 'none' && s.acts.length === 0 && !decidingFit(c) && c.newsTerms === 0) return plain('off-topic', 'off_topic');
       // Civil-service words alone ("Korpri", "ASN", "sanksi") are in scope only when the evidence confirms it.
-      if (s.topic === 'weak' && !s.targets.length && !c.fits.some((f) => f.acts.length > 0 && !f.outside) && !similarCard(c.similar) && !strongPassageHit(c) && c.newsTerms === 0) {
+      // Wording alone ("di luar jam kerja") does not bring a question without an act or a target into scope.
+      if (s.topic === 'weak' && !s.targets.length && !c.fits.some((f) => f.acts.length > 0 && !f.outside) && ((s.speech.act === 'conduct' && s.acts.length === 0) || !similarCard(c.similar)) && !strongPassageHit(c) && c.newsTerms === 0) {
         return plain('off-topic', 'off_topic');
       }
       return undefined;

@@ -250,7 +250,8 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const ordered = circumstances.ordered_by_superior?.value === true;
   // Someone else's act is an incident when it is told as something that happened (a time in the
   // past, a person the user knows: "kadis kami", "atasan saya"), not a rule question about officials.
-  const knownPerson = actorIndex >= 0 && ['saya', 'kami'].includes(text.tokens[persons[actorIndex]!.end] ?? '');
+  // ("rekan seruangan saya": one describing word may stand between.)
+  const knownPerson = actorIndex >= 0 && text.tokens.slice(persons[actorIndex]!.end, persons[actorIndex]!.end + 2).some((w) => w === 'saya' || w === 'kami');
   const narrated = has('narrative') || has('incident') || knownPerson;
   // "Misal nanti saya lihat camat …": a supposed case is not an incident (a report question still escalates).
   const incident = uniqueActs.length > 0 && ((!has('hypothetical') && ((actorIsOfficial && narrated) || has('incident'))) || ordered);
