@@ -34,6 +34,15 @@ const CASES: [rule: string, question: string, verdict: Verdict][] = [
   ['card', 'pas kampanye nanti sy cuma mau nonton dari jauh, tp berangkatnya pake mobil dinas kantor. sy PNS, aman?', 'dilarang'],
   ['off-topic', 'cara daftar jadi penerima bansos PKH buat ortu gmn ya?', 'di_luar_topik'],
   ['incident-to-report', 'kemarin kadis kami bagi2 sembako bergambar caleg ke warga pakai mobil dinas. lapornya kemana?', 'dilarang'],
+  // A citizen who is not ASN may campaign or run; involving civil servants in it is not allowed.
+  ['card', 'sy karyawan swasta, suami sy guru PNS. sy sendiri boleh gk ikut jd relawan caleg?', 'boleh'],
+  ['card:exception', 'sy wiraswasta mau nyalon bupati, boleh gk ngajak para camat PNS jd tim pemenangan?', 'dilarang'],
+  // Village heads and officials are not ASN, but the election law bars them from campaign teams.
+  ['card', 'sy kaur di kantor desa, bukan PNS. boleh jd timses cabup?', 'dilarang'],
+  // "Di luar jam kerja" about selling online is not an election question.
+  ['off-topic', 'sy PNS boleh gk buka usaha katering di luar jam kerja?', 'di_luar_topik'],
+  // "yg no 2": a number label, not a negation of the favour that follows.
+  ['card', 'sy camat. paslon yg no 2 sy acc cepet pinjam aula, paslon lain sy tolak. itu masalah gk?', 'dilarang'],
 ];
 
 describe('the decision table', () => {

@@ -253,3 +253,32 @@ describe('card situations are checked at load', () => {
     expect(problems.join('\n')).toMatch(/terbang_ke_bulan/);
   });
 });
+
+describe('readings added from fresh blind phrasings (2026-12-02)', () => {
+  it('a relative who runs is a family candidate, and the user putting up the banner acts', () => {
+    const s = read('keponakan sy nyaleg DPRD, dia nitip baliho gede, minta sy yg masangin di pagar rumah. sy PNS, aman?');
+    expect(s.targets.map((t) => t.id)).toContain('family_candidate');
+    expect(acts(s)).toContain('install_banner');
+    expect(s.actor.who).toBe('self');
+  });
+
+  it('whoever says something is its source, not a target', () => {
+    const s = read('katanya menteri bilang ASN blh ikut kampanye asal di luar jam kerja, bener?');
+    expect(s.targets.map((t) => t.id)).not.toContain('sitting_official');
+  });
+
+  it('"boleh lapor …" asks how to report', () => {
+    expect(read('sy warga biasa, boleh lapor camat yg ikut kampanye?').speech.act).toBe('report_how');
+  });
+
+  it('annual leave for a family wedding is not leave to campaign', () => {
+    expect(acts(read('sy PNS mau ambil cuti tahunan buat nikahan adik, caranya gmn?'))).not.toContain('leave_to_campaign');
+    expect(acts(read('sy PNS boleh ambil cuti tahunan buat ikut kampanye caleg?'))).toContain('leave_to_campaign');
+  });
+
+  it('"no 2" before a number is a label, not a negation', () => {
+    const s = read('paslon no 2 sy acc cepet izinnya, yg lain sy tolak');
+    expect(s.negatedActs.map((a) => a.id)).not.toContain('decide_favour');
+    expect(acts(s)).toContain('decide_favour');
+  });
+});

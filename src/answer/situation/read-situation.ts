@@ -90,9 +90,10 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const cues = lex.negation.cues.find(text).filter((c) => {
     const next = text.tokens[c.end];
     const before = text.tokens[c.start - 1];
-    // "tidak boleh", "tidak perlu": a modality, not the act negated; "boleh gk saya …": a question tag.
+    // "tidak boleh", "tidak perlu": a modality, not the act negated; "boleh gk saya …", "boleh gk ikut …"
+    // (the cue "tidak ikut"): a question tag.
     if (next !== undefined && attr.modalWords.has(next)) return false;
-    if (c.end - c.start === 1 && text.tokens[c.start] === 'tidak' && before !== undefined && attr.questionTags.has(before)) return false;
+    if (text.tokens[c.start] === 'tidak' && before !== undefined && attr.questionTags.has(before)) return false;
     return !statuses.some((s) => s.start === c.end || overlaps(s, c));
   });
   // "like akun tim pemenangan": words inside a longer target name are not an act of their own.
@@ -440,6 +441,8 @@ function resolveNegation(cues: PatternHit[], hits: Mention[], text: NormalizedTe
   const negated = new Set<PatternHit>();
   const sorted = [...hits].sort((a, b) => a.start - b.start);
   for (const c of cues) {
+    // "yg no 1", "paslon no 2": "no" before a number is "nomor", not a negation.
+    if (/^\d+$/.test(text.tokens[c.end] ?? '')) continue;
     const first = sorted.find((h) => h.start >= c.end && text.sentence[h.start] === text.sentence[c.start]);
     if (!first || first.start - c.end >= lex.negation.reach) continue;
     // "dianggap tidak netral kalau lapor": the clause after "kalau" is not negated.
@@ -480,7 +483,10 @@ function ownerOf(h: Mention, persons: Mention[], targets: Mention[], text: Norma
     return previous !== undefined && previous !== p && isObject(previous);
   };
   // "baliho … minta saya pasang": the user right before the act's last word is the one acting.
-  const inside = persons.map((p, i) => [p, i] as const).filter(([p]) => p.id === 'self' && p.start >= h.start && p.end === h.end - 1);
+  // ("minta saya yang masangin": a "yang" may stand between.)
+  const inside = persons
+    .map((p, i) => [p, i] as const)
+    .filter(([p]) => p.id === 'self' && p.start >= h.start && (p.end === h.end - 1 || (p.end === h.end - 2 && text.tokens[p.end] === 'yang')));
   if (inside.length > 0) return { kind: 'person', index: inside.at(-1)![1] };
   let best = -1;
   persons.forEach((p, i) => {
