@@ -41,6 +41,9 @@ const CASES: [rule: string, question: string, verdict: Verdict][] = [
   ['card', 'sy kaur di kantor desa, bukan PNS. boleh jd timses cabup?', 'dilarang'],
   // "Di luar jam kerja" about selling online is not an election question.
   ['off-topic', 'sy PNS boleh gk buka usaha katering di luar jam kerja?', 'di_luar_topik'],
+  // An official KPU post shared into an RT group is allowed; an appeal to vote posted there is not.
+  ['card', 'sy ASN, poster KPU soal cek DPT online sy share ke grup RT, aman kan?', 'boleh'],
+  ['card', 'sy PNS kirim di grup RT: "jgn lupa coblos no 2 ya bapak ibu". kan grup warga, aman?', 'dilarang'],
   // "yg no 2": a number label, not a negation of the favour that follows.
   ['card', 'sy camat. paslon yg no 2 sy acc cepet pinjam aula, paslon lain sy tolak. itu masalah gk?', 'dilarang'],
 ];

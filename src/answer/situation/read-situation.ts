@@ -618,7 +618,8 @@ function classifySpeech(s: SpeechInput): Situation['speech'] {
   if (s.has('thanks') && s.n <= 6 && acts === 0 && !asks) return is('thanks', 'thanks');
   if (s.has('recommendation')) return is('recommendation', 'recommendation');
   if (s.has('article_text') && s.mentionsPasal) return is('article_text', 'article_text');
-  if (s.has('date_stage') && !permissionOnAct) return is('date_stage', 'date_stage');
+  // A date or stage word beside an act the user asks permission for ("pasca putusan MK … boleh saya nulis opini?") is context of a conduct question.
+  if (s.has('date_stage') && !permissionOnAct && !(acts > 0 && s.has('asks_permission'))) return is('date_stage', 'date_stage');
   if (s.has('news_reference') && !s.claimsRepeal) return is('official_said', 'news_reference');
   if (s.has('official_said') && !s.claimsRepeal && !permissionOnAct) return is('official_said', 'official_said');
   if (s.has('sanction') && !permissionOnAct) return is('sanction', 'sanction');
