@@ -224,6 +224,8 @@ export interface SituationLexicon {
     copulaWords: Set<string>;
     questionTags: Set<string>;
   };
+  /** Targets whose side may act ("caleg bagi kaos"), computed once: the reader asks for every act. */
+  actingTargets: Set<string>;
   /** Every id per facet, for validating the cards' references. */
   ids: { statuses: Set<string>; acts: Set<string>; targets: Set<string>; circumstances: Set<string>; roles: Set<string> };
 }
@@ -308,6 +310,7 @@ export function compileLexicon(file: SituationLexiconFile, normalizeFile: Normal
     language: { en: new Set(file.language.en), id: new Set(file.language.id) },
     todayTopics: Object.entries(file.today_topics).map(([id, patterns]) => ({ id, set: set(patterns) })),
     timing: { dated: new Set(file.timing.dated), future: set(file.timing.future), past: set(file.timing.past) },
+    actingTargets: new Set(Object.entries(file.targets).filter(([, e]) => e.acts).map(([id]) => id)),
     ids: {
       statuses: new Set(Object.keys(file.statuses)),
       acts: new Set(Object.keys(file.acts)),

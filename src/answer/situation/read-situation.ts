@@ -467,9 +467,8 @@ function resolveNegation(cues: PatternHit[], hits: Mention[], text: NormalizedTe
  */
 function ownerOf(h: Mention, persons: Mention[], targets: Mention[], text: NormalizedText, lex: SituationLexicon): Owner {
   const attr = lex.attribution;
-  const acting = new Set(lex.targets.filter((e) => e.acts).map((e) => e.id));
   const t = targets.find((x) => {
-    if (x.end > h.start || text.sentence[x.start] !== text.sentence[h.start] || !acting.has(x.id)) return false;
+    if (x.end > h.start || text.sentence[x.start] !== text.sentence[h.start] || !lex.actingTargets.has(x.id)) return false;
     // "candidate's campaign team": an English possessive names whose team it is, not who acts.
     if (text.tokens[x.end - 1]!.endsWith("'s")) return false;
     const between = text.tokens.slice(x.end, h.start);
