@@ -64,7 +64,7 @@ export function fitCards(cards: CaseCard[], situation: Situation, similar: CardM
   // kept out by it. (Permissive cards still need every target to be theirs.)
   const relevantTargets = situation.targets
     .map((t) => t.id)
-    .filter((t) => cards.some((c) => c.situation && c.situation.targets.includes(t) && c.situation.acts.some((a) => actIds.includes(a))));
+    .filter((t) => cards.some((c) => c.situation?.targets.includes(t) && c.situation.acts.some((a) => actIds.includes(a))));
   const fits: CardFit[] = [];
   for (const card of cards) {
     const sim = similarity.get(card.id) ?? 0;
