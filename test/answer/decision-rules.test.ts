@@ -44,6 +44,8 @@ const CASES: [rule: string, question: string, verdict: Verdict][] = [
   // An official KPU post shared into an RT group is allowed; an appeal to vote posted there is not.
   ['card', 'sy ASN, poster KPU soal cek DPT online sy share ke grup RT, aman kan?', 'boleh'],
   ['card', 'sy PNS kirim di grup RT: "jgn lupa coblos no 2 ya bapak ibu". kan grup warga, aman?', 'dilarang'],
+  // Preparing a crowd through subordinates for a would-be candidate is mobilising.
+  ['card', 'sy camat, diminta nyiapin massa buat nyambut bakal cagub, sy suruh tiap lurah bawa 50 warga. wajar kan?', 'dilarang'],
   // "yg no 2": a number label, not a negation of the favour that follows.
   ['card', 'sy camat. paslon yg no 2 sy acc cepet pinjam aula, paslon lain sy tolak. itu masalah gk?', 'dilarang'],
 ];
