@@ -288,7 +288,7 @@ const reportedId = partyStep(
   ],
   idNumber,
   'date',
-  (f) => `Tercatat — ${formatParty(f.reported)}. Jika ada yang keliru, ketik /kembali.`,
+  (f) => `Tercatat — ${endSentence(formatParty(f.reported))} Jika ada yang keliru, ketik /kembali.`,
 );
 
 const date: ReportStep = {
@@ -383,6 +383,11 @@ function chronologyText(parts: readonly string[]): string {
 }
 
 const nf = (n: number) => n.toLocaleString('id-ID');
+
+/** Closes a sentence with a period unless it already ends in one ("M.Si."), or in ? or !. */
+function endSentence(text: string): string {
+  return /[.?!]$/.test(text) ? text : `${text}.`;
+}
 
 const chronology: ReportStep = {
   id: 'chronology',
