@@ -10,7 +10,7 @@ const CHATTER =
 
 /** "halo", "selamat pagi pak", "hi Netra": a greeting alone, with at most a form of address after it. */
 const GREETING =
-  /^(halo+|hallo+|hai+|hi+|hello+|hey+|helo+|selamat (pagi|siang|sore|malam)|pagi|siang|sore|malam|assalamu.?alaikum( wr\.? ?wb\.?)?|permisi|punten|tes|test|ping)([\s,]+(pak|bu|bapak|ibu|kak|kakak|min|admin|mas|mbak|gan|sob|semua|semuanya|all|netra|bot))*[\s!.,🙏👋]*$/i;
+  /^(halo+|hallo+|hai+|hi+|hello+|hey+|helo+|selamat (pagi|siang|sore|malam)|pagi|siang|sore|malam|assalamu.?alaikum( wr\.? ?wb\.?)?|permisi|punten|tes|test|ping)([\s,]+(pak|bu|bapak|ibu|kak|kakak|min|admin|mas|mbak|gan|sob|semua|semuanya|all|netra|bot))*[\s!.,🙏👋]*$/iu;
 const ENGLISH_GREETING = /^(hi+|hello+|hey+)\b/i;
 
 /**
