@@ -10,6 +10,7 @@ import {
   idNumber,
   isUnknownAnswer,
   KindLabelSchema,
+  looksLikeQuestion,
   LIMITS,
   LinkSchema,
   parseReporterIdentity,
@@ -100,7 +101,15 @@ export const OTHER_KIND_ID = 'lainnya';
 export const OTHER_KIND_LABEL = 'Lainnya (tulis sendiri)';
 const SKIP: StepChoice = { id: 'skip', label: 'Lewati (tidak tahu)' };
 
-const stale = (): StepResult => ({ kind: 'invalid', message: 'Pilihan itu tidak berlaku untuk langkah ini.' });
+/** A button pressed on an earlier step's message (Telegram keeps them on screen). */
+const stale = (): StepResult => ({
+  kind: 'invalid',
+  message: 'Tombol itu dari langkah sebelumnya dan tidak berlaku lagi. Jawab langkah yang sedang berjalan di bawah ini.',
+});
+
+/** Said when a question is typed where the flow expects a short answer (it would be stored as that answer). */
+const QUESTION_DURING_REPORT =
+  'Itu tampak seperti pertanyaan, sedangkan Anda sedang mengisi laporan, jadi tidak dicatat. Untuk bertanya sekarang, ketik /batal (isian laporan dihapus); atau lanjutkan laporan dan tanyakan sesudahnya.';
 
 /** Normalised text for matching typed words ("Selesai." → "selesai"). */
 export function typedWord(text: string): string {
@@ -198,6 +207,7 @@ const kind: ReportStep = {
 };
 
 function customKind(text: string, f: DraftFields): StepResult {
+  if (looksLikeQuestion(text)) return { kind: 'invalid', message: QUESTION_DURING_REPORT };
   const r = validate(KindLabelSchema, text);
   if (!r.ok) return { kind: 'invalid', message: r.message };
   return { kind: 'done', fields: { ...f, kindId: OTHER_KIND_ID, kindLabel: r.value } };
@@ -228,6 +238,7 @@ const election: ReportStep = {
   complete: (f) => f.election !== undefined,
   next: () => 'reportedName',
   accept(input, f) {
+    if (input.choiceId !== undefined && !input.choiceId.startsWith('election:')) return stale();
     const chosen = input.choiceId?.startsWith('election:') ? (input.choiceId.slice('election:'.length) as ElectionType) : undefined;
     const e = input.choiceId === undefined ? electionFromText(input.text) : chosen;
     if (!e || !ELECTION_TYPES.includes(e)) {
@@ -559,6 +570,7 @@ const consent: ReportStep = {
     const choiceId =
       input.choiceId ??
       (/^(ya|iya|boleh|setuju|ok|oke|y)$/.test(t) ? 'consent:yes' : /^(tidak|tdk|jangan|tidak boleh|tidak setuju|tidak usah|n)$/.test(t) ? 'consent:no' : undefined);
+    if (input.choiceId !== undefined && !input.choiceId.startsWith('consent:')) return stale();
     if (choiceId !== 'consent:yes' && choiceId !== 'consent:no') {
       return { kind: 'invalid', message: 'Mohon pilih "Ya, sertakan identitas saya" atau "Tidak, tanpa identitas".' };
     }
