@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,22 @@ describe('npm start (console chat, the embedded default)', () => {
     expect(r.stdout).toMatch(/Dasar:\n1\. .+ — .+\n {3}“.+”/);
     expect(r.stdout).toContain('Langkah 1 dari');
     expect(r.stdout).toMatch(/dibatalkan/i);
+  });
+
+  it('exits quietly when its output pipe closes early (`npm start | head -1`)', async () => {
+    const child = spawn(process.execPath, [compiled('src/cli/start.ts')], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: dataDir },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Like `head -1`: read the first output, then close the pipe while answers are still coming.
+    child.stdout.once('data', () => child.stdout.destroy());
+    child.stdin.end(`${'Bolehkah PNS like postingan caleg di Instagram?\n'.repeat(20)}`);
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
   });
 
   it('takes a whole report in the console and stores it with a ticket', () => {
