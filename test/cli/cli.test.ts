@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerSchema } from '../../src/answer/answer-contract.js';
+import { startNetraProcess } from '../support/netra-process.js';
 import { REPO_ROOT } from '../support/test-app.js';
 
 /** The compiled CLI (dist/, built by the ops project's global setup): what `npm start` and `npm run ask` run. */
@@ -32,19 +33,12 @@ describe('npm start (console chat, the embedded default)', () => {
   });
 
   it('exits quietly when its output pipe closes early (`npm start | head -1`)', async () => {
-    const child = spawn(process.execPath, [compiled('src/cli/start.ts')], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NETRA_DATA_DIR: dataDir },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const netra = startNetraProcess(dataDir, {});
     // Like `head -1`: read the first output, then close the pipe while answers are still coming.
-    child.stdout.once('data', () => child.stdout.destroy());
-    child.stdin.end(`${'Bolehkah PNS like postingan caleg di Instagram?\n'.repeat(20)}`);
-    expect(await exited).toBe(0);
-    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    netra.child.stdout.once('data', () => netra.child.stdout.destroy());
+    netra.child.stdin.end('Bolehkah PNS like postingan caleg di Instagram?\n'.repeat(20));
+    expect(await netra.exited).toBe(0);
+    expect(netra.stderr()).not.toMatch(/EPIPE|Error|at /);
   });
 
   it('takes a whole report in the console and stores it with a ticket', () => {
