@@ -138,7 +138,7 @@ function partyStep(
   id: StepId,
   title: string,
   field: keyof ReportedParty,
-  ask: string[],
+  ask: string[] | ((f: DraftFields) => string[]),
   read: (text: string) => { ok: true; value: string } | { ok: false; message: string },
   next: StepId,
   after?: (f: DraftFields) => string,
@@ -148,7 +148,7 @@ function partyStep(
     id,
     group: 3,
     title,
-    body: (f) => [...ask, ...(f.reported?.[field] ? [`Jawaban sebelumnya: ${f.reported[field]}`] : [])],
+    body: (f) => [...(typeof ask === 'function' ? ask(f) : ask), ...(f.reported?.[field] ? [`Jawaban sebelumnya: ${f.reported[field]}`] : [])],
     choices: () => [SKIP],
     complete: (f) => isAnswered(f, id),
     next: () => next,
@@ -282,9 +282,10 @@ const reportedAgency = partyStep(
   'reportedAgency',
   'Terlapor — instansi',
   'agency',
-  [
+  (f) => [
     'Di instansi mana ia bekerja? Misalnya "BKPSDM Kabupaten Contoh" atau "Dinas Pendidikan Kota Contoh". Jika tidak tahu, pilih "Lewati".',
-    'Nama, jabatan, atau instansi: minimal satu harus diisi.',
+    // Only when it matters: neither a name nor a position was given.
+    ...(f.reported?.name || f.reported?.position ? [] : ['Nama, jabatan, atau instansi: minimal satu harus diisi.']),
   ],
   (t) => partyPart('Instansi', t),
   'reportedId',

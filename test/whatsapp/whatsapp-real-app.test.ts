@@ -233,7 +233,10 @@ describe('WhatsApp with a real Netra, as tried by hand', () => {
     await step('1');
     // A name that ends in a title's period is not followed by a second one.
     await step('Drs. Budi Santoso, M.Si.');
-    await step('1');
+    // The name is given, so the agency step does not say that one of the three is required.
+    const agency = await step('1');
+    expect(agency).toContain('Terlapor — instansi');
+    expect(agency).not.toContain('minimal satu');
     await step('1');
     expect(await step('1')).toContain('Tercatat — Drs. Budi Santoso, M.Si. Jika ada yang keliru');
     expect(await step('kemarin')).toContain('Kapan Anda mengetahuinya');
