@@ -167,8 +167,7 @@ export function composeCardDecision(
   const aboutCandidates = (card.situation?.targets ?? []).some((x) => STAGE_SENSITIVE_TARGETS.has(x));
   if (aboutCandidates && verdict !== 'boleh') parts.push(stageNote(input.stage, u.actDate !== undefined, u.language));
   if (verdict === 'tidak_pasti') {
-    const decides = en && card.decides_en ? card.decides_en : card.decides;
-    parts.push(decides ? `${t.decides} ${decides}` : t.whoToAsk);
+    parts.push(decidesLine(card, en, t) ?? t.whoToAsk);
   }
   if (u.escalate) parts.push(s.incident || superior ? reportChannelsText(input) : t.escalateOffer);
   if (en) parts.push(t.quotedInIndonesian);
@@ -177,7 +176,9 @@ export function composeCardDecision(
   const related = input.fits
     .filter((f) => f.card.id !== card.id && f.similarity >= POLICY.relatedCard && f.outside === undefined)
     .slice(0, 2)
-    .map((f) => (en ? (f.card.summary_en ?? f.card.title) : f.card.title));
+    // Suggested follow-ups are questions the user can send: the card's own first question. Cards
+    // have no English questions, so an English answer suggests none rather than a summary.
+    .flatMap((f) => (en ? [] : f.card.phrasings.filter((p) => p.trim().endsWith('?')).slice(0, 1)));
   const followUps = [
     ...options,
     ...(card.sanction || Object.keys(card.consequences).length > 0 ? [t.followUpSanction] : []),
@@ -208,13 +209,13 @@ export function composeSanctionDecision(input: ComposeInput, fit: CardFit): Comp
   const { lines, basis, translated } = consequencesFor(card, s, en);
   const parts: string[] = [];
   if (u.injection) parts.push(t.injection);
-  parts.push(en ? `About: ${card.summary_en ?? card.title}.` : `Tentang: ${card.title}.`);
+  parts.push(en ? `About: ${withStop(card.summary_en ?? card.title)}` : `Tentang: ${withStop(card.title)}`);
   if (lines.length > 0) parts.push(sanctionBlock(lines, translated, t));
   else parts.push(bodyOf(card, en));
   const citations = citationsForBasis(kb, [...basis, ...card.sanction_basis, ...card.basis], 4);
   parts.push(...sourceNotes(kb, citations, u.language));
-  const decides = en && card.decides_en ? card.decides_en : card.decides;
-  if (decides) parts.push(`${t.decides} ${decides}`);
+  const decides = decidesLine(card, en, t);
+  if (decides) parts.push(decides);
   if (u.escalate) parts.push(s.incident ? reportChannelsText(input) : t.escalateOffer);
   if (en) parts.push(t.quotedInIndonesian);
   return {
@@ -230,4 +231,16 @@ export function composeSanctionDecision(input: ComposeInput, fit: CardFit): Comp
       language: u.language,
     },
   };
+}
+
+/** "Who decides:" and the card's text for it; marked "(in Indonesian)" only when no English text exists. */
+function decidesLine(card: CaseCard, en: boolean, t: (typeof TEXTS)[keyof typeof TEXTS]): string | undefined {
+  if (en && card.decides_en) return `${t.decidesTranslated} ${card.decides_en}`;
+  return card.decides ? `${t.decides} ${card.decides}` : undefined;
+}
+
+/** Ends a sentence with a period unless it already ends in one (a summary that is a sentence). */
+function withStop(text: string): string {
+  const trimmed = text.trim();
+  return /[.?!]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }

@@ -19,7 +19,7 @@ import { PerChatOrder } from './per-chat-order.js';
 import { FloodGuard, RATE_LIMITED_TEXTS } from './rate-limiter.js';
 import { groupRedirect, ReportDialog, STORAGE_FAILURE_TEXT } from './report-dialog.js';
 import type { SharedConversationState } from './shared-conversation-state.js';
-import { smallTalkKind } from './small-talk.js';
+import { greetingLanguage, smallTalkKind } from './small-talk.js';
 
 export type { AdminOperations, AdminChat } from './admin-commands.js';
 
@@ -61,6 +61,18 @@ const GROUP_OFF_TOPIC: Record<Language, string> = {
   id: 'Netra hanya menjawab pertanyaan tentang netralitas ASN dalam pemilu dan pilkada.',
   en: 'Netra only answers questions about civil servants’ neutrality in elections.',
 };
+/** A greeting in a private chat: what Netra is for, without a verdict label or feedback buttons. */
+const GREETING_REPLY: Record<Language, string> = {
+  id: 'Halo! Saya Netra. Tanyakan apa saja tentang netralitas ASN dalam pemilu dan pilkada, misalnya "Bolehkah PNS like postingan caleg?". Saya menjawab dengan kutipan peraturan, dan bisa membantu menyiapkan laporan dugaan pelanggaran (ketik /lapor).',
+  en: 'Hello! I am Netra. Ask me about civil servants’ neutrality in Indonesian elections, e.g. "May a civil servant like a candidate’s post?". I answer with citations of the regulations and can help prepare a violation report (type /lapor).',
+};
+/** A greeting or a bare mention in a group: one line on how to ask there (`!tanya` on WhatsApp). */
+function groupGreeting(language: Language, msg: IncomingMessage): string {
+  const tanya = msg.channel === 'whatsapp' ? '!tanya' : '/tanya';
+  return language === 'en'
+    ? `Hello! Mention me with your question about civil servants’ neutrality, or type ${tanya} <question>.`
+    : `Halo! Sebut saya beserta pertanyaan Anda tentang netralitas ASN, atau ketik ${tanya} <pertanyaan>.`;
+}
 const THANKS_REPLY: Record<Language, string> = { id: 'Sama-sama 🙏', en: "You're welcome 🙏" };
 const CHATTER_REPLY: Record<Language, string> = {
   id: '🙂 Silakan tulis pertanyaan Anda tentang netralitas ASN, atau ketik /bantuan.',
@@ -245,6 +257,11 @@ export class Conversation implements ConversationHandler {
   private readonly smallTalk: ChatHandler = async (ctx, next) => {
     const kind = smallTalkKind(ctx.text);
     if (!kind) return next();
+    if (kind === 'greeting') {
+      const language = greetingLanguage(ctx.text) ?? ctx.language;
+      const text = ctx.msg.isPrivate ? GREETING_REPLY[language] : groupGreeting(language, ctx.msg);
+      return [{ kind: 'text', text, language }];
+    }
     if (kind === 'thanks') return [{ kind: 'text', text: THANKS_REPLY[ctx.language], language: ctx.language }];
     // In a group, laughter and "ok" are for the people there, not for Netra.
     return ctx.msg.isPrivate ? [{ kind: 'text', text: CHATTER_REPLY[ctx.language], language: ctx.language }] : [];

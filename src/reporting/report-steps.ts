@@ -10,6 +10,7 @@ import {
   idNumber,
   isUnknownAnswer,
   KindLabelSchema,
+  looksLikeQuestion,
   LIMITS,
   LinkSchema,
   parseReporterIdentity,
@@ -100,7 +101,15 @@ export const OTHER_KIND_ID = 'lainnya';
 export const OTHER_KIND_LABEL = 'Lainnya (tulis sendiri)';
 const SKIP: StepChoice = { id: 'skip', label: 'Lewati (tidak tahu)' };
 
-const stale = (): StepResult => ({ kind: 'invalid', message: 'Pilihan itu tidak berlaku untuk langkah ini.' });
+/** A button pressed on an earlier step's message (Telegram keeps them on screen). */
+const stale = (): StepResult => ({
+  kind: 'invalid',
+  message: 'Tombol itu dari langkah sebelumnya dan tidak berlaku lagi. Jawab langkah yang sedang berjalan di bawah ini.',
+});
+
+/** Said when a question is typed where the flow expects a short answer (it would be stored as that answer). */
+const QUESTION_DURING_REPORT =
+  'Itu tampak seperti pertanyaan, sedangkan Anda sedang mengisi laporan, jadi tidak dicatat. Untuk bertanya sekarang, ketik /batal (isian laporan dihapus); atau lanjutkan laporan dan tanyakan sesudahnya.';
 
 /** Normalised text for matching typed words ("Selesai." → "selesai"). */
 export function typedWord(text: string): string {
@@ -129,7 +138,7 @@ function partyStep(
   id: StepId,
   title: string,
   field: keyof ReportedParty,
-  ask: string[],
+  ask: string[] | ((f: DraftFields) => string[]),
   read: (text: string) => { ok: true; value: string } | { ok: false; message: string },
   next: StepId,
   after?: (f: DraftFields) => string,
@@ -139,7 +148,7 @@ function partyStep(
     id,
     group: 3,
     title,
-    body: (f) => [...ask, ...(f.reported?.[field] ? [`Jawaban sebelumnya: ${f.reported[field]}`] : [])],
+    body: (f) => [...(typeof ask === 'function' ? ask(f) : ask), ...(f.reported?.[field] ? [`Jawaban sebelumnya: ${f.reported[field]}`] : [])],
     choices: () => [SKIP],
     complete: (f) => isAnswered(f, id),
     next: () => next,
@@ -198,6 +207,7 @@ const kind: ReportStep = {
 };
 
 function customKind(text: string, f: DraftFields): StepResult {
+  if (looksLikeQuestion(text)) return { kind: 'invalid', message: QUESTION_DURING_REPORT };
   const r = validate(KindLabelSchema, text);
   if (!r.ok) return { kind: 'invalid', message: r.message };
   return { kind: 'done', fields: { ...f, kindId: OTHER_KIND_ID, kindLabel: r.value } };
@@ -228,6 +238,7 @@ const election: ReportStep = {
   complete: (f) => f.election !== undefined,
   next: () => 'reportedName',
   accept(input, f) {
+    if (input.choiceId !== undefined && !input.choiceId.startsWith('election:')) return stale();
     const chosen = input.choiceId?.startsWith('election:') ? (input.choiceId.slice('election:'.length) as ElectionType) : undefined;
     const e = input.choiceId === undefined ? electionFromText(input.text) : chosen;
     if (!e || !ELECTION_TYPES.includes(e)) {
@@ -271,9 +282,10 @@ const reportedAgency = partyStep(
   'reportedAgency',
   'Terlapor — instansi',
   'agency',
-  [
+  (f) => [
     'Di instansi mana ia bekerja? Misalnya "BKPSDM Kabupaten Contoh" atau "Dinas Pendidikan Kota Contoh". Jika tidak tahu, pilih "Lewati".',
-    'Nama, jabatan, atau instansi: minimal satu harus diisi.',
+    // Only when it matters: neither a name nor a position was given.
+    ...(f.reported?.name || f.reported?.position ? [] : ['Nama, jabatan, atau instansi: minimal satu harus diisi.']),
   ],
   (t) => partyPart('Instansi', t),
   'reportedId',
@@ -288,7 +300,7 @@ const reportedId = partyStep(
   ],
   idNumber,
   'date',
-  (f) => `Tercatat — ${formatParty(f.reported)}. Jika ada yang keliru, ketik /kembali.`,
+  (f) => `Tercatat — ${endSentence(formatParty(f.reported))} Jika ada yang keliru, ketik /kembali.`,
 );
 
 const date: ReportStep = {
@@ -383,6 +395,11 @@ function chronologyText(parts: readonly string[]): string {
 }
 
 const nf = (n: number) => n.toLocaleString('id-ID');
+
+/** Closes a sentence with a period unless it already ends in one ("M.Si."), or in ? or !. */
+function endSentence(text: string): string {
+  return /[.?!]$/.test(text) ? text : `${text}.`;
+}
 
 const chronology: ReportStep = {
   id: 'chronology',
@@ -554,6 +571,7 @@ const consent: ReportStep = {
     const choiceId =
       input.choiceId ??
       (/^(ya|iya|boleh|setuju|ok|oke|y)$/.test(t) ? 'consent:yes' : /^(tidak|tdk|jangan|tidak boleh|tidak setuju|tidak usah|n)$/.test(t) ? 'consent:no' : undefined);
+    if (input.choiceId !== undefined && !input.choiceId.startsWith('consent:')) return stale();
     if (choiceId !== 'consent:yes' && choiceId !== 'consent:no') {
       return { kind: 'invalid', message: 'Mohon pilih "Ya, sertakan identitas saya" atau "Tidak, tanpa identitas".' };
     }

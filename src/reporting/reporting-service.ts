@@ -298,8 +298,10 @@ export class ReportingService {
    */
   async reporterStatus(ref: ReporterRef, ticket: string): Promise<string> {
     const normalized = normalizeTicket(ticket);
-    const notFound = `Laporan dengan tiket ${normalized ?? ticket.trim().slice(0, 20)} tidak ditemukan. Periksa kembali nomornya; status hanya dapat dilihat dari chat yang dipakai untuk mengirim laporan.`;
-    if (!normalized) return notFound;
+    if (!normalized) {
+      return 'Itu bukan nomor tiket Netra. Nomor tiket berbentuk NTR-XXXX-XXXX (mis. NTR-7K3Q-92FD) dan ada di pesan saat laporan dikirim. Ketik /status saja untuk melihat laporan yang dikirim dari chat ini.';
+    }
+    const notFound = `Laporan dengan tiket ${normalized} tidak ditemukan. Periksa kembali nomornya; status hanya dapat dilihat dari chat yang dipakai untuk mengirim laporan.`;
     const report = await this.reports.findForReporter(normalized, ref.channel, ref.chatId);
     if (!report) return notFound;
     const s = STATUS_LABELS[report.status];

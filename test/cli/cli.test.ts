@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerSchema } from '../../src/answer/answer-contract.js';
+import { startNetraProcess } from '../support/netra-process.js';
 import { REPO_ROOT } from '../support/test-app.js';
 
 /** The compiled CLI (dist/, built by the ops project's global setup): what `npm start` and `npm run ask` run. */
@@ -29,6 +30,15 @@ describe('npm start (console chat, the embedded default)', () => {
     expect(r.stdout).toMatch(/Dasar:\n1\. .+ — .+\n {3}“.+”/);
     expect(r.stdout).toContain('Langkah 1 dari');
     expect(r.stdout).toMatch(/dibatalkan/i);
+  });
+
+  it('exits quietly when its output pipe closes early (`npm start | head -1`)', async () => {
+    const netra = startNetraProcess(dataDir, {});
+    // Like `head -1`: read the first output, then close the pipe while answers are still coming.
+    netra.child.stdout.once('data', () => netra.child.stdout.destroy());
+    netra.child.stdin.end('Bolehkah PNS like postingan caleg di Instagram?\n'.repeat(20));
+    expect(await netra.exited).toBe(0);
+    expect(netra.stderr()).not.toMatch(/EPIPE|Error|at /);
   });
 
   it('takes a whole report in the console and stores it with a ticket', () => {

@@ -1,24 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { REPO_ROOT } from '../support/test-app.js';
+import { freePort, startNetraProcess } from '../support/netra-process.js';
 
-/** The compiled entry point `npm start` runs (dist/, built by the ops project's global setup). */
-const START = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'start.js');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-start-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-
-/** A port nothing listens on (taken and released at once). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('npm start with several channels', () => {
   it(
@@ -27,24 +14,14 @@ describe('npm start with several channels', () => {
       const httpPort = await freePort();
       const deadTelegram = await freePort();
       const token = '123456:TEST-start-token_xyz';
-      const child = spawn(process.execPath, [START], {
-        cwd: REPO_ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          NETRA_DATA_DIR: dataDir,
-          HTTP_PORT: String(httpPort),
-          TELEGRAM_BOT_TOKEN: token,
-          TELEGRAM_API_ROOT: `http://127.0.0.1:${deadTelegram}`,
-          WHATSAPP_ENABLED: 'true',
-          CHROMIUM_PATH: '/nonexistent/chromium',
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const netra = startNetraProcess(dataDir, {
+        HTTP_PORT: String(httpPort),
+        TELEGRAM_BOT_TOKEN: token,
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${deadTelegram}`,
+        WHATSAPP_ENABLED: 'true',
+        CHROMIUM_PATH: '/nonexistent/chromium',
+        LOG_LEVEL: 'info',
       });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       try {
         type Health = { status: string; channels: Record<string, { state: string; detail?: string }> };
         let health: Health | undefined;
@@ -68,12 +45,12 @@ describe('npm start with several channels', () => {
           body: JSON.stringify({ question: 'Bolehkah PNS ikut kampanye?' }),
         });
         expect(ask.status).toBe(200);
-        expect(stderr).not.toContain(token.split(':')[1]!);
+        expect(netra.stderr()).not.toContain(token.split(':')[1]!);
       } finally {
-        child.kill('SIGTERM');
+        netra.child.kill('SIGTERM');
       }
       // SIGTERM stops every channel and the app, then exits cleanly.
-      expect(await exited).toBe(0);
+      expect(await netra.exited).toBe(0);
     },
     90_000,
   );

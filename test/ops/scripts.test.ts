@@ -190,11 +190,19 @@ describe('bench script', () => {
   it(
     'prints readable lines and, as the last line, one JSON object with the agreed keys',
     async () => {
-      const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('netra-bench-')));
       // The bench makes (and removes) its own temporary data directory; NETRA_DATA_DIR is not used.
-      const r = await script('bench.ts', [], '/nonexistent-netra-data-dir', { BENCH_REQUESTS: '20', BENCH_ROUNDS: '1', BENCH_CONVERSATIONS: '50' });
+      // Its own TMPDIR: another test run on the machine may have a bench directory in /tmp meanwhile.
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-bench-tmp-'));
+      const r = await script('bench.ts', [], '/nonexistent-netra-data-dir', {
+        BENCH_REQUESTS: '20',
+        BENCH_ROUNDS: '1',
+        BENCH_CONVERSATIONS: '50',
+        TMPDIR: tmp,
+      });
+      const left = fs.readdirSync(tmp).filter((f) => f.startsWith('netra-bench-'));
+      fs.rmSync(tmp, { recursive: true, force: true });
       expect(r.code, r.stderr).toBe(0);
-      expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('netra-bench-') && !before.has(f))).toEqual([]);
+      expect(left).toEqual([]);
       const lines = r.stdout.trim().split('\n');
       expect(lines.length).toBeGreaterThan(5);
       expect(lines.some((l) => /targets:/.test(l))).toBe(true);

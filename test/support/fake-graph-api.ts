@@ -14,6 +14,22 @@ export const FAKE_TOKEN = 'EAAG-test-token';
 export const FAKE_APP_SECRET = 'test-app-secret-0123456789';
 export const FAKE_VERIFY_TOKEN = 'verify-me-please';
 
+/**
+ * The environment of a Cloud API deployment (`WHATSAPP_MODE=cloud`) whose Graph API is the fake
+ * at `baseUrl`: what `loadConfig` reads, for a test app or a compiled `npm start`.
+ */
+export function cloudEnv(baseUrl: string): Record<string, string> {
+  return {
+    WHATSAPP_ENABLED: 'true',
+    WHATSAPP_MODE: 'cloud',
+    WHATSAPP_CLOUD_ACCESS_TOKEN: FAKE_TOKEN,
+    WHATSAPP_CLOUD_PHONE_NUMBER_ID: FAKE_PHONE_NUMBER_ID,
+    WHATSAPP_CLOUD_APP_SECRET: FAKE_APP_SECRET,
+    WHATSAPP_CLOUD_VERIFY_TOKEN: FAKE_VERIFY_TOKEN,
+    WHATSAPP_CLOUD_API_BASE_URL: baseUrl,
+  };
+}
+
 /** One POST /{phone-number-id}/messages the adapter made, with its decoded JSON body. */
 export interface SentMessage {
   to: string;

@@ -103,6 +103,8 @@ export interface HarnessOptions {
   webhookPort?: number;
   /** Set up the fake before the bot starts (known chats, failures). */
   prepare?: (fake: FakeTelegramApi) => void;
+  /** In groups "typing…" waits this long (ms); the adapter's default when unset. */
+  groupTypingDelayMs?: number;
   /** Keep Telegram's real flood limits instead of the quick test pace. */
   realThrottle?: boolean;
 }
@@ -129,6 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
     albumQuietMs: 300,
+    ...(options.groupTypingDelayMs !== undefined ? { groupTypingDelayMs: options.groupTypingDelayMs } : {}),
     // One send at a time per chat keeps the order; no pause between them keeps tests quick.
     ...(options.realThrottle ? {} : { throttle: { out: { maxConcurrent: 1 }, group: { maxConcurrent: 1 } } }),
   };

@@ -363,6 +363,70 @@ describe('Telegram adapter with the real Netra', () => {
     expect(done.sent.map(textOf).join('\n')).toMatch(/Indeks sudah mutakhir|Re-index selesai/);
     rebuild.mockRestore();
   });
+
+  // ---- found by trying the bot by hand against the fake Bot API --------------------------------
+
+  it('shows no "typing…" in a group for chatter it stays silent on, and answers a bare mention or a greeting with one line', async () => {
+    const botMessage = harness.fake.sentMessages(GROUP.id).at(-1)!;
+    const chatter = await turn(() => void harness.fake.userSays('wkwk', { chat: GROUP, from: MEMBER, replyTo: botMessage }), GROUP.id);
+    expect(chatter.out).toEqual([]);
+    await sleep(1200);
+    expect(harness.fake.calls.slice(chatter.since).filter((c) => c.method === 'sendChatAction')).toEqual([]);
+
+    for (const text of ['@NetraTestBot', '@NetraTestBot halo']) {
+      const hello = await turn(say(text, MEMBER, GROUP), GROUP.id);
+      expect(hello.sent).toHaveLength(1);
+      expect(textOf(hello.sent[0]!)).toMatch(/^Halo! .*\/tanya/);
+      expect(textOf(hello.sent[0]!)).not.toContain('\n');
+    }
+    const privately = await turn(say('halo', MEMBER), MEMBER.id);
+    expect(textOf(privately.sent[0]!)).toMatch(/^Halo! Saya Netra/);
+    expect(textOf(privately.sent[0]!)).not.toContain('DI LUAR TOPIK');
+    expect(privately.sent[0]!.payload.reply_markup).toBeUndefined();
+  });
+
+  it('in English keeps 👍/👎 in one row, suggests questions rather than card summaries, and does not call translated text Indonesian', async () => {
+    const { sent } = await turn(say('Can a civil servant attend a campaign rally?', MEMBER), MEMBER.id);
+    const keyboard = (sent.at(-1)!.payload.reply_markup as { inline_keyboard: Button[][] }).inline_keyboard;
+    expect(keyboard[0]!.map((b) => b.text)).toEqual(['👍 Helpful', '👎 Not quite right']);
+    const html = sent.map(textOf).join('\n');
+    expect(html).toContain('Who decides:');
+    expect(html).not.toContain('Who decides (in Indonesian):');
+    for (const b of keyboard.flat().slice(2)) expect(b.text.length).toBeLessThan(80);
+    const sanction = await turn(say('What is the sanction?', MEMBER), MEMBER.id);
+    expect(sanction.sent.map(textOf).join('\n')).not.toMatch(/\.\./);
+  });
+
+  it('suggests related cases as questions in Indonesian too', async () => {
+    const { out } = await turn(say('Bolehkah PNS hadir di kampanye tanpa atribut?', MEMBER), MEMBER.id);
+    const followUps = out[0]!.kind === 'answer' ? (out[0]!.answer.followUps ?? []) : [];
+    expect(followUps.length).toBeGreaterThan(1);
+    for (const f of followUps) expect(f).toMatch(/\?$/);
+  });
+
+  it('during a report, does not take a question as the kind of violation, and says so when an earlier step\'s button is pressed', async () => {
+    await turn(say('/lapor', MEMBER), MEMBER.id);
+    const asked = await turn(say('Bolehkah PNS like postingan caleg?', MEMBER), MEMBER.id);
+    const askedText = asked.sent.map(textOf).join('\n');
+    expect(askedText).toContain('Langkah 1 dari 9');
+    expect(askedText).toMatch(/pertanyaan/);
+    expect(askedText).toContain('/batal');
+
+    await turn(press('kind:media_sosial', MEMBER.id, MEMBER), MEMBER.id);
+    const stale = await turn(press('kind:kampanye', MEMBER.id, MEMBER), MEMBER.id);
+    const staleText = stale.sent.map(textOf).join('\n');
+    expect(staleText).toContain('langkah sebelumnya');
+    expect(staleText).not.toContain('Mohon pilih salah satu');
+    expect(staleText).toContain('Langkah 2 dari 9');
+    await turn(say('/batal', MEMBER), MEMBER.id);
+    await turn(press('cancel:yes', MEMBER.id, MEMBER), MEMBER.id);
+  });
+
+  it('explains the ticket format when /status gets something that is not a ticket', async () => {
+    const { sent } = await turn(say('/status ngawur', MEMBER), MEMBER.id);
+    expect(textOf(sent[0]!)).toContain('NTR-');
+    expect(textOf(sent[0]!)).not.toContain('tiket ngawur tidak ditemukan');
+  });
 });
 
 describe('Telegram with the real Netra: a flooding user', () => {

@@ -312,7 +312,7 @@ describe('WhatsApp adapter: rendering', () => {
 
     client.emit('message', fakeMessage(client, { from: USER, body: 'Bolehkah ASN like postingan caleg?' }));
     await vi.waitFor(() => expect(client.sent).toHaveLength(1));
-    expect(client.sent[0]!.text).toContain('Balas *1* untuk 👍 Membantu, *2* untuk 👎 Kurang membantu, atau *3* untuk Bolehkah PNS mengikuti akun caleg?.');
+    expect(client.sent[0]!.text).toContain('Balas *1* untuk 👍 Membantu, *2* untuk 👎 Kurang membantu, atau *3* untuk Bolehkah PNS mengikuti akun caleg?');
     // Offered as a number, the follow-up is not listed twice.
     expect(client.sent[0]!.text).not.toContain('Pertanyaan terkait');
 
@@ -355,7 +355,7 @@ describe('WhatsApp adapter: evidence', () => {
     expect(message.downloads).toBe(1);
   });
 
-  it('maps voice notes, documents, video and audio to their attachment kinds', async () => {
+  it('maps voice notes, documents, video and audio to their attachment kinds; files sent together go on as one message', async () => {
     const conversation = new RecordingConversation();
     const { client } = await start(conversation);
     const data = Buffer.from('x').toString('base64');
@@ -365,8 +365,24 @@ describe('WhatsApp adapter: evidence', () => {
         fakeMessage(client, { from: USER, type, hasMedia: true, media: { mimetype: 'application/octet-stream', data } }),
       );
     }
-    await vi.waitFor(() => expect(client.sent).toHaveLength(4));
-    expect(conversation.received.map((m) => m.attachments?.[0]?.kind)).toEqual(['voice', 'document', 'video', 'audio']);
+    await vi.waitFor(() => expect(client.sent).toHaveLength(1));
+    expect(conversation.received).toHaveLength(1);
+    expect(conversation.received[0]!.attachments?.map((a) => a.kind)).toEqual(['voice', 'document', 'video', 'audio']);
+  });
+
+  it('hands on photos sent together before a text that follows them at once', async () => {
+    const conversation = new RecordingConversation();
+    const { client } = await start(conversation);
+    const data = Buffer.from('x').toString('base64');
+    for (let i = 0; i < 2; i++) {
+      client.emit('message', fakeMessage(client, { from: USER, type: 'image', body: i === 0 ? 'Foto' : '', hasMedia: true, media: { mimetype: 'image/png', data } }));
+    }
+    client.emit('message', fakeMessage(client, { from: USER, body: 'selesai' }));
+    await vi.waitFor(() => expect(conversation.received).toHaveLength(2));
+    expect(conversation.received.map((m) => [m.text, m.attachments?.length ?? 0])).toEqual([
+      ['Foto', 2],
+      ['selesai', 0],
+    ]);
   });
 
   it('refuses an oversized file before downloading when the size is known, and after decoding otherwise', async () => {
@@ -388,11 +404,12 @@ describe('WhatsApp adapter: evidence', () => {
     });
     client.emit('message', announced);
     client.emit('message', unannounced);
-    await vi.waitFor(() => expect(conversation.received).toHaveLength(2));
+    await vi.waitFor(() => expect(conversation.received).toHaveLength(1));
+    const [first, second] = conversation.received[0]!.attachments!;
 
-    await expect(conversation.received[0]!.attachments![0]!.load()).rejects.toBeInstanceOf(AttachmentTooLargeError);
+    await expect(first!.load()).rejects.toBeInstanceOf(AttachmentTooLargeError);
     expect(announced.downloads).toBe(0);
-    await expect(conversation.received[1]!.attachments![0]!.load()).rejects.toThrow(/terlalu besar/);
+    await expect(second!.load()).rejects.toThrow(/terlalu besar/);
     expect(unannounced.downloads).toBe(1);
   });
 });

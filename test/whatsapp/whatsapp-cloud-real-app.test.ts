@@ -5,9 +5,9 @@ import { NO_TEMPLATE_WARNING, startWhatsAppCloud, type WhatsAppCloudChannel } fr
 import type { WhatsAppCloudConfig } from '../../src/config/config.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import {
+  cloudEnv,
   deliverWebhook,
   FAKE_APP_SECRET,
-  FAKE_PHONE_NUMBER_ID,
   FAKE_TOKEN,
   FAKE_VERIFY_TOKEN,
   FakeGraphApi,
@@ -66,17 +66,7 @@ async function startChannel(overrides: Partial<WhatsAppCloudConfig> = {}): Promi
 
 beforeAll(async () => {
   graph = await new FakeGraphApi().start();
-  app = await createTestApp({
-    WHATSAPP_ENABLED: 'true',
-    WHATSAPP_MODE: 'cloud',
-    WHATSAPP_ADMIN_IDS: '0812-3450-0009',
-    WHATSAPP_CLOUD_ACCESS_TOKEN: FAKE_TOKEN,
-    WHATSAPP_CLOUD_PHONE_NUMBER_ID: FAKE_PHONE_NUMBER_ID,
-    WHATSAPP_CLOUD_APP_SECRET: FAKE_APP_SECRET,
-    WHATSAPP_CLOUD_VERIFY_TOKEN: FAKE_VERIFY_TOKEN,
-    WHATSAPP_CLOUD_API_BASE_URL: graph.baseUrl,
-    RATE_LIMIT_PER_MINUTE: '1000',
-  });
+  app = await createTestApp({ ...cloudEnv(graph.baseUrl), WHATSAPP_ADMIN_IDS: '0812-3450-0009', RATE_LIMIT_PER_MINUTE: '1000' });
   const configured = app.app.config.whatsapp?.cloud;
   if (!configured) throw new Error('WHATSAPP_MODE=cloud did not produce a cloud config');
   // A free port per run; everything else exactly as loadConfig read it from the environment.

@@ -213,3 +213,74 @@ describe('WhatsApp with a real Netra', () => {
     expect(privately).toContain('Kanal: WhatsApp');
   });
 });
+
+describe('WhatsApp with a real Netra, as tried by hand', () => {
+  const photoMessage = (from: string, caption: string, n: number) =>
+    fakeMessage(client, {
+      from,
+      body: caption,
+      type: 'image',
+      hasMedia: true,
+      media: { mimetype: 'image/png', data: Buffer.concat([pngBytes, Buffer.from([n])]).toString('base64') },
+      _data: { size: pngBytes.length + 1, mimetype: 'image/png' },
+    });
+
+  it('acknowledges three photos sent at once with one message, keeping the caption', async () => {
+    const user = '6281234500011@c.us';
+    const step = async (body: string) => (await say(user, { body })).join('\n');
+    await step('lapor');
+    await step('1');
+    await step('1');
+    // A name that ends in a title's period is not followed by a second one.
+    await step('Drs. Budi Santoso, M.Si.');
+    // The name is given, so the agency step does not say that one of the three is required.
+    const agency = await step('1');
+    expect(agency).toContain('Terlapor — instansi');
+    expect(agency).not.toContain('minimal satu');
+    await step('1');
+    expect(await step('1')).toContain('Tercatat — Drs. Budi Santoso, M.Si. Jika ada yang keliru');
+    expect(await step('kemarin')).toContain('Kapan Anda mengetahuinya');
+    await step('1');
+    await step('Kantor Dinas Pendidikan Kabupaten Contoh');
+    await step('Terlapor membagikan kaos calon kepada para guru saat rapat dinas di kantor.');
+    expect(await step('selesai')).toContain('Langkah 7 dari 9');
+
+    const before = client.sent.length;
+    const photos = [photoMessage(user, 'Foto rapat', 1), photoMessage(user, '', 2), photoMessage(user, '', 3)];
+    const turn = recorder.nextTurn();
+    for (const p of photos) client.emit('message', p);
+    await turn;
+    await vi.waitFor(() => expect(client.sent.length).toBeGreaterThan(before), { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const acks = client.sent.slice(before).filter((s) => s.chatId === user).map((s) => s.text);
+    expect(acks).toHaveLength(1);
+    expect(acks[0]).toContain('Bukti diterima: 3 berkas. Keterangan "Foto rapat"');
+    expect(acks[0]).toContain('Sudah diterima: 3 berkas');
+    expect(photos.map((p) => p.downloads)).toEqual([1, 1, 1]);
+  });
+
+  it('ends a numbered line after a follow-up question without a stray period', async () => {
+    const user = '6281234500012@c.us';
+    await say(user, { body: 'Bolehkah PNS like postingan caleg di Instagram?' });
+    const sanction = (await say(user, { body: 'apa sanksinya?' })).join('\n');
+    expect(sanction).toMatch(/untuk Bagaimana cara melaporkannya\?$/);
+  });
+
+  it('answers a bare mention or a greeting in a group with one short line', async () => {
+    const group = '120363000000000096@g.us';
+    const bare = await say(group, { author: '6281234500013@c.us', body: `@${BOT_NUMBER}`, mentionedIds: [`${BOT_NUMBER}@c.us`] });
+    expect(bare).toHaveLength(1);
+    expect(bare[0]!.split('\n')).toHaveLength(1);
+    expect(bare[0]).toMatch(/^Halo/);
+    expect(bare[0]).toContain('!tanya');
+    const hello = await say(group, { author: '6281234500013@c.us', body: `@${BOT_NUMBER} halo`, mentionedIds: [`${BOT_NUMBER}@c.us`] });
+    expect(hello).toEqual(bare);
+  });
+
+  it('greets a private "halo" without a verdict label or feedback numbers', async () => {
+    const replies = await say('6281234500014@c.us', { body: 'halo' });
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/^Halo/);
+    expect(replies[0]).not.toMatch(/DI LUAR TOPIK|Balas/);
+  });
+});

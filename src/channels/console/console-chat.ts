@@ -20,7 +20,17 @@ export async function runConsoleChat(
 ): Promise<void> {
   const interactive = (input as NodeJS.ReadStream).isTTY === true;
   const rl = readline.createInterface({ input, output, terminal: interactive });
-  const write = (s: string) => output.write(`${s}\n`);
+  // The reader went away (`npm start | head -1`, a closed terminal): stop answering, quietly.
+  let closed = false;
+  const onOutputError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    closed = true;
+    rl.close();
+  };
+  output.on('error', onOutputError);
+  const write = (s: string): void => {
+    if (!closed) output.write(`${s}\n`);
+  };
   // The console's reporter is the operator: a status change of their report is printed here.
   notifiers?.register({ channel: 'console', send: async (_chatId, text) => void write(`\n${text}\n`) });
   const message = (text: string): IncomingMessage => ({
@@ -48,6 +58,7 @@ export async function runConsoleChat(
     rl.prompt();
   }
   for await (const line of rl) {
+    if (closed) break;
     const text = line.trim();
     if (/^(keluar|exit|quit)$/i.test(text)) break;
     if (!text) {
@@ -65,6 +76,7 @@ export async function runConsoleChat(
   }
   notifiers?.unregister('console');
   rl.close();
+  // The listener stays: a write still buffered when the pipe closed may fail after this.
 }
 
 function render(reply: OutgoingMessage): string {

@@ -28,6 +28,11 @@ export interface TelegramDeps {
   maxFileBytes: number;
   /** How long an album waits for its next photo before it is handed on as one message (ms). */
   albumQuietMs?: number;
+  /**
+   * In a group, "typing…" appears only when the answer takes longer than this (ms, default
+   * 1000): chatter Netra stays silent on, and quick replies, show none to the whole group.
+   */
+  groupTypingDelayMs?: number;
   /** Told when Telegram cannot be reached (and when it can again), for `/healthz`. */
   onConnection?: (reachable: boolean, detail?: string) => void;
   /**
@@ -53,6 +58,9 @@ const CHOICES_ONLY_TEXT = '👇';
 
 /** Telegram shows "typing…" for about 5 seconds; long answers need it renewed. */
 const TYPING_REFRESH_MS = 4_500;
+
+/** See {@link TelegramDeps.groupTypingDelayMs}. */
+const GROUP_TYPING_DELAY_MS = 1_000;
 
 /**
  * A button press is answered (the spinner stops) with the conversation's toast when it comes
@@ -267,7 +275,9 @@ class MessageHandler {
   }
 
   private async converse(api: Api, incoming: IncomingMessage, target: Target, options: { typing?: boolean } = {}): Promise<OutgoingMessage[]> {
-    const stopTyping = options.typing === false ? () => undefined : keepTyping(api, target);
+    // Groups have negative chat ids; there "typing…" waits, so silence shows nothing at all.
+    const delay = target.chatId < 0 ? (this.deps.groupTypingDelayMs ?? GROUP_TYPING_DELAY_MS) : 0;
+    const stopTyping = options.typing === false ? () => undefined : keepTyping(api, target, delay);
     try {
       return await this.deps.conversation.handle(incoming);
     } finally {
@@ -321,15 +331,28 @@ function replyParameters(messageId: number | undefined): ReplyParameters | undef
   return messageId === undefined ? undefined : { message_id: messageId, allow_sending_without_reply: true };
 }
 
-function keepTyping(api: Api, target: Target): () => void {
+/** Shows "typing…" after `delayMs` (at once when 0) and renews it until the returned function is called. */
+function keepTyping(api: Api, target: Target, delayMs: number): () => void {
   const send = (): void => {
     // Cosmetic only: a failure must never delay or break the answer.
     api.sendChatAction(target.chatId, 'typing', { message_thread_id: target.threadId }).catch(ignore);
   };
-  send();
-  const timer = setInterval(send, TYPING_REFRESH_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  let interval: NodeJS.Timeout | undefined;
+  const begin = (): void => {
+    send();
+    interval = setInterval(send, TYPING_REFRESH_MS);
+    interval.unref();
+  };
+  if (delayMs <= 0) {
+    begin();
+    return () => clearInterval(interval);
+  }
+  const wait = setTimeout(begin, delayMs);
+  wait.unref();
+  return () => {
+    clearTimeout(wait);
+    clearInterval(interval);
+  };
 }
 
 /** Deep links into the private chat: `?start=lapor` starts a report, `?start=a<token>` shows a full answer. */

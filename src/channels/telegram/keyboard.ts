@@ -42,7 +42,7 @@ export class CallbackDataCodec {
   }
 }
 
-/** Short labels that belong together (👍 / 👎) share a row; anything long gets a row of its own. */
+/** Short labels that belong together (👍 / 👎, whatever their length) share a row; anything long gets a row of its own. */
 const SHORT_LABEL = 16;
 const MAX_PER_ROW = 3;
 
@@ -70,7 +70,9 @@ export function buildInlineKeyboard(choices: readonly Choice[], codec: CallbackD
     const button: InlineKeyboardButton = choice.url
       ? { text: choice.label, url: choice.url }
       : { text: choice.label, callback_data: codec.encode(choice.id) };
-    const group = choice.label.length <= SHORT_LABEL ? choice.id.split(':')[0] : undefined;
+    // 👍/👎 always share a row, in English ("👎 Not quite right") as in Indonesian.
+    const short = choice.label.length <= SHORT_LABEL || choice.id.startsWith('feedback:');
+    const group = short ? choice.id.split(':')[0] : undefined;
     const last = rows[rows.length - 1];
     if (last && group !== undefined && group === previousGroup && last.length < MAX_PER_ROW) last.push(button);
     else rows.push([button]);

@@ -18,7 +18,7 @@ const WORDS = {
     basis: 'Dasar',
     more: 'Selengkapnya di chat pribadi',
     report: 'Untuk melapor, lewat chat pribadi',
-    replyOne: (parts: string) => `Balas ${parts}.`,
+    replyOne: (parts: string) => `Balas ${parts}${endStop(parts)}`,
     replyFor: 'untuk',
     or: 'atau',
     replyList: 'Balas dengan angka pilihan Anda:',
@@ -29,12 +29,17 @@ const WORDS = {
     basis: 'Basis',
     more: 'More in a private chat',
     report: 'To report, in a private chat',
-    replyOne: (parts: string) => `Reply ${parts}.`,
+    replyOne: (parts: string) => `Reply ${parts}${endStop(parts)}`,
     replyFor: 'for',
     or: 'or',
     replyList: 'Reply with the number of your choice:',
   },
 } as const;
+
+/** A period to close a line, unless it already ends in one (a follow-up question ends in "?"). */
+function endStop(text: string): string {
+  return /[.?!]$/.test(text) ? '' : '.';
+}
 
 /**
  * Renders an {@link Answer} as one WhatsApp text: verdict, explanation, numbered citations and,

@@ -73,6 +73,8 @@ export async function translateWhatsAppMessage(
   const isGroup = isGroupId(chatId);
   const userId = isGroup ? (message.author ?? chatId) : chatId;
   let text = message.body.trim();
+  // A bare "@Netra" in a group goes on as an empty text: the conversation answers it with one line.
+  let bareMention = false;
 
   if (isGroup) {
     const mentionTokens = await botMentionTokens(message, ctx);
@@ -81,12 +83,11 @@ export async function translateWhatsAppMessage(
     if (!mentioned && !isCommandText(text) && !(await quotesBot(message, ctx))) {
       return { kind: 'ignore', reason: 'group-not-addressed' };
     }
-    // A bare "@Netra" is a request for help rather than an empty question.
-    if (mentioned && text === '' && !message.hasMedia) text = '/bantuan';
+    bareMention = mentioned && text === '' && !message.hasMedia;
   }
 
   const attachment = toAttachment(message, ctx.maxFileBytes);
-  if (text === '' && !attachment) return { kind: 'ignore', reason: message.hasMedia ? 'unsupported-type' : 'empty' };
+  if (text === '' && !attachment && !bareMention) return { kind: 'ignore', reason: message.hasMedia ? 'unsupported-type' : 'empty' };
 
   const incoming: IncomingMessage = {
     channel: 'whatsapp',

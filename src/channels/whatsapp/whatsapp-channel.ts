@@ -12,7 +12,8 @@ import type { ChannelState } from '../../observability/channel-status.js';
 import { splitMessage } from '../split-message.js';
 import { assertChromiumExists, createWhatsAppClient } from './create-whatsapp-client.js';
 import { renderOutgoingWhatsApp, toWhatsAppStyle, WHATSAPP_MAX_MESSAGE_CHARS } from './format-answer-whatsapp.js';
-import { quickIgnoreReason, translateWhatsAppMessage } from './translate-message.js';
+import { DEFAULT_MEDIA_BURST_QUIET_MS, MediaBurst } from './media-burst.js';
+import { quickIgnoreReason, translateWhatsAppMessage, type Translation } from './translate-message.js';
 import type { WhatsAppClientLike, WhatsAppMessageLike } from './whatsapp-client-like.js';
 import { BotIdentity, idServer } from './whatsapp-ids.js';
 
@@ -48,6 +49,8 @@ export interface WhatsAppDeps {
   printQr?: (qr: string) => void;
   /** Longest text per WhatsApp message before splitting. */
   maxMessageChars?: number;
+  /** How long photos sent together in a private chat wait for the next one before they go on as one message (ms). */
+  mediaBurstQuietMs?: number;
   /** Told of every change of the connection (for `/healthz`): pairing, connected, reconnecting. */
   onState?: (state: ChannelState, detail?: string) => void;
 }
@@ -96,6 +99,8 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
   const identity = new BotIdentity();
   // Per chat: a reply is sent completely before the next message of that chat is looked at.
   const queue = new PerChatOrder();
+  // Photos picked together arrive one by one: a private chat's media go on as one message.
+  const bursts = new MediaBurst<WhatsAppMessageLike>(deps.mediaBurstQuietMs ?? DEFAULT_MEDIA_BURST_QUIET_MS);
   const lidCache = new Map<string, string | undefined>();
   const printQr = deps.printQr ?? printQrToStderr;
 
@@ -223,7 +228,13 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
         log.trace({ reason }, 'WhatsApp: pesan diabaikan');
         return;
       }
-      void queue.run(message.from, () => handleMessage(message));
+      if (message.hasMedia && idServer(message.from) !== 'g.us') {
+        bursts.add(message.from, message, (burst) => void queue.run(message.from, () => handleMessages(burst)));
+        return;
+      }
+      // A text right after a burst of photos is answered after them.
+      bursts.flush(message.from);
+      void queue.run(message.from, () => handleMessages([message]));
     } catch (err) {
       // An event handler that throws would surface inside whatsapp-web.js; one odd message must not.
       log.error({ err: safeError(err) }, 'WhatsApp: pesan tidak dapat dibaca');
@@ -242,17 +253,27 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
     }
   }
 
-  async function handleMessage(message: WhatsAppMessageLike): Promise<void> {
+  /** Translates one message, or a private chat's burst of media as one message with all their files. */
+  async function translateBurst(messages: readonly WhatsAppMessageLike[]): Promise<Translation> {
+    const context = { identity, adminIds: config.adminIds, startedAtSec, maxFileBytes: deps.maxFileBytes, resolveLid };
+    const translations = await Promise.all(messages.map((m) => translateWhatsAppMessage(m, context)));
+    const kept = translations.filter((t): t is Extract<Translation, { kind: 'message' }> => t.kind === 'message');
+    const [first, ...rest] = kept;
+    if (!first) return translations[0] ?? { kind: 'ignore', reason: 'empty' };
+    if (rest.length === 0) return first;
+    // Each photo may carry its own caption; together they describe the files.
+    const captions = [...new Set(kept.map((t) => t.message.text).filter((t) => t !== ''))];
+    const attachments = kept.flatMap((t) => t.message.attachments ?? []);
+    return { ...first, message: { ...first.message, text: captions.join('\n'), attachments } };
+  }
+
+  async function handleMessages(messages: readonly WhatsAppMessageLike[]): Promise<void> {
+    const message = messages[0];
+    if (!message) return;
     let userHash = hashUserId('whatsapp', message.author ?? message.from);
     let isGroup = false;
     try {
-      const translation = await translateWhatsAppMessage(message, {
-        identity,
-        adminIds: config.adminIds,
-        startedAtSec,
-        maxFileBytes: deps.maxFileBytes,
-        resolveLid,
-      });
+      const translation = await translateBurst(messages);
       if (translation.kind === 'ignore') {
         log.trace({ reason: translation.reason }, 'WhatsApp: pesan diabaikan');
         return;
@@ -291,6 +312,7 @@ export async function startWhatsApp(deps: WhatsAppDeps): Promise<WhatsAppChannel
   return {
     async stop() {
       if (stopped) return;
+      bursts.flushAll();
       stopped = true;
       if (restartTimer !== undefined) timers.clearTimeout(restartTimer);
       restartTimer = undefined;
