@@ -31,7 +31,11 @@ export interface ScaleFigures {
   p95_ms: number;
   max_ms: number;
   rss_mb: number;
+  /** The answering server's own peak (VmHWM), before any re-index. */
   peak_rss_mb: number;
+  /** A re-index after one changed document inside the running server (what `/reindex` does), and its peak memory. */
+  server_reindex_ms: number;
+  server_reindex_peak_rss_mb: number;
   start_ms: number;
   index_load_ms: number;
   reindex_cold_ms: number;
@@ -105,8 +109,9 @@ async function measureScale(scale: number, tmp: string, say: (line: string) => v
   }
   loads.sort((a, b) => a - b);
 
-  const server = await runAnswerServer(env);
+  const server = await runAnswerServer({ ...env, BENCH_REINDEX_FILE: path.join(knowledgeDir, 'regulations', 'uu-7-2017-pemilu.md') });
   say(`  ${scale}×: mean ${server.mean_ms!.toFixed(1)} ms (CPU ${server.cpu_mean_ms!.toFixed(1)} ms), p95 ${server.p95_ms!.toFixed(1)} ms, RSS ${server.rss_mb!.toFixed(0)} MB (peak ${server.peak_rss_mb!.toFixed(0)}), load ${percentile(loads, 50).toFixed(0)} ms`);
+  say(`  ${scale}×: /reindex inside the server ${server.server_reindex_ms!.toFixed(0)} ms, peak RSS ${server.server_reindex_peak_rss_mb!.toFixed(0)} MB`);
 
   // One document changed, one added, the same one removed: each a one-document re-index.
   const regulations = path.join(knowledgeDir, 'regulations');
@@ -138,6 +143,8 @@ async function measureScale(scale: number, tmp: string, say: (line: string) => v
     max_ms: server.max_ms!,
     rss_mb: server.rss_mb!,
     peak_rss_mb: server.peak_rss_mb!,
+    server_reindex_ms: server.server_reindex_ms!,
+    server_reindex_peak_rss_mb: server.server_reindex_peak_rss_mb!,
     start_ms: server.start_ms!,
     index_load_ms: percentile(loads, 50),
     reindex_cold_ms: cold.ms,
@@ -162,6 +169,7 @@ const ROWS: [string, (f: ScaleFigures) => string][] = [
   ['index load', (f) => `${f.index_load_ms.toFixed(0)} ms`],
   ['server start (incl. load)', (f) => `${f.start_ms.toFixed(0)} ms`],
   ['server RSS (after answering / peak)', (f) => `${f.rss_mb.toFixed(0)} / ${f.peak_rss_mb.toFixed(0)} MB`],
+  ['/reindex in the server: time / peak RSS', (f) => `${(f.server_reindex_ms / 1000).toFixed(2)} s / ${f.server_reindex_peak_rss_mb.toFixed(0)} MB`],
 ];
 
 /** Runs the scale bench; the last line printed is one JSON object with every figure. */
@@ -195,6 +203,11 @@ export async function runScaleBench(scales: number[], say: (line: string) => voi
       checks.push([`no-op re-index ≤ 0.3 s at 100× (${(hundred.reindex_noop_ms / 1000).toFixed(2)} s)`, hundred.reindex_noop_ms <= 300]);
       checks.push([`index load ≤ 0.5 s at 100× (${hundred.index_load_ms.toFixed(0)} ms)`, hundred.index_load_ms <= 500]);
       checks.push([`server RSS ≤ 600 MB at 100× (${hundred.peak_rss_mb.toFixed(0)} MB peak)`, hundred.peak_rss_mb <= 600]);
+      // Not in the issue's list but what an admin's /reindex costs a running bot: two indexes meet in memory.
+      checks.push([
+        `server RSS ≤ 600 MB at 100× during an in-process /reindex (${hundred.server_reindex_peak_rss_mb.toFixed(0)} MB peak)`,
+        hundred.server_reindex_peak_rss_mb <= 600,
+      ]);
     }
     say('targets:');
     for (const [label, ok] of checks) say(`  ${ok ? 'MET   ' : 'MISSED'} ${label}`);

@@ -132,6 +132,22 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
+/**
+ * The most memory this process has held, in MB. Linux's `VmHWM` is this process image's own high
+ * water mark; `resourceUsage().maxRSS` is not, for a spawned child: getrusage keeps the parent's
+ * peak across fork and exec, so a server started by a bench that had built a large index reported
+ * the bench's memory as its own (801 MB at 100× where the server held 500).
+ */
+export function peakRssMb(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {
+    // Not Linux: fall back to getrusage (exact for a process not spawned by a larger one).
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 /** Offline answer latency through `pipeline.ask`, after a warm-up pass. */
 async function measureLatency(app: NetraApp, rounds: number): Promise<{ samples: number[]; byKind: Map<string, number[]> }> {
   for (const b of BENCH_QUESTIONS) await app.pipeline.ask(b.question);
@@ -335,7 +351,7 @@ async function main(): Promise<number> {
         `LLM hanging     breaker ${hanging.state} after ${hanging.openAfter} questions; then ${hanging.qps.toFixed(0)} answers/s (offline ${offlineQps.toFixed(0)} answers/s)`,
       );
 
-      const rssMb = process.resourceUsage().maxRSS / 1024;
+      const rssMb = peakRssMb();
       say(`peak RSS        ${rssMb.toFixed(0)} MB`);
 
       const checks: [string, boolean, string][] = [

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { writeAtomically } from './durable-files.js';
 
 /**
  * Embeddings already computed, keyed by the sha256 of the text, in one binary file per embedder:
@@ -10,7 +10,14 @@ import { writeAtomically } from './durable-files.js';
  * base64-in-JSON cache it replaces took seconds; new vectors are appended, so a one-document
  * change writes a few kilobytes. A record cut short by a crash is ignored; the file is rewritten
  * without stale entries when they outnumber the live ones.
+ *
+ * Opening reads only the keys, block by block, and a vector is read from the file when asked for:
+ * at 100× the corpus the file is 193 MB, and a one-document re-index needs a handful of vectors
+ * from it, so holding it all in memory doubled the re-index's footprint for nothing.
  */
+
+/** Records read at once while scanning the keys (about 4 MB with 1024 dimensions). */
+const SCAN_RECORDS = 1024;
 
 const MAGIC = 'NTRE';
 const VERSION = 1;
@@ -34,7 +41,8 @@ export class EmbeddingCache {
   private constructor(
     readonly file: string,
     private dims: number | undefined,
-    private readonly data: Buffer,
+    /** The open file the vectors are read from, or undefined for a cache that had no usable file. */
+    private fd: number | undefined,
     /** Bytes of the file that hold whole records (a torn last record is excluded). */
     private validBytes: number,
   ) {}
@@ -49,33 +57,62 @@ export class EmbeddingCache {
    * are computed again), never an error. `dimensions`, when given, must match the file's.
    */
   static async open(file: string, dimensions?: number): Promise<EmbeddingCache> {
-    let data: Buffer;
+    let fd: number;
     try {
-      data = await fs.readFile(file);
+      fd = fsSync.openSync(file, 'r');
     } catch {
-      return new EmbeddingCache(file, dimensions, Buffer.alloc(0), 0);
+      return new EmbeddingCache(file, dimensions, undefined, 0);
     }
-    const ok =
-      data.length >= HEADER_BYTES &&
-      data.toString('latin1', 0, 4) === MAGIC &&
-      data.readUInt32LE(4) === VERSION &&
-      data.readUInt32LE(8) > 0 &&
-      (dimensions === undefined || data.readUInt32LE(8) === dimensions);
-    if (!ok) return new EmbeddingCache(file, dimensions, Buffer.alloc(0), 0);
-    const dims = data.readUInt32LE(8);
-    const cache = new EmbeddingCache(file, dims, data, HEADER_BYTES);
-    const record = KEY_BYTES + dims * 4;
-    for (let at = HEADER_BYTES; at + record <= data.length; at += record) {
-      cache.offsets.set(data.toString('hex', at, at + KEY_BYTES), at + KEY_BYTES);
-      cache.records += 1;
-      cache.validBytes = at + record;
+    try {
+      const size = fsSync.fstatSync(fd).size;
+      const header = Buffer.alloc(HEADER_BYTES);
+      const ok =
+        size >= HEADER_BYTES &&
+        fsSync.readSync(fd, header, 0, HEADER_BYTES, 0) === HEADER_BYTES &&
+        header.toString('latin1', 0, 4) === MAGIC &&
+        header.readUInt32LE(4) === VERSION &&
+        header.readUInt32LE(8) > 0 &&
+        (dimensions === undefined || header.readUInt32LE(8) === dimensions);
+      if (!ok) {
+        fsSync.closeSync(fd);
+        return new EmbeddingCache(file, dimensions, undefined, 0);
+      }
+      const dims = header.readUInt32LE(8);
+      const cache = new EmbeddingCache(file, dims, fd, HEADER_BYTES);
+      const record = KEY_BYTES + dims * 4;
+      const block = Buffer.allocUnsafe(record * SCAN_RECORDS);
+      for (let at = HEADER_BYTES; at + record <= size; ) {
+        const read = fsSync.readSync(fd, block, 0, Math.min(block.length, size - at), at);
+        const whole = Math.floor(read / record);
+        if (whole === 0) break;
+        for (let i = 0; i < whole; i++) cache.offsets.set(block.toString('hex', i * record, i * record + KEY_BYTES), at + i * record + KEY_BYTES);
+        cache.records += whole;
+        at += whole * record;
+        cache.validBytes = at;
+      }
+      return cache;
+    } catch {
+      // Unreadable midway (an I/O error): a cache, so start empty rather than fail the re-index.
+      fsSync.closeSync(fd);
+      return new EmbeddingCache(file, dimensions, undefined, 0);
     }
-    return cache;
+  }
+
+  /** Closes the file; the cache must not be used afterwards. */
+  close(): void {
+    if (this.fd !== undefined) fsSync.closeSync(this.fd);
+    this.fd = undefined;
   }
 
   /** Records in the file, live and stale. */
   get size(): number {
     return this.records;
+  }
+
+  /** Whether the cache holds a vector for `key` (nothing is read). */
+  has(key: Buffer): boolean {
+    const hex = key.toString('hex');
+    return this.added.has(hex) || (this.fd !== undefined && this.offsets.has(hex));
   }
 
   /** The cached vector for `key`, or undefined. */
@@ -84,18 +121,22 @@ export class EmbeddingCache {
     const added = this.added.get(hex);
     if (added) return added;
     const at = this.offsets.get(hex);
-    if (at === undefined || this.dims === undefined) return undefined;
-    // A copy, so the vector is aligned and does not pin the file buffer.
-    return new Float32Array(new Uint8Array(this.data.buffer, this.data.byteOffset + at, this.dims * 4).slice().buffer);
+    if (at === undefined || this.dims === undefined || this.fd === undefined) return undefined;
+    const vector = new Float32Array(this.dims);
+    const bytes = new Uint8Array(vector.buffer);
+    if (fsSync.readSync(this.fd, bytes, 0, bytes.length, at) !== bytes.length) return undefined;
+    return vector;
   }
 
-  /** Adds a vector, written by the next {@link flush}. */
-  set(key: Buffer, vector: ArrayLike<number>): void {
+  /** Adds a vector, written by the next {@link flush}; returns the Float32 copy the cache keeps. */
+  set(key: Buffer, vector: ArrayLike<number>): Float32Array {
     this.dims ??= vector.length;
     if (vector.length !== this.dims) throw new Error(`embedding has ${vector.length} dimensions, the cache ${this.dims}`);
     const hex = key.toString('hex');
-    this.added.set(hex, Float32Array.from(vector));
+    const stored = Float32Array.from(vector);
+    this.added.set(hex, stored);
     this.pending.push(hex);
+    return stored;
   }
 
   /**
@@ -126,28 +167,58 @@ export class EmbeddingCache {
     } finally {
       await handle.close();
     }
+    // Written: read back from the file when asked for, instead of kept in memory.
+    this.pending.forEach((hex, i) => {
+      this.offsets.set(hex, this.validBytes + i * record + KEY_BYTES);
+      this.added.delete(hex);
+    });
     this.validBytes += chunk.length;
     this.records = total;
     this.pending = [];
   }
 
+  /**
+   * Writes a new file holding only `liveKeys` (those the cache has), block by block so a
+   * compaction never holds the whole file in memory, and switches to it by a rename.
+   */
   private async rewrite(liveKeys: Set<string>): Promise<void> {
     const dims = this.dims!;
     const record = KEY_BYTES + dims * 4;
     const keep = [...liveKeys].filter((k) => this.added.has(k) || this.offsets.has(k));
     // Without live keys (nothing to compare with) keep what was just added.
     const keys = liveKeys.size > 0 ? keep : [...this.added.keys()];
-    const out = Buffer.alloc(HEADER_BYTES + keys.length * record);
-    out.write(MAGIC, 0, 'latin1');
-    out.writeUInt32LE(VERSION, 4);
-    out.writeUInt32LE(dims, 8);
-    keys.forEach((hex, i) => {
-      const v = this.get(Buffer.from(hex, 'hex'))!;
-      Buffer.from(hex, 'hex').copy(out, HEADER_BYTES + i * record);
-      Buffer.from(v.buffer, v.byteOffset, v.byteLength).copy(out, HEADER_BYTES + i * record + KEY_BYTES);
-    });
-    await writeAtomically(this.file, out);
-    this.validBytes = out.length;
+    const tmp = `${this.file}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
+    const handle = await fs.open(tmp, 'w');
+    try {
+      const header = Buffer.alloc(HEADER_BYTES);
+      header.write(MAGIC, 0, 'latin1');
+      header.writeUInt32LE(VERSION, 4);
+      header.writeUInt32LE(dims, 8);
+      await handle.write(header, 0, HEADER_BYTES, 0);
+      const block = Buffer.alloc(record * SCAN_RECORDS);
+      for (let from = 0; from < keys.length; from += SCAN_RECORDS) {
+        const part = keys.slice(from, from + SCAN_RECORDS);
+        part.forEach((hex, i) => {
+          const v = this.get(Buffer.from(hex, 'hex'))!;
+          block.write(hex, i * record, 'hex');
+          Buffer.from(v.buffer, v.byteOffset, v.byteLength).copy(block, i * record + KEY_BYTES);
+        });
+        await handle.write(block, 0, part.length * record, HEADER_BYTES + from * record);
+      }
+    } catch (err) {
+      await handle.close();
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+    await handle.close();
+    await fs.rename(tmp, this.file);
+    // The new file from now on: reopen it and point every key at its new place.
+    this.close();
+    this.fd = fsSync.openSync(this.file, 'r');
+    this.offsets.clear();
+    for (const [i, hex] of keys.entries()) this.offsets.set(hex, HEADER_BYTES + i * record + KEY_BYTES);
+    this.added.clear();
+    this.validBytes = HEADER_BYTES + keys.length * record;
     this.records = keys.length;
     this.pending = [];
   }

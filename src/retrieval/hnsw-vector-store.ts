@@ -68,6 +68,7 @@ export class HnswVectorStore extends SaveableVectorStore {
   private labels: (StoredVectorMetadata | null)[] = [];
   private readonly labelOf = new Map<string, number>();
   private freeSlots = 0;
+  private released = false;
   private readonly args: Required<Omit<HnswVectorStoreArgs, 'textOf'>> & Pick<HnswVectorStoreArgs, 'textOf'>;
 
   constructor(embeddings: EmbeddingsInterface, args: HnswVectorStoreArgs) {
@@ -94,6 +95,7 @@ export class HnswVectorStore extends SaveableVectorStore {
     if (vectors.length !== documents.length) throw new Error('vectors and documents must have the same length');
     const ids = documents.map((d, i) => options?.ids?.[i] ?? (typeof d.metadata.id === 'string' ? d.metadata.id : d.id));
     if (vectors.length === 0) return [];
+    if (this.released) throw new Error('HnswVectorStore: added to after release()');
     const index = this.ensureIndex(vectors.length);
     const needed = index.getCurrentCount() + Math.max(0, vectors.length - this.freeSlots);
     if (needed > index.getMaxElements()) index.resizeIndex(needed);
@@ -132,6 +134,7 @@ export class HnswVectorStore extends SaveableVectorStore {
   }
 
   async similaritySearchVectorWithScore(query: number[], k: number, filter?: VectorMetadataFilter): Promise<[DocumentInterface, number][]> {
+    if (this.released) throw new Error('HnswVectorStore: searched after release()');
     if (!this.index || this.labelOf.size === 0 || k <= 0) return [];
     const wanted = filter ? Object.entries(filter).filter(([, v]) => v !== undefined) : [];
     const matches = (label: number) => {
@@ -167,16 +170,35 @@ export class HnswVectorStore extends SaveableVectorStore {
     await writeFileDurably(path.join(directory, LABELS_FILE), JSON.stringify(labels));
   }
 
-  /** Loads a store saved by {@link save}; the label table is validated before hnswlib reads its file. */
-  static async load(directory: string, embeddings: EmbeddingsInterface, options: Pick<HnswVectorStoreArgs, 'efSearch' | 'textOf'> = {}): Promise<HnswVectorStore> {
+  /**
+   * Loads a store saved by {@link save}; the label table is validated, and hnswlib's file checked
+   * against it. With `numDimensions` known beforehand (the manifest records it), hnswlib starts
+   * reading its file — most of the bytes — at once, off the main thread, while the labels are parsed.
+   */
+  static async load(
+    directory: string,
+    embeddings: EmbeddingsInterface,
+    options: Pick<HnswVectorStoreArgs, 'efSearch' | 'textOf'> & { numDimensions?: number } = {},
+  ): Promise<HnswVectorStore> {
+    const readGraph = async (dims: number) => {
+      const index = new HierarchicalNSW('cosine', dims);
+      await index.readIndex(path.join(directory, INDEX_FILE), true);
+      return index;
+    };
+    const early = options.numDimensions ? readGraph(options.numDimensions) : undefined;
+    // A labels file found broken must not leave the early read's rejection unobserved.
+    early?.catch(() => undefined);
     const parsed = LabelsFileSchema.safeParse(JSON.parse(await fs.readFile(path.join(directory, LABELS_FILE), 'utf8')));
     if (!parsed.success) throw new Error(`${LABELS_FILE} tidak valid: ${parsed.error.issues[0]?.message ?? ''}`);
     const { numDimensions, m, efConstruction, ids, kinds, deletedSlots } = parsed.data;
     if (kinds.length !== ids.length) throw new Error(`${LABELS_FILE} tidak valid: ids dan kinds tidak sama panjang`);
+    if (options.numDimensions !== undefined && options.numDimensions !== numDimensions) {
+      throw new Error(`${LABELS_FILE} mencatat ${numDimensions} dimensi, manifest ${options.numDimensions}`);
+    }
     const labels = ids.map((id, i) => (id === null ? null : { id, kind: kinds[i]! }));
-    const store = new HnswVectorStore(embeddings, { numDimensions, m, efConstruction, ...options });
-    const index = new HierarchicalNSW('cosine', numDimensions);
-    await index.readIndex(path.join(directory, INDEX_FILE), true);
+    const { numDimensions: _expected, ...searchOptions } = options;
+    const store = new HnswVectorStore(embeddings, { numDimensions, m, efConstruction, ...searchOptions });
+    const index = await (early ?? readGraph(numDimensions));
     const live = labels.filter((l) => l !== null).length;
     if (index.getNumDimensions() !== numDimensions || index.getCurrentCount() !== live + deletedSlots) {
       throw new Error(`${INDEX_FILE} tidak cocok dengan ${LABELS_FILE}`);
@@ -190,6 +212,22 @@ export class HnswVectorStore extends SaveableVectorStore {
     });
     store.freeSlots = deletedSlots;
     return store;
+  }
+
+  /**
+   * Frees the graph's memory now, not whenever the garbage collector gets to the wrapper: V8 does
+   * not see hnswlib's allocation (200 MB at 100× the corpus), so an old graph could stay resident
+   * long after its index was replaced. The store is unusable afterwards: a search throws.
+   */
+  release(): void {
+    if (!this.index) return;
+    // initIndex deletes the native index it replaces; one slot is the smallest it allows.
+    this.index.initIndex(1, this.args.m, this.args.efConstruction, 100, true);
+    this.index = undefined;
+    this.released = true;
+    this.labels = [];
+    this.labelOf.clear();
+    this.freeSlots = 0;
   }
 
   /** A store of `docs`, embedded with `embeddings`, in the order given. */

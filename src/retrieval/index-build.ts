@@ -63,6 +63,13 @@ export interface BuildOptions {
   unusable?: readonly string[];
   /** Test hook: fail after the build was written aside, before it becomes current. */
   failBeforeSwitch?: boolean;
+  /**
+   * The index this process answers from, when a running bot re-indexes (`/reindex`): if it is the
+   * build being updated, its knowledge, chunks and BM25 postings are used as they are (read only)
+   * instead of loading a second copy; only the HNSW graph is read again, since the update changes
+   * it in place and the bot keeps searching the one it has.
+   */
+  serving?: LoadedIndex;
 }
 
 /**
@@ -117,7 +124,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   }
   // A damaged current build: update the newest good one instead, if there is one.
   if (!base && !options.force) base = await newestGoodBuild(indexRoot, config, new Set([...unusable, ...(current ? [current] : [])]));
-  const previous = base && !options.force ? await loadIndex(indexRoot, config, base.buildId).catch(() => undefined) : undefined;
+  const shared = base && options.serving?.manifest.buildId === base.buildId ? options.serving : undefined;
+  const previous =
+    base && !options.force ? (shared ?? (await loadIndex(indexRoot, config, base.buildId).catch(() => undefined))) : undefined;
 
   const kb = await loadKnowledge(knowledgeDir, previous ? reuseFrom(previous, sources) : {});
   const problems = checkIntegrity(kb);
@@ -141,37 +150,36 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const incremental = previous !== undefined && fresh.length <= INCREMENTAL_MAX_SHARE * chunks.length;
   const toEmbed = incremental ? fresh : chunks;
 
-  const cache = await EmbeddingCache.open(cacheFile(indexRoot, embedderInfo.provider, embedderInfo.model));
-  const { vectors, embedded } = await embedWithCache(toEmbed, embeddings, cache, options.onProgress);
-  const dimensions = vectors[0]?.length ?? previous?.manifest.embedder.dimensions ?? cache.dimensions ?? 1;
-
   const buildId = `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
   const buildsDir = path.join(indexRoot, 'builds');
   const partial = path.join(buildsDir, `${buildId}.partial`);
   await fs.mkdir(partial, { recursive: true });
+  let store: HnswVectorStore | undefined;
+  // Open (its keys read, not its vectors) until the build is written.
+  const cache = await EmbeddingCache.open(cacheFile(indexRoot, embedderInfo.provider, embedderInfo.model));
   try {
-    const newVectors = new Map(toEmbed.map((c, i) => [c.id, vectors[i]!] as const));
-    let store: HnswVectorStore;
+    const { vectorOf, embedded } = await embedWithCache(toEmbed, embeddings, cache, options.onProgress);
+    const dimensions = toEmbed.length > 0 ? cache.dimensions! : (previous?.manifest.embedder.dimensions ?? cache.dimensions ?? 1);
     let lexical: LexicalIndex;
     if (incremental) {
-      // The previous build's graph (this process's own copy of it), updated in place.
+      // The previous build's graph, updated in place: the copy loaded for this build, never the one a bot is searching.
       store =
-        previous.vector instanceof HnswVectorStore
+        !shared && previous.vector instanceof HnswVectorStore
           ? previous.vector
-          : await HnswVectorStore.load(buildDir(indexRoot, previous.manifest.buildId), embeddings);
+          : await HnswVectorStore.load(buildDir(indexRoot, previous.manifest.buildId), embeddings, { numDimensions: previous.manifest.embedder.dimensions });
       const keep = new Set(chunks.filter(unchanged).map((c) => c.id));
       await store.delete({ ids: previous.chunks.filter((c) => !keep.has(c.id)).map((c) => c.id) });
-      await addInBatches(store, fresh, newVectors);
+      await addInBatches(store, fresh, vectorOf);
       lexical = LexicalIndex.update(previous.lexical, chunks, unchanged);
     } else {
       store = new HnswVectorStore(embeddings, { numDimensions: dimensions });
-      await addInBatches(store, chunks, newVectors);
+      await addInBatches(store, chunks, vectorOf);
       lexical = LexicalIndex.build(chunks);
     }
     const cards = chunks.filter((c) => c.kind === 'card');
     const cardVectors = CardVectors.fromVectors(
       cards.map((c) => c.id),
-      cards.map((c) => newVectors.get(c.id) ?? previous?.cardVectors.vectorOf(c.id) ?? missingVector(c)),
+      cards.map((c) => vectorOf(c) ?? previous?.cardVectors.vectorOf(c.id) ?? missingVector(c)),
       dimensions,
     );
     const newsVocabulary = lexical.termsOnlyIn('news').filter((t) => t.length > 2 && !/^\d+$/.test(t));
@@ -244,6 +252,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   } catch (err) {
     await fs.rm(partial, { recursive: true, force: true }).catch(() => undefined);
     throw err;
+  } finally {
+    cache.close();
+    // This build's own graphs are of no further use (a bot loads the new build from disk): free them now.
+    store?.release();
+    if (!shared && previous?.vector instanceof HnswVectorStore) previous.vector.release();
   }
 }
 
@@ -292,12 +305,12 @@ function missingVector(c: KnowledgeChunk): never {
 }
 
 /** Adds chunks to the store in batches, so a full build never holds every vector as a JS array at once. */
-async function addInBatches(store: HnswVectorStore, chunks: KnowledgeChunk[], vectors: Map<string, Float32Array>): Promise<void> {
+async function addInBatches(store: HnswVectorStore, chunks: KnowledgeChunk[], vectorOf: (c: KnowledgeChunk) => Float32Array | undefined): Promise<void> {
   const batch = 1024;
   for (let i = 0; i < chunks.length; i += batch) {
     const part = chunks.slice(i, i + batch);
     await store.addVectors(
-      part.map((c) => Array.from(vectors.get(c.id) ?? missingVector(c))),
+      part.map((c) => Array.from(vectorOf(c) ?? missingVector(c))),
       part.map((c) => new Document({ pageContent: '', metadata: { id: c.id, kind: c.kind } })),
     );
   }
@@ -307,28 +320,34 @@ function cacheFile(indexRoot: string, provider: string, model: string): string {
   return path.join(indexRoot, 'embedding-cache', `${provider}-${model.replace(/[^\w.-]+/g, '_')}.f32`);
 }
 
-/** Vectors for `chunks` (Float32, in order): from the cache, or embedded in batches and added to it. */
+/**
+ * Makes sure the cache holds a vector for each of `chunks`, embedding (in batches) those it
+ * lacks; returns how to get a chunk's vector, read from the cache when asked for, so a full build
+ * never holds every vector at once.
+ */
 async function embedWithCache(
   chunks: KnowledgeChunk[],
   embeddings: Embeddings,
   cache: EmbeddingCache,
   onProgress: BuildOptions['onProgress'],
-): Promise<{ vectors: Float32Array[]; embedded: number }> {
-  const keys = chunks.map((c) => embeddingKey(c.text));
-  const vectors: (Float32Array | undefined)[] = keys.map((k) => cache.get(k));
-  const missing = vectors.flatMap((v, i) => (v ? [] : [i]));
+): Promise<{ vectorOf: (c: KnowledgeChunk) => Float32Array | undefined; embedded: number }> {
+  const keys = new Map(chunks.map((c) => [c.id, embeddingKey(c.text)] as const));
+  const missing = chunks.filter((c) => !cache.has(keys.get(c.id)!));
   const batch = 64;
   for (let b = 0; b < missing.length; b += batch) {
-    const idx = missing.slice(b, b + batch);
-    const out = await embeddings.embedDocuments(idx.map((i) => chunks[i]!.text));
-    idx.forEach((i, j) => {
-      cache.set(keys[i]!, out[j]!);
-      vectors[i] = Float32Array.from(out[j]!);
-    });
+    const part = missing.slice(b, b + batch);
+    const out = await embeddings.embedDocuments(part.map((c) => c.text));
+    for (const [j, c] of part.entries()) cache.set(keys.get(c.id)!, out[j]!);
     onProgress?.({ phase: 'embed', done: Math.min(b + batch, missing.length), total: missing.length });
   }
   if (missing.length === 0) onProgress?.({ phase: 'embed', done: 0, total: 0 });
-  return { vectors: vectors as Float32Array[], embedded: missing.length };
+  return {
+    vectorOf: (c) => {
+      const key = keys.get(c.id);
+      return key ? cache.get(key) : undefined;
+    },
+    embedded: missing.length,
+  };
 }
 
 async function checksumOf(file: string): Promise<FileChecksum> {

@@ -108,7 +108,11 @@ async function readBuild(indexRoot: string, manifest: IndexManifest, config: Con
   const embeddings = createEmbeddings(manifest.embedder, config);
   // hnswlib reads its file off the main thread: start it first, decode the rest meanwhile.
   let chunkById = new Map<string, KnowledgeChunk>();
-  const vectorLoad = HnswVectorStore.load(dir, embeddings, { efSearch: 64, textOf: (id) => chunkById.get(id)?.text });
+  const vectorLoad = HnswVectorStore.load(dir, embeddings, {
+    efSearch: 64,
+    textOf: (id) => chunkById.get(id)?.text,
+    numDimensions: manifest.embedder.dimensions,
+  });
   // A failed decode must not leave the vector load's rejection unobserved.
   vectorLoad.catch(() => undefined);
   const [knowledgeRaw, nodesRaw, lexicalRaw, cardsRaw, vocabularyRaw] = await Promise.all([

@@ -6,6 +6,8 @@ import { BENCH_QUESTIONS } from '../../scripts/bench.js';
 import { AnswerPipeline } from '../../src/answer/pipeline.js';
 import { toSnapshot } from '../../src/knowledge/knowledge-snapshot.js';
 import { HybridRetriever } from '../../src/retrieval/hybrid-retriever.js';
+import { HnswVectorStore } from '../../src/retrieval/hnsw-vector-store.js';
+import { IndexHolder } from '../../src/retrieval/index-holder.js';
 import { buildIndex, type LoadedIndex, loadIndex } from '../../src/retrieval/index-store.js';
 import { CHUNK_KINDS } from '../../src/retrieval/lexical-index.js';
 import { NEW_REGULATION } from '../ops/helpers.js';
@@ -121,6 +123,46 @@ describe('incremental re-index', { timeout: 120_000 }, () => {
       expect(summaryOf(updated.manifest)).toEqual(summaryOf(full.manifest));
     });
   }
+
+  it('a /reindex inside a running bot reuses the index it serves, which keeps answering as before; the result equals a full rebuild', async () => {
+    scratch = scratchKnowledge();
+    const { knowledgeDir, config } = scratch;
+    const first = await buildIndex({ knowledgeDir, indexRoot: config.indexDir, config });
+    const serving = await loadIndex(config.indexDir, config);
+    const before = await answers(serving);
+    const holder = new IndexHolder(serving, config);
+    CHANGES[0]![1](knowledgeDir);
+    const readFile = fsp.readFile.bind(fsp);
+    const read: string[] = [];
+    const spy = vi.spyOn(fsp, 'readFile').mockImplementation(((file: Parameters<typeof fsp.readFile>[0], options?: Parameters<typeof fsp.readFile>[1]) => {
+      read.push(String(file));
+      return readFile(file, options);
+    }) as typeof fsp.readFile);
+    let summary: Awaited<ReturnType<IndexHolder['rebuild']>>;
+    try {
+      summary = await holder.rebuild();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(summary.incremental).toBe(true);
+    expect(summary.manifest.incrementalFrom).toBe(first.buildId);
+    // The old build's knowledge and postings were not read again (its graph was: the update changes it).
+    const oldBuild = path.join(config.indexDir, 'builds', first.buildId);
+    expect(read.filter((f) => f.startsWith(oldBuild) && /knowledge|lexical/.test(path.basename(f)))).toEqual([]);
+    expect(holder.get().manifest.buildId).toBe(summary.buildId);
+    // The index that was serving is untouched: same answers, same graph size.
+    expect(await answers(serving)).toEqual(before);
+    expect((serving.vector as HnswVectorStore).liveCount).toBe(serving.chunks.length);
+
+    const full = await buildIndex({ knowledgeDir, indexRoot: config.indexDir, config, force: true });
+    const a = await loadIndex(config.indexDir, config, summary.buildId);
+    const b = await loadIndex(config.indexDir, config, full.buildId);
+    expect(a.chunks).toEqual(b.chunks);
+    expect(toSnapshot(a.knowledge)).toEqual(toSnapshot(b.knowledge));
+    expect(await exactSearches(a)).toEqual(await exactSearches(b));
+    expect(await answers(a)).toEqual(await answers(b));
+    holder.close();
+  });
 
   it('a no-op re-index reads no knowledge file whose stat is unchanged, and still sees a change that kept size and mtime', async () => {
     scratch = scratchKnowledge();

@@ -78,4 +78,42 @@ describe('the embedding cache: one binary Float32 file', () => {
     expect((await EmbeddingCache.open(file, 4)).size).toBe(1);
     expect((await EmbeddingCache.open(file, 1024)).size).toBe(0);
   });
+
+  it('reads only the keys when opened: thousands of records across scan blocks, a torn tail, vectors read when asked for', async () => {
+    const file = tempFile();
+    const first = await EmbeddingCache.open(file);
+    const keys = Array.from({ length: 2500 }, (_, i) => embeddingKey(`teks ${i}`));
+    for (const [i, k] of keys.entries()) first.set(k, vector(i, 4));
+    await first.flush(keys.length, () => keys);
+    // Still readable after the flush, from the file now rather than memory.
+    expect(Array.from(first.get(keys[2499]!)!)).toEqual(Array.from(Float32Array.from(vector(2499, 4))));
+    first.close();
+    fs.appendFileSync(file, Buffer.alloc(30, 9));
+    const back = await EmbeddingCache.open(file);
+    expect(back.size).toBe(2500);
+    for (const i of [0, 1023, 1024, 2047, 2048, 2499]) {
+      expect(back.has(keys[i]!)).toBe(true);
+      expect(Array.from(back.get(keys[i]!)!)).toEqual(Array.from(Float32Array.from(vector(i, 4))));
+    }
+    expect(back.has(embeddingKey('tidak ada'))).toBe(false);
+    back.close();
+  });
+
+  it('after a compaction the same cache object reads its vectors from the new file', async () => {
+    const file = tempFile();
+    const cache = await EmbeddingCache.open(file);
+    const old = [0, 1, 2, 3, 4].map((i) => embeddingKey(`lama ${i}`));
+    for (const [i, k] of old.entries()) cache.set(k, vector(i));
+    await cache.flush(5, () => old);
+    const live = [old[4]!, embeddingKey('baru')];
+    cache.set(live[1]!, vector(99));
+    // 6 records for 2 live ones: rewritten with only those two.
+    await cache.flush(2, () => live);
+    expect(cache.size).toBe(2);
+    expect(fs.statSync(file).size).toBe(16 + 2 * (32 + 8 * 4));
+    expect(Array.from(cache.get(old[4]!)!)).toEqual(Array.from(Float32Array.from(vector(4))));
+    expect(Array.from(cache.get(live[1]!)!)).toEqual(Array.from(Float32Array.from(vector(99))));
+    expect(cache.get(old[0]!)).toBeUndefined();
+    cache.close();
+  });
 });

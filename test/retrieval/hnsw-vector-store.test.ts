@@ -99,6 +99,28 @@ describe('HnswVectorStore, a LangChain VectorStore over hnswlib-node', () => {
   });
 });
 
+describe('HnswVectorStore: loading with the dimensions known, and freeing a graph', () => {
+  it('loads the same results when told the dimensions beforehand, and refuses a file of other dimensions', async () => {
+    const embeddings = new LocalEmbeddings();
+    const store = await HnswVectorStore.fromDocuments(docs(), embeddings, { numDimensions: embeddings.dimensions });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-hnsw-'));
+    dirs.push(dir);
+    await store.save(dir);
+    const back = await HnswVectorStore.load(dir, embeddings, { numDimensions: embeddings.dimensions });
+    expect(await ids(back, 'ikut kampanye calon', 3)).toEqual(await ids(store, 'ikut kampanye calon', 3));
+    await expect(HnswVectorStore.load(dir, embeddings, { numDimensions: 12 })).rejects.toThrow(/dimensi/);
+  });
+
+  it('release() frees the graph at once; a search afterwards is an error, never an empty result', async () => {
+    const embeddings = new LocalEmbeddings();
+    const store = await HnswVectorStore.fromDocuments(docs(), embeddings, { numDimensions: embeddings.dimensions });
+    store.release();
+    expect(store.liveCount).toBe(0);
+    await expect(store.similaritySearch('kampanye', 3)).rejects.toThrow(/release/);
+    store.release();
+  });
+});
+
 describe('CardVectors: exact cosine over the case cards', () => {
   it('ranks every card by cosine similarity, as a brute-force search would', async () => {
     const embeddings = new LocalEmbeddings();
