@@ -291,6 +291,8 @@ describe('Telegram adapter over real long polling', () => {
       isAdmin: false,
       text: '',
       choiceId: longId,
+      // Telegram's update_id: a redelivered update carries the same one.
+      deliveryId: expect.stringMatching(/^\d+$/),
     });
     const answered = h.fake.callsTo('answerCallbackQuery');
     expect(answered[0]?.payload).toMatchObject({ callback_query_id: queryId });

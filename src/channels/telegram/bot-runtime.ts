@@ -184,6 +184,8 @@ class MessageHandler {
       text,
       ...(attachments.length > 0 ? { attachments } : {}),
       ...(isPrivate ? {} : { links: privateChatLinks(ctx.me.username) }),
+      // A webhook Telegram retries (no 200 from a worker that died) carries the same update_id.
+      deliveryId: String(ctx.update.update_id),
     };
     const target: Target = {
       chatId: message.chat.id,
@@ -214,6 +216,7 @@ class MessageHandler {
       text: '',
       choiceId,
       ...(isPrivate ? {} : { links: privateChatLinks(ctx.me.username) }),
+      deliveryId: String(ctx.update.update_id),
     };
     const threadId = 'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined;
     const target: Target = { chatId: message.chat.id, threadId };
