@@ -114,14 +114,16 @@ export class Conversation implements ConversationHandler {
     ]);
   }
 
-  async handle(msg: IncomingMessage): Promise<OutgoingMessage[]> {
+  async handle(msg: IncomingMessage, deliver?: (replies: OutgoingMessage[]) => Promise<void>): Promise<OutgoingMessage[]> {
     return this.inOrder(msg, async () => {
       // Delivered again after its worker died unacknowledged: the same reply, not a second turn.
       const replayed = await this.deps.shared?.recordedReplies(msg);
-      if (replayed) return replayed;
-      const out = await this.run(this.context(msg));
-      await this.deps.shared?.recordReplies(msg, out);
-      await this.rememberOffers(msg, out);
+      const out = replayed ?? (await this.run(this.context(msg)));
+      if (!replayed) {
+        await this.deps.shared?.recordReplies(msg, out);
+        await this.rememberOffers(msg, out);
+      }
+      if (deliver) await deliver(out);
       return out;
     });
   }

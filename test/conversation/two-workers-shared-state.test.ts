@@ -106,6 +106,30 @@ describe.skipIf(!TEST_DATABASE_URL)(`two workers share links, offers, replies an
     expect(stored).not.toContain('5150');
   });
 
+  it('the replies to one message are sent before the other worker handles the next message of that chat', async () => {
+    const chat = { channel: 'telegram' as const, chatId: '6160', userId: '6160', isPrivate: true };
+    const events: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = a.conversation.handle({ ...chat, text: 'Bolehkah PNS ikut kampanye?' }, async () => {
+      events.push('A sending');
+      await gate; // a slow send (Telegram's per-chat pace), after Telegram was already acknowledged
+      events.push('A sent');
+    });
+    while (!events.includes('A sending')) await new Promise((r) => setTimeout(r, 5));
+    const second = b.conversation.handle({ ...chat, text: 'Bolehkah PNS jadi caleg?' }).then(() => events.push('B handled'));
+    // B waits for the chat's lock in PostgreSQL (polled, no timers in the assertion).
+    for (;;) {
+      const [row] = await schema.query("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      if (Number(row?.n) >= 1) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(events).toEqual(['A sending']);
+    release();
+    await Promise.all([first, second]);
+    expect(events).toEqual(['A sending', 'A sent', 'B handled']);
+  });
+
   it("the HTTP API's per-address limit counts the requests of both workers", async () => {
     // The shared limit counts per clock minute: do not start where four requests could straddle two.
     while (Date.now() % 60_000 > 50_000) await new Promise((r) => setTimeout(r, 250));

@@ -69,6 +69,7 @@ describe('Telegram adapter over real long polling', () => {
         isPrivate: true,
         isAdmin: false,
         text: 'Bolehkah PNS like postingan caleg di Instagram?',
+        deliveryId: expect.stringMatching(/^\d+$/),
       },
     ]);
     expect(h.fake.callsTo('getUpdates').length).toBeGreaterThan(0);

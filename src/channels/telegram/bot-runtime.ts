@@ -192,8 +192,9 @@ class MessageHandler {
       replyTo: isPrivate ? undefined : message.message_id,
       threadId: message.is_topic_message ? message.message_thread_id : undefined,
     };
-    const outgoing = await this.converse(ctx.api, incoming, target);
-    for (const out of outgoing) await this.render(ctx.api, target, out);
+    await this.converse(ctx.api, incoming, target, async (outgoing) => {
+      for (const out of outgoing) await this.render(ctx.api, target, out);
+    });
   }
 
   async onCallback(ctx: Context): Promise<void> {
@@ -229,24 +230,31 @@ class MessageHandler {
       void ctx.answerCallbackQuery().catch(ignore);
     }, CALLBACK_ANSWER_WAIT_MS);
     early.unref();
-    let outgoing: OutgoingMessage[];
     try {
-      outgoing = await this.converse(ctx.api, incoming, target, { typing: false });
+      await this.converse(
+        ctx.api,
+        incoming,
+        target,
+        async (outgoing) => {
+          clearTimeout(early);
+          const ack = outgoing.find((o): o is Extract<OutgoingMessage, { kind: 'ack' }> => o.kind === 'ack');
+          if (!answered) {
+            answered = true;
+            await ctx.answerCallbackQuery(ack ? { ...(ack.text ? { text: ack.text } : {}), ...(ack.url ? { url: ack.url } : {}) } : {}).catch(ignore);
+          }
+          if (ack?.dropChoices !== undefined && 'reply_markup' in message) {
+            const keyboard = withoutChoices(message.reply_markup, ack.dropChoices, this.codec);
+            await ctx.api
+              .editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: keyboard ?? { inline_keyboard: [] } })
+              .catch(ignore);
+          }
+          for (const out of outgoing) if (out.kind !== 'ack') await this.render(ctx.api, target, out);
+        },
+        { typing: false },
+      );
     } finally {
       clearTimeout(early);
     }
-    const ack = outgoing.find((o): o is Extract<OutgoingMessage, { kind: 'ack' }> => o.kind === 'ack');
-    if (!answered) {
-      answered = true;
-      await ctx.answerCallbackQuery(ack ? { ...(ack.text ? { text: ack.text } : {}), ...(ack.url ? { url: ack.url } : {}) } : {}).catch(ignore);
-    }
-    if (ack?.dropChoices !== undefined && 'reply_markup' in message) {
-      const keyboard = withoutChoices(message.reply_markup, ack.dropChoices, this.codec);
-      await ctx.api
-        .editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: keyboard ?? { inline_keyboard: [] } })
-        .catch(ignore);
-    }
-    for (const out of outgoing) if (out.kind !== 'ack') await this.render(ctx.api, target, out);
   }
 
   /** Logs a failed update without its content and tells the user something went wrong. */
@@ -269,13 +277,30 @@ class MessageHandler {
       .catch(ignore);
   }
 
-  private async converse(api: Api, incoming: IncomingMessage, target: Target, options: { typing?: boolean } = {}): Promise<OutgoingMessage[]> {
+  /**
+   * One conversation turn, its replies sent by `send` inside the chat's order (see
+   * ConversationHandler.handle), so with several workers a chat's replies never interleave.
+   */
+  private async converse(
+    api: Api,
+    incoming: IncomingMessage,
+    target: Target,
+    send: (outgoing: OutgoingMessage[]) => Promise<void>,
+    options: { typing?: boolean } = {},
+  ): Promise<void> {
     const stopTyping = options.typing === false ? () => undefined : keepTyping(api, target);
+    let sent = false;
+    let outgoing: OutgoingMessage[];
     try {
-      return await this.deps.conversation.handle(incoming);
+      outgoing = await this.deps.conversation.handle(incoming, async (replies) => {
+        sent = true;
+        stopTyping();
+        await send(replies);
+      });
     } finally {
       stopTyping();
     }
+    if (!sent) await send(outgoing);
   }
 
   private async render(api: Api, target: Target, out: OutgoingMessage): Promise<void> {
