@@ -46,6 +46,8 @@ export interface NetraApp {
   metrics: Metrics;
   /** The state of each configured channel, for `/healthz`. */
   channels: ChannelStatus;
+  /** What workers share beyond the repositories (PostgreSQL only): chat locks, memory, limits, replies, offers, links. */
+  shared?: SharedConversationState;
   /** The SQLite handle (the embedded engine only; undefined with DATABASE_URL). */
   db?: NetraDatabase;
   /** "Today" in Asia/Jakarta (or NETRA_TODAY): the one clock for answers and reports. */
@@ -108,7 +110,11 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
   }
   await preparePrivateData(config, stores, logger);
   // Several workers: per-chat order, follow-up memory and rate limits live in PostgreSQL too.
-  const chatState = stores.postgres && config.databaseUrl ? new PostgresSharedChatState(stores.postgres, config.databaseUrl) : undefined;
+  // Chat locks hold a connection each for a whole turn: twice the query pool, so locks never starve queries.
+  const chatState =
+    stores.postgres && config.databaseUrl
+      ? new PostgresSharedChatState(stores.postgres, config.databaseUrl, { lockConnections: 2 * config.databasePoolSize })
+      : undefined;
   const shared = chatState ? new SharedConversationState(chatState, createFieldSealer(config.reportsEncryptionKey), logger) : undefined;
   const sharedSweep = shared
     ? setInterval(() => {
@@ -199,6 +205,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     stores,
     metrics,
     channels: new ChannelStatus(),
+    shared,
     db,
     today,
     llm: llmComposer,

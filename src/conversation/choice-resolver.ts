@@ -15,11 +15,23 @@ export function resolveChoice(text: string, choices: readonly Choice[]): Choice 
 }
 
 /**
- * The options last offered to each conversation partner, in memory only, so a numbered reply to
+ * Where the options last offered to each conversation are kept, so a numbered reply ("2") can be
+ * mapped back: this process's memory ({@link OfferedChoices}), or shared by every worker
+ * (SharedConversationState.choiceOffers).
+ */
+export interface ChoiceOffers {
+  /** Remembers `choices` for `key`; an empty list forgets the previous offer. */
+  remember(key: string, choices: readonly Choice[]): Promise<void>;
+  /** The offered choice a reply picks, or undefined. */
+  resolve(key: string, text: string): Promise<Choice | undefined>;
+}
+
+/**
+ * The options last offered to each conversation partner, in this process's memory, so a numbered reply to
  * an answer ("1" for 👍) can be mapped back. They are forgotten after a while so that a "2" sent
  * the next day is read as text rather than as an answer to a question nobody remembers.
  */
-export class OfferedChoices {
+export class OfferedChoices implements ChoiceOffers {
   private readonly offers = new Map<string, { choices: Choice[]; at: number }>();
 
   constructor(
@@ -29,7 +41,7 @@ export class OfferedChoices {
   ) {}
 
   /** Remembers `choices` for `key`; an empty list forgets the previous offer. */
-  remember(key: string, choices: readonly Choice[]): void {
+  async remember(key: string, choices: readonly Choice[]): Promise<void> {
     this.offers.delete(key);
     if (choices.length === 0) return;
     this.offers.set(key, { choices: [...choices], at: this.now() });
@@ -37,7 +49,7 @@ export class OfferedChoices {
   }
 
   /** The offered choice a reply picks, or undefined. */
-  resolve(key: string, text: string): Choice | undefined {
+  async resolve(key: string, text: string): Promise<Choice | undefined> {
     const offer = this.offers.get(key);
     if (!offer) return undefined;
     if (this.now() - offer.at > this.ttlMs) {

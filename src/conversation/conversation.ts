@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AnswerPipeline } from '../answer/pipeline.js';
 import { hashUserId, type Logger } from '../logging/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -8,11 +7,12 @@ import { AdminCommands, ADMIN_ONLY_TEXT, mayRunAdmin, type AdminChat, type Admin
 import { briefOf } from './answer-brief.js';
 import { AskHandler, memoryKey, tooLongText } from './ask-handler.js';
 import { choiceStyle } from './channel-traits.js';
-import { OfferedChoices } from './choice-resolver.js';
+import { type ChoiceOffers, OfferedChoices } from './choice-resolver.js';
 import { helpText, parseCommand, type CommandName } from './command-registry.js';
 import { CONTROL_TEXTS, feedbackChoices, FOLLOW_UP_PREFIX } from './controls.js';
 import type { ConversationHandler } from './conversation-handler.js';
 import { ConversationMemory } from './conversation-memory.js';
+import { type FullAnswerLinks, RecentQuestions } from './full-answer-links.js';
 import { chain, type ChatHandler, type TurnContext } from './handler-chain.js';
 import type { Choice, IncomingMessage, Language, OutgoingMessage } from './messages.js';
 import { PerChatOrder } from './per-chat-order.js';
@@ -41,8 +41,9 @@ export interface ConversationDeps {
   /** Clock in milliseconds (rate limit, memory expiry). */
   now?: () => number;
   /**
-   * With several workers (PostgreSQL): one chat's messages are handled in order across workers,
-   * the follow-up memory and the rate limit are shared. Without it all three are this process's.
+   * With several workers (PostgreSQL): one chat's messages are handled in order across workers;
+   * the follow-up memory, the rate limit, the replies to delivered messages, the numbered options
+   * and the full-answer links are shared. Without it all of these are this process's.
    */
   shared?: SharedConversationState;
 }
@@ -90,10 +91,10 @@ export class Conversation implements ConversationHandler {
   readonly asker: AskHandler;
   private readonly order = new PerChatOrder();
   private readonly flood: FloodGuard;
-  private readonly offers: OfferedChoices;
+  private readonly offers: ChoiceOffers;
   private readonly dialog: ReportDialog;
   private readonly adminCommands: AdminCommands;
-  private readonly fullAnswers = new RecentQuestions();
+  private readonly fullAnswers: FullAnswerLinks;
   private readonly run: (ctx: TurnContext) => Promise<OutgoingMessage[]>;
 
   constructor(private readonly deps: ConversationDeps) {
@@ -107,7 +108,9 @@ export class Conversation implements ConversationHandler {
       shared: deps.shared,
     });
     this.flood = new FloodGuard(deps.rateLimitPerMinute ?? 20, 60_000, now);
-    this.offers = new OfferedChoices(30 * 60_000, now);
+    const offers = new OfferedChoices(30 * 60_000, now);
+    this.offers = deps.shared ? deps.shared.choiceOffers(offers) : offers;
+    this.fullAnswers = deps.shared ? deps.shared.answerLinks(new RecentQuestions()) : new RecentQuestions();
     this.dialog = new ReportDialog(deps.reporting, deps.logger);
     this.adminCommands = new AdminCommands(deps.reporting, deps.admin);
     this.run = chain([
@@ -123,10 +126,16 @@ export class Conversation implements ConversationHandler {
     ]);
   }
 
-  async handle(msg: IncomingMessage): Promise<OutgoingMessage[]> {
+  async handle(msg: IncomingMessage, deliver?: (replies: OutgoingMessage[]) => Promise<void>): Promise<OutgoingMessage[]> {
     return this.inOrder(msg, async () => {
-      const out = await this.run(this.context(msg));
-      this.rememberOffers(msg, out);
+      // Delivered again after its worker died unacknowledged: the same reply, not a second turn.
+      const replayed = await this.deps.shared?.recordedReplies(msg);
+      const out = replayed ?? (await this.run(this.context(msg)));
+      if (!replayed) {
+        await this.deps.shared?.recordReplies(msg, out);
+        await this.rememberOffers(msg, out);
+      }
+      if (deliver) await deliver(out);
       return out;
     });
   }
@@ -153,7 +162,7 @@ export class Conversation implements ConversationHandler {
   async opening(msg: IncomingMessage): Promise<OutgoingMessage[]> {
     return this.inOrder(msg, async () => {
       const out = await this.dialog.resumeNotice(msg);
-      this.rememberOffers(msg, out);
+      await this.rememberOffers(msg, out);
       return out;
     });
   }
@@ -232,7 +241,7 @@ export class Conversation implements ConversationHandler {
     let choiceId = msg.choiceId;
     let pressed = choiceId !== undefined;
     if (choiceId === undefined && choiceStyle(msg) === 'numbers' && ctx.text !== '' && !msg.attachments?.length) {
-      choiceId = this.offers.resolve(memoryKey(msg), ctx.text)?.id;
+      choiceId = (await this.offers.resolve(memoryKey(msg), ctx.text))?.id;
       pressed = false;
     }
     if (choiceId === undefined) return next();
@@ -278,7 +287,7 @@ export class Conversation implements ConversationHandler {
         if (args === 'lapor') return this.dialog.start(msg);
         const remembered = /^a([0-9a-z]{6,16})$/.exec(args);
         if (remembered) {
-          const question = this.fullAnswers.get(remembered[1]!);
+          const question = await this.fullAnswers.get(remembered[1]!);
           if (question) return this.answer(ctx, question);
           return [{ kind: 'text', text: 'Pertanyaan itu sudah tidak tersimpan. Silakan tulis ulang pertanyaan Anda di sini.' }];
         }
@@ -347,7 +356,7 @@ export class Conversation implements ConversationHandler {
 
     if (!msg.isPrivate) {
       if (answer.verdict === 'di_luar_topik') return [{ kind: 'text', text: GROUP_OFF_TOPIC[language], language }];
-      const token = this.fullAnswers.add(answer.question);
+      const token = await this.fullAnswers.add(answer.question);
       const brief = briefOf(answer, msg.links?.fullAnswer(token, answer.question));
       const choices: Choice[] = [...feedback];
       if (answer.escalate && msg.links) {
@@ -380,32 +389,12 @@ export class Conversation implements ConversationHandler {
   }
 
   /** Numbered replies refer to the last options shown in that chat. */
-  private rememberOffers(msg: IncomingMessage, out: OutgoingMessage[]): void {
+  private async rememberOffers(msg: IncomingMessage, out: OutgoingMessage[]): Promise<void> {
     if (choiceStyle(msg) !== 'numbers') return;
     let offered: Choice[] = [];
     for (const o of out) if (o.kind !== 'ack' && o.choices && o.choices.length > 0) offered = o.choices;
     // Nothing new offered (an ack, a silent turn) leaves the earlier options valid.
     if (out.length === 0 || out.every((o) => o.kind === 'ack')) return;
-    this.offers.remember(memoryKey(msg), offered);
-  }
-}
-
-/**
- * Questions answered briefly in groups, so "selengkapnya di chat pribadi" can open the full
- * answer there (`/start a<token>`). In memory only, newest 5,000: the question was public in the
- * group already, and after a restart the link just asks to type it again.
- */
-class RecentQuestions {
-  private readonly byToken = new Map<string, string>();
-
-  add(question: string): string {
-    const token = randomBytes(6).toString('hex');
-    this.byToken.set(token, question);
-    if (this.byToken.size > 5_000) this.byToken.delete(this.byToken.keys().next().value!);
-    return token;
-  }
-
-  get(token: string): string | undefined {
-    return this.byToken.get(token);
+    await this.offers.remember(memoryKey(msg), offered);
   }
 }

@@ -68,6 +68,12 @@ export interface IncomingMessage {
   attachments?: IncomingAttachment[];
   /** In groups: how to reach the private chat (see {@link PrivateChatLinks}). */
   links?: PrivateChatLinks;
+  /**
+   * The platform's id of this delivery, the same when it delivers the message again (Telegram's
+   * update_id: a webhook that was not acknowledged is retried). With several workers the reply
+   * to a delivery is recorded, so a redelivered message is answered again, never applied twice.
+   */
+  deliveryId?: string;
 }
 
 /** A button (Telegram) or a numbered option (WhatsApp, console). */

@@ -62,14 +62,31 @@ export class ReportDialog {
           ),
         ];
       }
-      const state = await this.reporting.startDraft(r, prefill);
-      const intro = [
+      const state = await this.reporting.startDraft(r, prefill, msg.deliveryId === undefined ? undefined : { delivery: msg.deliveryId, started: true });
+      return [this.intro(), this.prompt(state)];
+    });
+  }
+
+  private intro(): OutgoingMessage {
+    return text(
+      [
         'Netra akan membantu Anda menyiapkan laporan dugaan pelanggaran netralitas ASN dalam 9 langkah singkat.',
         'Netra tidak menggantikan kanal resmi (Bawaslu, BKN, SP4N-LAPOR!, inspektorat). Di akhir, Anda mendapat nomor tiket, saran kanal yang tepat beserta alasannya, dan ringkasan siap tempel.',
         `Anda boleh melapor secara anonim. Identitas pelapor disimpan terpisah dari isi laporan${this.reporting.encrypted ? ' dan dienkripsi' : ''}.`,
-      ].join('\n');
-      return [{ kind: 'text', text: intro }, this.prompt(state)];
-    });
+      ].join('\n'),
+    );
+  }
+
+  /**
+   * Saves `state` as the result of `msg` (see DraftState.applied) and returns the reply: the
+   * view of `state` with `notice`.
+   */
+  private async saveAndPrompt(msg: IncomingMessage, state: DraftState, notice?: string): Promise<OutgoingMessage[]> {
+    const { applied: _previous, ...rest } = state;
+    const stamped: DraftState =
+      msg.deliveryId === undefined ? rest : { ...rest, applied: { delivery: msg.deliveryId, ...(notice ? { notice } : {}) } };
+    await this.reporting.saveDraft(ref(msg), stamped);
+    return [this.prompt(stamped, notice)];
   }
 
   /** "A report is in progress": shown by the console at start, so a restart is not a surprise. */
@@ -100,17 +117,17 @@ export class ReportDialog {
       }
       let state = loaded.state;
       const ctx = this.reporting.flowContext();
-
-      if (command === 'batal') {
-        const asking = requestCancel(state);
-        await this.reporting.saveDraft(r, asking);
-        return [this.prompt(asking)];
+      const applied = state.applied;
+      if (msg.deliveryId !== undefined && applied?.delivery === msg.deliveryId) {
+        // Applied already by a worker that died before its reply was recorded: the same reply again, not a second step.
+        return applied.started ? [this.intro(), this.prompt(state)] : [this.prompt(state, applied.notice)];
       }
+
+      if (command === 'batal') return this.saveAndPrompt(msg, requestCancel(state));
       if (command === 'kembali') {
         const previous = goBack(state);
         if (!previous) return [this.prompt(state, 'Ini sudah langkah pertama.')];
-        await this.reporting.saveDraft(r, previous);
-        return [this.prompt(previous)];
+        return this.saveAndPrompt(msg, previous);
       }
       if (command === 'lapor') return [this.prompt(state, `Anda sedang mengisi laporan; kita lanjutkan dari ${stepTitle(state)}.`)];
 
@@ -126,8 +143,7 @@ export class ReportDialog {
             const links = addLinks(state.fields, caption);
             if (links.kind === 'added') state = { ...state, fields: links.fields };
           }
-          await this.reporting.saveDraft(r, state);
-          return [this.prompt(state, notices.join('\n'))];
+          return this.saveAndPrompt(msg, state, notices.join('\n'));
         }
         notices.push(`Berkas bukti dapat dikirim pada langkah 7 (Bukti). ${attachments.length > 1 ? 'Berkas-berkas' : 'Berkas'} ini belum disimpan; mohon kirim lagi nanti.`);
         if (textInput === '') return [this.prompt(state, notices.join('\n'))];
@@ -148,9 +164,8 @@ export class ReportDialog {
       const outcome = applyInput(state, { text: textInput, choiceId }, ctx);
       switch (outcome.type) {
         case 'next':
-          await this.reporting.saveDraft(r, outcome.state);
           if (outcome.notice) notices.push(outcome.notice);
-          return [this.prompt(outcome.state, notices.join('\n'))];
+          return this.saveAndPrompt(msg, outcome.state, notices.join('\n'));
         case 'invalid':
           notices.push(`⚠️ ${outcome.message}`);
           return [this.prompt(state, notices.join('\n'))];

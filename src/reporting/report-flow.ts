@@ -34,6 +34,20 @@ export interface DraftState {
   fields: DraftFields;
   /** A question asked on top of the step: confirm cancelling, or which part to change. */
   pending?: 'cancel' | 'edit_menu';
+  /**
+   * The delivered message (the platform's delivery id) whose input produced this state, and the
+   * notice shown with it. Saved in the same write as the state, so a message delivered again after
+   * its worker died between saving and acknowledging is answered again, not applied a second time.
+   */
+  applied?: AppliedDelivery;
+}
+
+/** See {@link DraftState.applied}. */
+export interface AppliedDelivery {
+  delivery: string;
+  notice?: string;
+  /** The delivery started the report (its reply was the introduction, then the first step). */
+  started?: boolean;
 }
 
 /** What to show for the current state: a title, the question and its choices. */

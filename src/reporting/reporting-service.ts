@@ -8,7 +8,7 @@ import { StorageWriter } from '../storage/storage-writer.js';
 import { type StoredDraft, UnreadableDraftError } from './draft-repository.js';
 import { electionContextOn } from './election-context.js';
 import { EvidenceStore, type EvidenceInput, type EvidenceSaveResult } from './evidence-store.js';
-import { firstIncompleteStep, newDraft, type DraftState, type FlowContext, type StepId } from './report-flow.js';
+import { type AppliedDelivery, firstIncompleteStep, newDraft, type DraftState, type FlowContext, type StepId } from './report-flow.js';
 import { routeLabel } from './report-labels.js';
 import type { ReporterRef, StoredReport } from './report-model.js';
 import type { DraftStore, ReportingStores, ReportStore } from './report-store.js';
@@ -162,8 +162,8 @@ export class ReportingService {
   }
 
   /** Starts a new draft (replacing none: the caller checks {@link loadDraft} first). */
-  async startDraft(ref: ReporterRef, prefill?: { description?: string }): Promise<DraftState> {
-    const state = newDraft(prefill);
+  async startDraft(ref: ReporterRef, prefill?: { description?: string }, applied?: AppliedDelivery): Promise<DraftState> {
+    const state: DraftState = { ...newDraft(prefill), ...(applied ? { applied } : {}) };
     await this.drafts.save(ref.channel, ref.chatId, state, this.now());
     this.log('report_started', ref);
     return state;

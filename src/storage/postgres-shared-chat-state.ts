@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { PostgresDatabase } from './postgres.js';
-import type { SharedChatState } from './shared-chat-state.js';
+import type { SharedChatState, SharedStateCutoffs } from './shared-chat-state.js';
 import { toStorageError } from './storage-errors.js';
 
 /**
@@ -81,9 +81,51 @@ export class PostgresSharedChatState implements SharedChatState {
     );
   }
 
-  async sweep(memoryBefore: string, countersBefore: string): Promise<void> {
-    await this.db.query('DELETE FROM conversation_memory WHERE updated_at < $1', [memoryBefore]);
-    await this.db.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [countersBefore]);
+  async loadReplies(keyHash: string): Promise<string | undefined> {
+    const r = await this.db.query<{ replies: string }>('SELECT replies FROM delivered_messages WHERE key_hash = $1', [keyHash]);
+    return r.rows[0]?.replies;
+  }
+
+  async saveReplies(keyHash: string, sealed: string, at: string): Promise<void> {
+    await this.db.query('INSERT INTO delivered_messages (key_hash, replies, delivered_at) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING', [
+      keyHash,
+      sealed,
+      at,
+    ]);
+  }
+
+  async loadOffer(keyHash: string, notBefore: string): Promise<string | undefined> {
+    const r = await this.db.query<{ choices: string }>('SELECT choices FROM choice_offers WHERE key_hash = $1 AND offered_at >= $2', [keyHash, notBefore]);
+    return r.rows[0]?.choices;
+  }
+
+  async saveOffer(keyHash: string, sealed: string | undefined, at: string): Promise<void> {
+    if (sealed === undefined) {
+      await this.db.query('DELETE FROM choice_offers WHERE key_hash = $1', [keyHash]);
+      return;
+    }
+    await this.db.query(
+      `INSERT INTO choice_offers (key_hash, choices, offered_at) VALUES ($1, $2, $3)
+       ON CONFLICT (key_hash) DO UPDATE SET choices = excluded.choices, offered_at = excluded.offered_at`,
+      [keyHash, sealed, at],
+    );
+  }
+
+  async loadAnswerLink(tokenHash: string): Promise<string | undefined> {
+    const r = await this.db.query<{ question: string }>('SELECT question FROM answer_links WHERE token_hash = $1', [tokenHash]);
+    return r.rows[0]?.question;
+  }
+
+  async saveAnswerLink(tokenHash: string, sealed: string, at: string): Promise<void> {
+    await this.db.query('INSERT INTO answer_links (token_hash, question, created_at) VALUES ($1, $2, $3)', [tokenHash, sealed, at]);
+  }
+
+  async sweep(before: SharedStateCutoffs): Promise<void> {
+    await this.db.query('DELETE FROM conversation_memory WHERE updated_at < $1', [before.memory]);
+    await this.db.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [before.counters]);
+    await this.db.query('DELETE FROM delivered_messages WHERE delivered_at < $1', [before.replies]);
+    await this.db.query('DELETE FROM choice_offers WHERE offered_at < $1', [before.offers]);
+    await this.db.query('DELETE FROM answer_links WHERE created_at < $1', [before.answerLinks]);
   }
 
   async close(): Promise<void> {

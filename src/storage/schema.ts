@@ -194,6 +194,39 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'shared-deliveries-offers-links',
+    sql: `
+      -- What the bot replied to one delivered message (Telegram update_id), sealed, so a message
+      -- Telegram delivers again (its worker died before acknowledging it) gets the same reply
+      -- instead of being applied twice. Kept 24 hours, as long as Telegram keeps an update.
+      CREATE TABLE delivered_messages (
+        key_hash     TEXT PRIMARY KEY,
+        replies      TEXT NOT NULL,
+        delivered_at TEXT NOT NULL
+      );
+      CREATE INDEX delivered_messages_by_at ON delivered_messages (delivered_at);
+
+      -- The options last offered to a conversation (numbered replies on WhatsApp and the
+      -- console), sealed, under a keyed hash of the conversation. Expire after 30 minutes.
+      CREATE TABLE choice_offers (
+        key_hash   TEXT PRIMARY KEY,
+        choices    TEXT NOT NULL,
+        offered_at TEXT NOT NULL
+      );
+      CREATE INDEX choice_offers_by_at ON choice_offers (offered_at);
+
+      -- Questions answered briefly in a group, for the "Selengkapnya di chat pribadi" link
+      -- (/start a<token>); found by a keyed hash of the token, the question sealed. Kept 7 days.
+      CREATE TABLE answer_links (
+        token_hash TEXT PRIMARY KEY,
+        question   TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX answer_links_by_created ON answer_links (created_at);
+    `,
+  },
 ];
 
 /** The tables `db:copy` moves, parents before children (foreign keys), with their id column if any. */

@@ -1,8 +1,11 @@
 /**
  * What several workers share about chats besides reports: a lock per chat (so one chat's
- * messages are handled one after another, whichever worker receives them), the follow-up memory
- * and the rate-limit counters. Implemented over PostgreSQL (postgres-shared-chat-state.ts); without
- * it all three stay in process memory. Keys are keyed hashes, never chat or user ids.
+ * messages are handled one after another, whichever worker receives them), the follow-up memory,
+ * the rate-limit counters, the replies to delivered messages (so a redelivered message is not
+ * applied twice), the numbered options offered last and the "full answer" links of group
+ * answers. Implemented over PostgreSQL (postgres-shared-chat-state.ts); without it all of this
+ * stays in process memory. Keys are keyed hashes, never chat or user ids; values are sealed by
+ * the caller.
  */
 export interface SharedChatState {
   /**
@@ -16,6 +19,27 @@ export interface SharedChatState {
   loadMemory(keyHash: string, notBefore: string): Promise<string | undefined>;
   /** Saves (replaces) the sealed memory of `keyHash`. */
   saveMemory(keyHash: string, sealed: string, at: string): Promise<void>;
-  /** Deletes memory saved before `memoryBefore` and counters of windows before `countersBefore`. */
-  sweep(memoryBefore: string, countersBefore: string): Promise<void>;
+  /** The sealed replies recorded for the delivered message `keyHash`, if any worker recorded them. */
+  loadReplies(keyHash: string): Promise<string | undefined>;
+  /** Records the sealed replies to the delivered message `keyHash` (the first record wins). */
+  saveReplies(keyHash: string, sealed: string, at: string): Promise<void>;
+  /** The sealed options last offered to `keyHash`, when offered at or after `notBefore` (ISO). */
+  loadOffer(keyHash: string, notBefore: string): Promise<string | undefined>;
+  /** Saves (replaces) the options offered to `keyHash`; `undefined` forgets them. */
+  saveOffer(keyHash: string, sealed: string | undefined, at: string): Promise<void>;
+  /** The sealed question behind a full-answer link token's hash. */
+  loadAnswerLink(tokenHash: string): Promise<string | undefined>;
+  /** Stores the sealed question of a new full-answer link. */
+  saveAnswerLink(tokenHash: string, sealed: string, at: string): Promise<void>;
+  /** Deletes everything older than its cutoff (ISO timestamps). */
+  sweep(before: SharedStateCutoffs): Promise<void>;
+}
+
+/** Per kind of shared state, the oldest timestamp kept by {@link SharedChatState.sweep}. */
+export interface SharedStateCutoffs {
+  memory: string;
+  counters: string;
+  replies: string;
+  offers: string;
+  answerLinks: string;
 }

@@ -69,6 +69,7 @@ describe('Telegram adapter over real long polling', () => {
         isPrivate: true,
         isAdmin: false,
         text: 'Bolehkah PNS like postingan caleg di Instagram?',
+        deliveryId: expect.stringMatching(/^\d+$/),
       },
     ]);
     expect(h.fake.callsTo('getUpdates').length).toBeGreaterThan(0);
@@ -296,6 +297,8 @@ describe('Telegram adapter over real long polling', () => {
       isAdmin: false,
       text: '',
       choiceId: longId,
+      // Telegram's update_id: a redelivered update carries the same one.
+      deliveryId: expect.stringMatching(/^\d+$/),
     });
     const answered = h.fake.callsTo('answerCallbackQuery');
     expect(answered[0]?.payload).toMatchObject({ callback_query_id: queryId });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { NetraApp } from '../../app.js';
 import { cleanQuestion, MAX_QUESTION_CHARS } from '../../answer/pipeline.js';
 import type { HttpLimits } from '../../config/config.js';
-import { FloodGuard } from '../../conversation/rate-limiter.js';
+import { type RequestLimiter, requestLimiter } from '../../conversation/request-limiter.js';
 import { AnswerGate } from './answer-gate.js';
 
 /** Largest accepted request body; a question is at most {@link MAX_QUESTION_CHARS} characters. */
@@ -88,8 +88,9 @@ export async function startHttpApi(options: HttpApiOptions): Promise<RunningHttp
   const { app } = options;
   const limits = options.limits ?? {};
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
-  const perIp = limits.perIpPerMinute ? new FloodGuard(limits.perIpPerMinute) : undefined;
-  const perToken = limits.perTokenPerMinute && options.token ? new FloodGuard(limits.perTokenPerMinute) : undefined;
+  // With several workers (PostgreSQL) the limits count across all of them, like the chat rate limit.
+  const perIp = limits.perIpPerMinute ? requestLimiter(limits.perIpPerMinute, { shared: app.shared }) : undefined;
+  const perToken = limits.perTokenPerMinute && options.token ? requestLimiter(limits.perTokenPerMinute, { shared: app.shared }) : undefined;
   // Offline answers are CPU work on this one thread: computing more than two at once only makes
   // every request (and /healthz) wait longer. With an LLM most of the time is spent waiting for
   // the model, so more can be in flight.
@@ -148,9 +149,9 @@ export async function startHttpApi(options: HttpApiOptions): Promise<RunningHttp
       send(res, 200, health(app));
       return;
     }
-    if (perIp) limit(perIp, `ip:${clientAddress(req, limits.trustProxy === true)}`);
+    if (perIp) await limit(perIp, `ip:${clientAddress(req, limits.trustProxy === true)}`);
     authorize(req, options.token);
-    if (perToken) limit(perToken, `token:${createHash('sha256').update(options.token!).digest('hex')}`);
+    if (perToken) await limit(perToken, `token:${createHash('sha256').update(options.token!).digest('hex')}`);
     if (url.pathname === '/metrics' && req.method === 'GET') {
       const { contentType, body } = await app.metrics.render();
       res.writeHead(200, { 'content-type': contentType });
@@ -216,9 +217,10 @@ function health(app: NetraApp): unknown {
   };
 }
 
-function limit(guard: FloodGuard, key: string): void {
-  if (guard.check(key) === 'allow') return;
-  const seconds = Math.max(1, Math.ceil(guard.limiter.retryAfterMs(key) / 1000));
+async function limit(limiter: RequestLimiter, key: string): Promise<void> {
+  const verdict = await limiter.take(key);
+  if (verdict.allowed) return;
+  const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
   throw new HttpError(429, `Terlalu banyak permintaan. Silakan coba lagi dalam ${seconds} detik.`, { 'retry-after': String(seconds) });
 }
 

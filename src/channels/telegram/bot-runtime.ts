@@ -192,14 +192,17 @@ class MessageHandler {
       text,
       ...(attachments.length > 0 ? { attachments } : {}),
       ...(isPrivate ? {} : { links: privateChatLinks(ctx.me.username) }),
+      // A webhook Telegram retries (no 200 from a worker that died) carries the same update_id.
+      deliveryId: String(ctx.update.update_id),
     };
     const target: Target = {
       chatId: message.chat.id,
       replyTo: isPrivate ? undefined : message.message_id,
       threadId: message.is_topic_message ? message.message_thread_id : undefined,
     };
-    const outgoing = await this.converse(ctx.api, incoming, target);
-    for (const out of outgoing) await this.render(ctx.api, target, out);
+    await this.converse(ctx.api, incoming, target, async (outgoing) => {
+      for (const out of outgoing) await this.render(ctx.api, target, out);
+    });
   }
 
   async onCallback(ctx: Context): Promise<void> {
@@ -222,6 +225,7 @@ class MessageHandler {
       text: '',
       choiceId,
       ...(isPrivate ? {} : { links: privateChatLinks(ctx.me.username) }),
+      deliveryId: String(ctx.update.update_id),
     };
     const threadId = 'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined;
     const target: Target = { chatId: message.chat.id, threadId };
@@ -234,24 +238,31 @@ class MessageHandler {
       void ctx.answerCallbackQuery().catch(ignore);
     }, CALLBACK_ANSWER_WAIT_MS);
     early.unref();
-    let outgoing: OutgoingMessage[];
     try {
-      outgoing = await this.converse(ctx.api, incoming, target, { typing: false });
+      await this.converse(
+        ctx.api,
+        incoming,
+        target,
+        async (outgoing) => {
+          clearTimeout(early);
+          const ack = outgoing.find((o): o is Extract<OutgoingMessage, { kind: 'ack' }> => o.kind === 'ack');
+          if (!answered) {
+            answered = true;
+            await ctx.answerCallbackQuery(ack ? { ...(ack.text ? { text: ack.text } : {}), ...(ack.url ? { url: ack.url } : {}) } : {}).catch(ignore);
+          }
+          if (ack?.dropChoices !== undefined && 'reply_markup' in message) {
+            const keyboard = withoutChoices(message.reply_markup, ack.dropChoices, this.codec);
+            await ctx.api
+              .editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: keyboard ?? { inline_keyboard: [] } })
+              .catch(ignore);
+          }
+          for (const out of outgoing) if (out.kind !== 'ack') await this.render(ctx.api, target, out);
+        },
+        { typing: false },
+      );
     } finally {
       clearTimeout(early);
     }
-    const ack = outgoing.find((o): o is Extract<OutgoingMessage, { kind: 'ack' }> => o.kind === 'ack');
-    if (!answered) {
-      answered = true;
-      await ctx.answerCallbackQuery(ack ? { ...(ack.text ? { text: ack.text } : {}), ...(ack.url ? { url: ack.url } : {}) } : {}).catch(ignore);
-    }
-    if (ack?.dropChoices !== undefined && 'reply_markup' in message) {
-      const keyboard = withoutChoices(message.reply_markup, ack.dropChoices, this.codec);
-      await ctx.api
-        .editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: keyboard ?? { inline_keyboard: [] } })
-        .catch(ignore);
-    }
-    for (const out of outgoing) if (out.kind !== 'ack') await this.render(ctx.api, target, out);
   }
 
   /** Logs a failed update without its content and tells the user something went wrong. */
@@ -274,15 +285,32 @@ class MessageHandler {
       .catch(ignore);
   }
 
-  private async converse(api: Api, incoming: IncomingMessage, target: Target, options: { typing?: boolean } = {}): Promise<OutgoingMessage[]> {
+  /**
+   * One conversation turn, its replies sent by `send` inside the chat's order (see
+   * ConversationHandler.handle), so with several workers a chat's replies never interleave.
+   */
+  private async converse(
+    api: Api,
+    incoming: IncomingMessage,
+    target: Target,
+    send: (outgoing: OutgoingMessage[]) => Promise<void>,
+    options: { typing?: boolean } = {},
+  ): Promise<void> {
     // Groups have negative chat ids; there "typing…" waits, so silence shows nothing at all.
     const delay = target.chatId < 0 ? (this.deps.groupTypingDelayMs ?? GROUP_TYPING_DELAY_MS) : 0;
     const stopTyping = options.typing === false ? () => undefined : keepTyping(api, target, delay);
+    let sent = false;
+    let outgoing: OutgoingMessage[];
     try {
-      return await this.deps.conversation.handle(incoming);
+      outgoing = await this.deps.conversation.handle(incoming, async (replies) => {
+        sent = true;
+        stopTyping();
+        await send(replies);
+      });
     } finally {
       stopTyping();
     }
+    if (!sent) await send(outgoing);
   }
 
   private async render(api: Api, target: Target, out: OutgoingMessage): Promise<void> {

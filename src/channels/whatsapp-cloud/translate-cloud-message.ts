@@ -54,6 +54,8 @@ export function translateCloudMessage(message: WebhookMessage, ctx: CloudTransla
     isPrivate: true,
     isAdmin: ctx.adminIds.some((a) => normalizePhone(a) === message.from),
     text: '',
+    // Meta may deliver a message again, possibly to another worker: its id makes that a replay.
+    deliveryId: message.id,
   };
   switch (message.type) {
     case 'text':

@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningHttpApi, startHttpApi } from '../../src/channels/http/http-api.js';
+import type { IncomingMessage, OutgoingMessage } from '../../src/conversation/messages.js';
+import { freshSchema, HOW_TO_RUN_POSTGRES, TEST_DATABASE_URL } from '../support/postgres-test-db.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * What used to stay in each worker's memory, now shared through PostgreSQL: two app instances
+ * (two workers) on one database, a message handled by one and the next by the other.
+ */
+describe.skipIf(!TEST_DATABASE_URL)(`two workers share links, offers, replies and HTTP limits${TEST_DATABASE_URL ? '' : ` — not run: ${HOW_TO_RUN_POSTGRES}`}`, () => {
+  let schema: Awaited<ReturnType<typeof freshSchema>>;
+  let dir: string;
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    schema = await freshSchema(TEST_DATABASE_URL!);
+    const u = new URL(TEST_DATABASE_URL!);
+    u.searchParams.set('options', `-c search_path=${schema.schema}`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-shared-'));
+    const env = {
+      DATABASE_URL: u.toString(),
+      NETRA_DATA_DIR: dir,
+      NETRA_ID_SECRET: 'shared-id-secret-of-all-workers-0123',
+      REPORTS_ENCRYPTION_KEY: 'shared-encryption-key-of-all-workers',
+    };
+    a = await createTestApp(env);
+    b = await createTestApp(env);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await schema?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const text = (out: OutgoingMessage[]): string => out.map((o) => (o.kind === 'answer' ? `${o.answer.verdict} ${o.answer.answer}` : (o.text ?? ''))).join('\n');
+
+  it('a "Selengkapnya di chat pribadi" link given in a group by worker A opens the full answer on worker B', async () => {
+    const question = 'Bolehkah PNS ikut kampanye calon bupati?';
+    const inGroup: IncomingMessage = {
+      channel: 'telegram',
+      chatId: '-100424242',
+      userId: '4242',
+      isPrivate: false,
+      text: question,
+      links: { report: 'https://t.me/NetraTestBot?start=lapor', fullAnswer: (token) => `https://t.me/NetraTestBot?start=a${token}` },
+    };
+    const brief = (await a.conversation.handle(inGroup))[0]!;
+    expect(brief.kind).toBe('answer');
+    const link = brief.kind === 'answer' ? brief.brief?.moreLink : undefined;
+    const token = /start=a([0-9a-z]+)$/.exec(link ?? '')?.[1];
+    expect(token, link).toBeDefined();
+
+    const full = await b.conversation.handle({ channel: 'telegram', chatId: '4242', userId: '4242', isPrivate: true, text: `/start a${token}` });
+    expect(full[0]?.kind).toBe('answer');
+    if (full[0]?.kind === 'answer') {
+      expect(full[0].answer.question).toBe(question);
+      expect(full[0].brief).toBeUndefined(); // the whole answer, in the private chat
+    }
+    // An unknown token says so, on either worker.
+    expect(text(await a.conversation.handle({ channel: 'telegram', chatId: '4242', userId: '4242', isPrivate: true, text: '/start a0123456789ab' }))).toMatch(
+      /sudah tidak tersimpan/,
+    );
+    // Stored sealed, under a hash of the token.
+    const rows = JSON.stringify(await schema.query('SELECT * FROM answer_links'));
+    expect(rows).not.toContain('kampanye');
+    expect(rows).not.toContain(token!);
+  });
+
+  it('a numbered reply on worker B picks the option worker A offered (WhatsApp)', async () => {
+    const chat = { channel: 'whatsapp' as const, chatId: '6281234500001@c.us', userId: '6281234500001@c.us', isPrivate: true };
+    const answer = await a.conversation.handle({ ...chat, text: 'Bolehkah PNS like postingan caleg di Instagram?' });
+    const offered = answer.flatMap((o) => (o.kind === 'ack' ? [] : (o.choices ?? [])));
+    expect(offered[0]?.id).toMatch(/^feedback:up:\d+$/);
+    const vote = await b.conversation.handle({ ...chat, text: '1' });
+    expect(text(vote)).toMatch(/Terima kasih/);
+    expect(await schema.query("SELECT value FROM feedback")).toEqual([{ value: 'up' }]);
+    expect(JSON.stringify(await schema.query('SELECT * FROM choice_offers'))).not.toContain('6281234500001');
+  });
+
+  it('a message delivered again to the other worker gets the same reply and is not applied twice', async () => {
+    const chat = { channel: 'telegram' as const, chatId: '5150', userId: '5150', isPrivate: true };
+    const start = await a.conversation.handle({ ...chat, text: '/lapor', deliveryId: '9001' });
+    expect(text(start)).toMatch(/Langkah 1 dari 9/);
+    // Worker A died before acknowledging: Telegram delivers the same update to B.
+    expect(await b.conversation.handle({ ...chat, text: '/lapor', deliveryId: '9001' })).toEqual(start);
+
+    const kind = start.flatMap((o) => (o.kind === 'ack' ? [] : (o.choices ?? []))).find((c) => c.id.startsWith('kind:'))!.id;
+    await a.conversation.handle({ ...chat, text: '', choiceId: kind, deliveryId: '9002' });
+    const election = await a.conversation.handle({ ...chat, text: '', choiceId: 'election:pemilu', deliveryId: '9003' });
+    const named = await a.conversation.handle({ ...chat, text: 'Budi Santoso', deliveryId: '9004' });
+    expect(text(named)).toMatch(/Terlapor — jabatan/);
+    // A died after saving the step but before recording its reply: the draft itself knows the step was applied.
+    await schema.query('DELETE FROM delivered_messages');
+    expect(await b.conversation.handle({ ...chat, text: 'Budi Santoso', deliveryId: '9004' })).toEqual(named);
+    // The name was not taken again as the position: the next answer is the position.
+    expect(text(await b.conversation.handle({ ...chat, text: 'Kepala Seksi Umum', deliveryId: '9005' }))).toMatch(/Terlapor — instansi/);
+    expect(text(election)).toMatch(/Terlapor — nama/);
+    expect(await schema.query('SELECT COUNT(*) AS n FROM report_drafts')).toEqual([{ n: 1 }]);
+    const stored = JSON.stringify(await schema.query('SELECT * FROM delivered_messages'));
+    expect(stored).not.toContain('Kepala Seksi');
+    expect(stored).not.toContain('5150');
+  });
+
+  it('the replies to one message are sent before the other worker handles the next message of that chat', async () => {
+    const chat = { channel: 'telegram' as const, chatId: '6160', userId: '6160', isPrivate: true };
+    const events: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = a.conversation.handle({ ...chat, text: 'Bolehkah PNS ikut kampanye?' }, async () => {
+      events.push('A sending');
+      await gate; // a slow send (Telegram's per-chat pace), after Telegram was already acknowledged
+      events.push('A sent');
+    });
+    while (!events.includes('A sending')) await new Promise((r) => setTimeout(r, 5));
+    const second = b.conversation.handle({ ...chat, text: 'Bolehkah PNS jadi caleg?' }).then(() => events.push('B handled'));
+    // B waits for the chat's lock in PostgreSQL (polled, no timers in the assertion).
+    for (;;) {
+      const [row] = await schema.query("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      if (Number(row?.n) >= 1) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(events).toEqual(['A sending']);
+    release();
+    await Promise.all([first, second]);
+    expect(events).toEqual(['A sending', 'A sent', 'B handled']);
+  });
+
+  it("the HTTP API's per-address limit counts the requests of both workers", async () => {
+    // The shared limit counts per clock minute: do not start where four requests could straddle two.
+    while (Date.now() % 60_000 > 50_000) await new Promise((r) => setTimeout(r, 250));
+    const apis: RunningHttpApi[] = [];
+    try {
+      for (const t of [a, b]) apis.push(await startHttpApi({ app: t.app, port: 0, host: '127.0.0.1', limits: { perIpPerMinute: 3 } }));
+      const ask = (api: RunningHttpApi) =>
+        fetch(`${api.url}/v1/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'Bolehkah PNS ikut kampanye?' }) });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await ask(apis[i % 2]!);
+        await res.arrayBuffer();
+        statuses.push(res.status);
+        if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      // The counter is a keyed hash, not the address.
+      expect(JSON.stringify(await schema.query('SELECT * FROM rate_limit_counters'))).not.toContain('127.0.0.1');
+    } finally {
+      for (const api of apis) await api.close();
+    }
+  });
+});
