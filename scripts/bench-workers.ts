@@ -5,7 +5,6 @@ import path from 'node:path';
 import pg from 'pg';
 import type { NetraApp } from '../src/app.js';
 import type { IncomingMessage, OutgoingMessage } from '../src/conversation/messages.js';
-import { percentile } from './bench.js';
 
 /**
  * The scaling-out part of `npm run bench`: the p95 of a report submission (the confirming
