@@ -168,11 +168,12 @@ async function measureLatency(app: NetraApp, rounds: number): Promise<{ samples:
 /**
  * The load client, run in a worker thread so its own work (JSON, fetch) does not compete with the
  * server for the main thread: `total` POST /v1/ask requests from `concurrency` clients, each
- * waiting for its answer before sending the next; Node's fetch (undici) keeps connections alive.
+ * waiting for its answer before sending the next, request i to server i mod n (a round-robin load
+ * balancer when several are given); Node's fetch (undici) keeps connections alive.
  */
 const CLIENT_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { url, concurrency, total, questions } = workerData;
+const { urls, concurrency, total, questions } = workerData;
 (async () => {
   let next = 0, errors = 0;
   const latencies = [];
@@ -183,7 +184,7 @@ const { url, concurrency, total, questions } = workerData;
       if (i >= total) return;
       const t = performance.now();
       try {
-        const res = await fetch(url + '/v1/ask', {
+        const res = await fetch(urls[i % urls.length] + '/v1/ask', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ question: questions[i % questions.length] }),
@@ -201,10 +202,10 @@ const { url, concurrency, total, questions } = workerData;
 })();
 `;
 
-async function measureThroughput(url: string, concurrency: number, total: number): Promise<{ qps: number; errors: number; p95: number }> {
+export async function measureThroughput(url: string | readonly string[], concurrency: number, total: number): Promise<{ qps: number; errors: number; p95: number }> {
   const worker = new Worker(CLIENT_SOURCE, {
     eval: true,
-    workerData: { url, concurrency, total, questions: BENCH_QUESTIONS.map((b) => b.question) },
+    workerData: { urls: typeof url === 'string' ? [url] : [...url], concurrency, total, questions: BENCH_QUESTIONS.map((b) => b.question) },
   });
   try {
     const out = await new Promise<{ seconds: number; errors: number; latencies: number[] }>((resolve, reject) => {
@@ -282,10 +283,18 @@ async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-bench-'));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   try {
-    const config = loadConfig(
-      { ...process.env, NETRA_DATA_DIR: tmp, NETRA_KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), OPENAI_API_KEY: '', OPENAI_BASE_URL: '', EMBEDDINGS_PROVIDER: 'local', LOG_LEVEL: 'silent' },
-      repoRoot,
-    );
+    const configEnv = {
+      ...process.env,
+      NETRA_DATA_DIR: tmp,
+      NETRA_KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'),
+      OPENAI_API_KEY: '',
+      OPENAI_BASE_URL: '',
+      EMBEDDINGS_PROVIDER: 'local',
+      LOG_LEVEL: 'silent',
+      // The embedded engine for the figures above; the PostgreSQL rows set it themselves.
+      DATABASE_URL: '',
+    };
+    const config = loadConfig(configEnv, repoRoot);
     say(`Netra bench — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM`);
     say(`data dir ${tmp} (temporary), offline composer, local embeddings`);
 
@@ -351,6 +360,45 @@ async function main(): Promise<number> {
         `LLM hanging     breaker ${hanging.state} after ${hanging.openAfter} questions; then ${hanging.qps.toFixed(0)} answers/s (offline ${offlineQps.toFixed(0)} answers/s)`,
       );
 
+      // Scaling out: a report submission on each engine, and 1-3 workers on PostgreSQL (bench-workers.ts).
+      const { freshBenchDatabase, measureReportSubmissions, measureWorkerScaling } = await import('./bench-workers.js');
+      const reports = Number(process.env.BENCH_REPORTS ?? 40);
+      const sqliteSubmit = await measureReportSubmissions(app, reports, 710_000_000);
+      const scaling: Record<string, number | string> = { report_submit_p95_ms_sqlite: round(percentile(sqliteSubmit, 95)) };
+      say(`report submit   SQLite p95 ${percentile(sqliteSubmit, 95).toFixed(1)} ms, p50 ${percentile(sqliteSubmit, 50).toFixed(1)} ms (${reports} reports, the confirming turn)`);
+      const pgUrl = process.env.BENCH_DATABASE_URL?.trim() || process.env.NETRA_TEST_DATABASE_URL?.trim();
+      if (!pgUrl) {
+        say('PostgreSQL rows skipped: set BENCH_DATABASE_URL=postgres://user@host:5432/db (or NETRA_TEST_DATABASE_URL); a fresh database is created there and dropped');
+        scaling.postgres = 'skipped';
+      } else {
+        const db = await freshBenchDatabase(pgUrl);
+        try {
+          const pgApp = await createNetra(loadConfig({ ...configEnv, DATABASE_URL: db.url, DATABASE_POOL_SIZE: '4' }, repoRoot), silentLogger());
+          try {
+            const pgSubmit = await measureReportSubmissions(pgApp, reports, 720_000_000);
+            scaling.report_submit_p95_ms_postgres = round(percentile(pgSubmit, 95));
+            say(`report submit   PostgreSQL p95 ${percentile(pgSubmit, 95).toFixed(1)} ms, p50 ${percentile(pgSubmit, 50).toFixed(1)} ms (${reports} reports)`);
+          } finally {
+            await pgApp.close();
+          }
+          Object.assign(
+            scaling,
+            await measureWorkerScaling({
+              repoRoot,
+              dataDir: tmp,
+              knowledgeDir: config.knowledgeDir,
+              databaseUrl: db.url,
+              requests: requestsPerLevel * 2,
+              concurrency: 16,
+              measure: measureThroughput,
+              say,
+            }),
+          );
+        } finally {
+          await db.drop();
+        }
+      }
+
       const rssMb = peakRssMb();
       say(`peak RSS        ${rssMb.toFixed(0)} MB`);
 
@@ -387,6 +435,7 @@ async function main(): Promise<number> {
         node: process.version,
         targets_met: checks.every(([, ok]) => ok),
         ...limits,
+        ...scaling,
       };
       say(JSON.stringify(result));
       return 0;

@@ -197,6 +197,7 @@ describe('bench script', () => {
         BENCH_REQUESTS: '20',
         BENCH_ROUNDS: '1',
         BENCH_CONVERSATIONS: '50',
+        BENCH_REPORTS: '5',
         TMPDIR: tmp,
       });
       const left = fs.readdirSync(tmp).filter((f) => f.startsWith('netra-bench-'));
@@ -213,6 +214,10 @@ describe('bench script', () => {
       }
       expect(result.p95_ms as number).toBeGreaterThanOrEqual(result.p50_ms as number);
       expect(result.http_errors).toBe(0);
+      expect(result.report_submit_p95_ms_sqlite as number).toBeGreaterThan(0);
+      // No database URL in this environment: the PostgreSQL rows say so and are left out.
+      expect(result.postgres).toBe('skipped');
+      expect(lines.some((l) => /PostgreSQL rows skipped: set BENCH_DATABASE_URL/.test(l))).toBe(true);
     },
     // A bound for a loaded machine, not a speed target: the bench itself measures.
     180_000,
