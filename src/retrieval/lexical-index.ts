@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { KnowledgeChunk } from '../knowledge/chunk-knowledge.js';
 import { BinaryArraysFileError, decodeArraysFile, encodeArraysFile, requireArray } from './binary-arrays-file.js';
+import { stringArray } from './bulk-schemas.js';
 import { analyzeDocument, analyzeQuery, weightedQueryTerms } from './indonesian-analyzer.js';
 
 /** A scored hit from one of the indexes; `rank` starts at 0. */
@@ -22,7 +23,7 @@ const LexicalMetaSchema = z.object({
   /** sha256 of the chunk ids in order: the chunks the index was built over (they are stored elsewhere). */
   documentsHash: z.string().regex(/^[0-9a-f]{64}$/),
   documents: z.number().int().min(0),
-  terms: z.array(z.string()),
+  terms: stringArray(),
 });
 
 /** Identifies a chunk list by its ids and kinds, in order. */
