@@ -15,13 +15,24 @@ const MAGIC = 'NTRA';
 const VERSION = 1;
 const ALIGN = 8;
 
-type ArrayKind = 'u32' | 'f32' | 'f64';
-type ArrayOf<K extends ArrayKind> = K extends 'u32' ? Uint32Array : K extends 'f32' ? Float32Array : Float64Array;
-export type StoredArray = Uint32Array | Float32Array | Float64Array;
+type ArrayKind = 'u8' | 'u16' | 'u32' | 'f32' | 'f64';
+type ArrayOf<K extends ArrayKind> = K extends 'u8'
+  ? Uint8Array
+  : K extends 'u16'
+    ? Uint16Array
+    : K extends 'u32'
+      ? Uint32Array
+      : K extends 'f32'
+        ? Float32Array
+        : Float64Array;
+export type StoredArray = Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
+
+/** Bytes per element of each kind. */
+const WIDTH: Record<ArrayKind, number> = { u8: 1, u16: 2, u32: 4, f32: 4, f64: 8 };
 
 const ArrayEntrySchema = z.object({
   name: z.string().min(1),
-  kind: z.enum(['u32', 'f32', 'f64']),
+  kind: z.enum(['u8', 'u16', 'u32', 'f32', 'f64']),
   length: z.number().int().min(0),
 });
 const HeaderSchema = z.object({ meta: z.unknown(), arrays: z.array(ArrayEntrySchema) });
@@ -35,6 +46,8 @@ export class BinaryArraysFileError extends Error {
 }
 
 function kindOf(a: StoredArray): ArrayKind {
+  if (a instanceof Uint8Array) return 'u8';
+  if (a instanceof Uint16Array) return 'u16';
   if (a instanceof Uint32Array) return 'u32';
   if (a instanceof Float32Array) return 'f32';
   return 'f64';
@@ -85,21 +98,28 @@ export function decodeArraysFile<M extends z.ZodType>(
   const prefix = 12 + headerLength;
   let at = prefix + pad(prefix);
   for (const e of header.arrays) {
-    const bytes = e.length * (e.kind === 'f64' ? 8 : 4);
+    const bytes = e.length * WIDTH[e.kind];
     if (at + bytes > aligned.length) throw new BinaryArraysFileError(`array "${e.name}" is truncated`);
-    const offset = aligned.byteOffset + at;
-    arrays.set(
-      e.name,
-      e.kind === 'u32'
-        ? new Uint32Array(aligned.buffer, offset, e.length)
-        : e.kind === 'f32'
-          ? new Float32Array(aligned.buffer, offset, e.length)
-          : new Float64Array(aligned.buffer, offset, e.length),
-    );
+    arrays.set(e.name, view(e.kind, aligned.buffer, aligned.byteOffset + at, e.length));
     at += bytes + pad(bytes);
   }
   if (at !== aligned.length) throw new BinaryArraysFileError(`unexpected size: ${aligned.length} bytes, expected ${at}`);
   return { meta: meta.data, arrays };
+}
+
+function view(kind: ArrayKind, buffer: ArrayBufferLike, offset: number, length: number): StoredArray {
+  switch (kind) {
+    case 'u8':
+      return new Uint8Array(buffer, offset, length);
+    case 'u16':
+      return new Uint16Array(buffer, offset, length);
+    case 'u32':
+      return new Uint32Array(buffer, offset, length);
+    case 'f32':
+      return new Float32Array(buffer, offset, length);
+    case 'f64':
+      return new Float64Array(buffer, offset, length);
+  }
 }
 
 /** The array `name` of kind `kind` from a decoded file, or an error naming what is missing. */

@@ -5,6 +5,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { SaveableVectorStore } from '@langchain/core/vectorstores';
 import hnsw from 'hnswlib-node';
 import { z } from 'zod';
+import { idOrNullArray, stringArray } from './bulk-schemas.js';
 import { syncFile, writeFileDurably } from './durable-files.js';
 
 // hnswlib-node is CommonJS: its named exports are not visible to native ESM (STACK.md §2).
@@ -43,8 +44,8 @@ const LabelsFileSchema = z.object({
    * Label → document id, null for a deleted point (labels are never reused, slots are), and its
    * kind; by column, since tens of thousands of small objects are slow to validate.
    */
-  ids: z.array(z.string().min(1).nullable()),
-  kinds: z.array(z.string()),
+  ids: idOrNullArray(),
+  kinds: stringArray(),
   /** Slots of deleted points not yet reused: the index holds live points plus these. */
   deletedSlots: z.number().int().min(0),
 });
@@ -188,7 +189,8 @@ export class HnswVectorStore extends SaveableVectorStore {
     const early = options.numDimensions ? readGraph(options.numDimensions) : undefined;
     // A labels file found broken must not leave the early read's rejection unobserved.
     early?.catch(() => undefined);
-    const parsed = LabelsFileSchema.safeParse(JSON.parse(await fs.readFile(path.join(directory, LABELS_FILE), 'utf8')));
+    // Read as bytes and decoded in one go: readFile's 'utf8' decodes a large file piece by piece, slower.
+    const parsed = LabelsFileSchema.safeParse(JSON.parse((await fs.readFile(path.join(directory, LABELS_FILE))).toString('utf8')));
     if (!parsed.success) throw new Error(`${LABELS_FILE} tidak valid: ${parsed.error.issues[0]?.message ?? ''}`);
     const { numDimensions, m, efConstruction, ids, kinds, deletedSlots } = parsed.data;
     if (kinds.length !== ids.length) throw new Error(`${LABELS_FILE} tidak valid: ids dan kinds tidak sama panjang`);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from '@langchain/core/documents';
@@ -141,12 +142,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   // A chunk is cut from its document (or card) alone, by the same chunker (the format says so):
   // the same id from a source of the same hash is the same chunk, without comparing texts; only
   // the chunks of a changed document are compared, so an edit to one article re-adds that article.
-  const unchanged = (c: KnowledgeChunk) => {
+  const isUnchanged = (c: KnowledgeChunk) => {
     const p = previousById.get(c.id);
     if (p === undefined || p.kind !== c.kind) return false;
     return p.sourceHash === c.sourceHash || (p.label === c.label && p.text === c.text);
   };
-  const fresh = chunks.filter((c) => !unchanged(c));
+  // Decided once per chunk (a lookup by object, not by a 40-character id, on every later ask).
+  const kept = new Set(chunks.filter(isUnchanged));
+  const unchanged = (c: KnowledgeChunk) => kept.has(c);
+  const fresh = chunks.filter((c) => !kept.has(c));
   const incremental = previous !== undefined && fresh.length <= INCREMENTAL_MAX_SHARE * chunks.length;
   const toEmbed = incremental ? fresh : chunks;
 
@@ -155,6 +159,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const partial = path.join(buildsDir, `${buildId}.partial`);
   await fs.mkdir(partial, { recursive: true });
   let store: HnswVectorStore | undefined;
+  let saving: Promise<void> | undefined;
   // Open (its keys read, not its vectors) until the build is written.
   const cache = await EmbeddingCache.open(cacheFile(indexRoot, embedderInfo.provider, embedderInfo.model));
   try {
@@ -167,7 +172,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         !shared && previous.vector instanceof HnswVectorStore
           ? previous.vector
           : await HnswVectorStore.load(buildDir(indexRoot, previous.manifest.buildId), embeddings, { numDimensions: previous.manifest.embedder.dimensions });
-      const keep = new Set(chunks.filter(unchanged).map((c) => c.id));
+      const keep = new Set([...kept].map((c) => c.id));
       await store.delete({ ids: previous.chunks.filter((c) => !keep.has(c.id)).map((c) => c.id) });
       await addInBatches(store, fresh, vectorOf);
       lexical = LexicalIndex.update(previous.lexical, chunks, unchanged);
@@ -184,21 +189,24 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     );
     const newsVocabulary = lexical.termsOnlyIn('news').filter((t) => t.length > 2 && !/^\d+$/.test(t));
 
+    // hnswlib writes its 200 MB (at 100×) on a worker thread: started first, while the rest is encoded and written.
+    saving = store.save(partial);
+    // A failure below must not leave the save's rejection unobserved.
+    saving.catch(() => undefined);
     const storedKnowledge = encodeKnowledge(kb);
-    const contents: [string, string | Buffer][] = [
-      [BUILD_FILES.knowledge, storedKnowledge.json],
+    // Each file as bytes once: hashed and written from the same buffer.
+    const contents: [string, Buffer][] = [
+      [BUILD_FILES.knowledge, Buffer.from(storedKnowledge.json, 'utf8')],
       [BUILD_FILES.knowledgeNodes, storedKnowledge.nodes],
       [BUILD_FILES.lexical, lexical.toBinary()],
       [BUILD_FILES.cardVectors, cardVectors.toBinary()],
-      [BUILD_FILES.newsVocabulary, JSON.stringify(newsVocabulary)],
+      [BUILD_FILES.newsVocabulary, Buffer.from(JSON.stringify(newsVocabulary), 'utf8')],
     ];
     const files: Record<string, FileChecksum> = {};
-    for (const [name, content] of contents) {
-      await writeFileDurably(path.join(partial, name), content);
-      files[name] = checksumOfContent(content);
-    }
-    await store.save(partial);
-    // hnswlib writes its own files: those are read back to be hashed.
+    for (const [name, content] of contents) files[name] = checksumOfContent(content);
+    await Promise.all(contents.map(([name, content]) => writeFileDurably(path.join(partial, name), content)));
+    await saving;
+    // hnswlib writes its own files: those are read back, streamed, to be hashed.
     for (const name of ALL_BUILD_FILES) files[name] ??= await checksumOf(path.join(partial, name));
 
     const manifest: IndexManifest = {
@@ -250,6 +258,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       ms: performance.now() - started,
     };
   } catch (err) {
+    // hnswlib may still be writing from the graph: let it finish before the graph is freed and its directory removed.
+    await saving?.catch(() => undefined);
     await fs.rm(partial, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   } finally {
@@ -350,12 +360,18 @@ async function embedWithCache(
   };
 }
 
+/** Size and sha256 of a file, read in pieces (the HNSW graph is 200 MB at 100× the corpus). */
 async function checksumOf(file: string): Promise<FileChecksum> {
-  return checksumOfContent(await fs.readFile(file));
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const piece of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(piece as Buffer);
+    bytes += (piece as Buffer).length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
-function checksumOfContent(content: string | Buffer): FileChecksum {
-  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+function checksumOfContent(data: Buffer): FileChecksum {
   return { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
 }
 

@@ -20,8 +20,11 @@ import { NormalizeLexiconSchema, SituationLexiconSchema } from '../knowledge/lex
  * too), and any `knowledge/lexicon/*.yaml` — plus the on-disk layout version.
  */
 
-/** Version of the files in a build directory; changes only when their layout does. */
-export const INDEX_LAYOUT = 'netra-index-9';
+/**
+ * Version of the files in a build directory; changes only when their layout does. 10: the BM25
+ * posting ordinals and term counts are stored in 8, 16 or 32 bits, as narrow as they fit.
+ */
+export const INDEX_LAYOUT = 'netra-index-10';
 
 /** Words that exercise stop words, stems, overrides, slang and English translation. */
 const PROBE_QUESTION =

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { KnowledgeChunk } from '../knowledge/chunk-knowledge.js';
-import { BinaryArraysFileError, decodeArraysFile, encodeArraysFile, requireArray } from './binary-arrays-file.js';
+import { BinaryArraysFileError, decodeArraysFile, encodeArraysFile, requireArray, type StoredArray } from './binary-arrays-file.js';
+import { stringArray } from './bulk-schemas.js';
 import { analyzeDocument, analyzeQuery, weightedQueryTerms } from './indonesian-analyzer.js';
 
 /** A scored hit from one of the indexes; `rank` starts at 0. */
@@ -22,14 +23,22 @@ const LexicalMetaSchema = z.object({
   /** sha256 of the chunk ids in order: the chunks the index was built over (they are stored elsewhere). */
   documentsHash: z.string().regex(/^[0-9a-f]{64}$/),
   documents: z.number().int().min(0),
-  terms: z.array(z.string()),
+  terms: stringArray(),
 });
 
 /** Identifies a chunk list by its ids and kinds, in order. */
 function documentsHash(documents: readonly LexicalDocument[]): string {
-  const h = createHash('sha256');
-  for (const d of documents) h.update(d.id).update('\u0000').update(d.kind).update('\u0001');
-  return h.digest('hex');
+  // One update of the joined text: the same hash as an update per part, without 190,000 calls at 100×.
+  return createHash('sha256')
+    .update(documents.map((d) => `${d.id}\u0000${d.kind}\u0001`).join(''))
+    .digest('hex');
+}
+
+/** A stored unsigned array, whichever width it was written in. */
+function unsignedArray(arrays: Map<string, StoredArray>, name: string): UnsignedArray {
+  const a = arrays.get(name);
+  if (a instanceof Uint8Array || a instanceof Uint16Array || a instanceof Uint32Array) return a;
+  throw new BinaryArraysFileError(`array "${name}" (u8, u16 or u32) is missing`);
 }
 
 /** Indexed fields, in the order they are scored; the label (`PP 94/2021 › Pasal 5 › huruf n`) weighs more. */
@@ -40,6 +49,18 @@ const FIELD_COUNT = FIELD_BOOSTS.length;
 const K = 1.2;
 const B = 0.7;
 const D = 0.5;
+
+/** Posting ordinals and term counts, stored as narrow as they fit. */
+export type UnsignedArray = Uint8Array | Uint16Array | Uint32Array;
+
+/** `counts` in the narrowest unsigned array that holds every value (a copy unless it is already that narrow). */
+function narrowest(counts: UnsignedArray): UnsignedArray {
+  let max = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i]! > max) max = counts[i]!;
+  if (max <= 0xff) return counts instanceof Uint8Array ? counts : Uint8Array.from(counts);
+  if (max <= 0xffff) return counts instanceof Uint16Array ? counts : Uint16Array.from(counts);
+  return counts instanceof Uint32Array ? counts : Uint32Array.from(counts);
+}
 
 /** What the index keeps of one chunk: its id and kind (the text lives once, in chunks.json). */
 export interface LexicalDocument {
@@ -58,10 +79,14 @@ export interface LexicalIndexData {
    * slot `(term * FIELD_COUNT + field) * KIND_COUNT + kind`; one more entry closes the last list.
    */
   postingStart: Uint32Array;
-  /** Document ordinals, ascending within each list. */
-  postingDoc: Uint32Array;
-  /** How often the term occurs in that field of that document. */
-  postingTf: Uint32Array;
+  /** Document ordinals, ascending within each list; 16 bits while there are fewer than 65,536 chunks. */
+  postingDoc: UnsignedArray;
+  /**
+   * How often the term occurs in that field of that document, in the narrowest array that holds
+   * the largest count (a byte in practice: a term rarely occurs 255 times in one article), a
+   * quarter of the memory and of the file a 32-bit array takes.
+   */
+  postingTf: UnsignedArray;
 }
 
 /** One analysed field: term → frequency, and its length in unique tokens. */
@@ -180,8 +205,8 @@ export class LexicalIndex {
       terms,
       fieldLength,
       postingStart,
-      postingDoc,
-      postingTf,
+      postingDoc: narrowest(postingDoc),
+      postingTf: narrowest(postingTf),
     });
   }
 
@@ -294,8 +319,8 @@ export class LexicalIndex {
       terms: keptTerms,
       fieldLength,
       postingStart: Uint32Array.from(starts),
-      postingDoc: postingDoc.slice(0, at),
-      postingTf: postingTf.slice(0, at),
+      postingDoc: narrowest(postingDoc.subarray(0, at)),
+      postingTf: narrowest(postingTf.subarray(0, at)),
     });
   }
 
@@ -331,8 +356,8 @@ export class LexicalIndex {
       terms: meta.terms,
       fieldLength: requireArray(arrays, 'fieldLength', 'u32'),
       postingStart: requireArray(arrays, 'postingStart', 'u32'),
-      postingDoc: requireArray(arrays, 'postingDoc', 'u32'),
-      postingTf: requireArray(arrays, 'postingTf', 'u32'),
+      postingDoc: unsignedArray(arrays, 'postingDoc'),
+      postingTf: unsignedArray(arrays, 'postingTf'),
     };
     const n = data.documents.length;
     const slots = data.terms.length * FIELD_COUNT * KIND_COUNT;

@@ -4,6 +4,7 @@ import type { LegalNode } from '../knowledge/legal-structure.js';
 import { NormalizeLexiconSchema, SituationLexiconSchema } from '../knowledge/lexicon.js';
 import { CalendarSchema, CaseCardSchema, CurrentStateSchema, GradeSchema, SectionProvenanceSchema } from '../knowledge/schemas.js';
 import { BinaryArraysFileError, decodeArraysFile, encodeArraysFile, requireArray } from './binary-arrays-file.js';
+import { stringArray } from './bulk-schemas.js';
 
 /**
  * The knowledge base as stored beside an index (so a running bot answers from exactly what was
@@ -14,9 +15,9 @@ import { BinaryArraysFileError, decodeArraysFile, encodeArraysFile, requireArray
  */
 
 const NodeColumnsSchema = z.object({
-  ref: z.array(z.string()),
+  ref: stringArray(),
   /** The last path segment of each node; the path is the parent's path plus this. */
-  segment: z.array(z.string()),
+  segment: stringArray(),
 });
 
 const StoredDocumentSchema = z.object({

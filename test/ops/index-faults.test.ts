@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -118,6 +119,50 @@ describe('a damaged index at re-index', { timeout: 60_000 }, () => {
       expect(index.chunks.length).toBe(summary.manifest.counts.chunks);
       // And the next run, with nothing damaged or changed, is a no-op again.
       expect((await buildIndex({ knowledgeDir: s.knowledgeDir, indexRoot: s.config.indexDir, config: s.config })).noop).toBe(true);
+    });
+  }
+});
+
+/**
+ * Damage the checksums cannot see: a build whose manifest was written with the damaged file's own
+ * checksum (faulty code, a disk that lies). Then the reader's own checks of the binary layout must
+ * refuse it, say in Indonesian which file of which build, and start rebuilds it with nothing lost.
+ */
+describe('a binary file that matches its checksum but not its layout', { timeout: 120_000 }, () => {
+  const rechecksum = (dir: string, name: string) => {
+    const manifestFile = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { files: Record<string, { bytes: number; sha256: string }> };
+    const bytes = fs.readFileSync(path.join(dir, name));
+    manifest.files[name] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    fs.rmSync(path.join(dir, 'verified.json'), { force: true });
+  };
+  const cases: [string, string, (file: string) => void][] = [
+    ['the BM25 postings cut inside their 8-bit counts', 'lexical.bin', (f) => fs.truncateSync(f, fs.statSync(f).size - 12)],
+    ['the BM25 postings with a byte appended', 'lexical.bin', (f) => fs.appendFileSync(f, Buffer.from([1]))],
+    ['the legal-structure offsets truncated', 'knowledge-nodes.bin', (f) => fs.truncateSync(f, Math.floor(fs.statSync(f).size / 2))],
+  ];
+  for (const [what, name, damage] of cases) {
+    it(`${what}: refused with the file named in Indonesian, rebuilt at start, the same chunks and answers`, async () => {
+      const { s, buildId, dir } = await builtScratch();
+      const before = await loadIndex(s.config.indexDir, s.config);
+      const answerBefore = (await new AnswerPipeline({ index: () => before }).ask(QUESTION)).answer;
+      damage(path.join(dir, name));
+      rechecksum(dir, name);
+      const refused = await loadIndex(s.config.indexDir, s.config).then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
+      expect(refused?.name).toBe('BrokenBuildError');
+      expect(refused?.message).toContain(`Indeks ${buildId} rusak atau tidak cocok: ${name} tidak dapat dibaca`);
+
+      const warnings: string[] = [];
+      const logger = { warn: (o: { reason?: string }) => warnings.push(o.reason ?? ''), error: () => undefined, info: () => undefined };
+      const index = await ensureIndex(s.config, logger as unknown as Parameters<typeof ensureIndex>[1]);
+      expect(warnings.join('\n')).toContain(`${name} tidak dapat dibaca`);
+      expect(index.manifest.buildId).not.toBe(buildId);
+      expect(index.chunks.map((c) => c.id)).toEqual(before.chunks.map((c) => c.id));
+      expect((await new AnswerPipeline({ index: () => index }).ask(QUESTION)).answer).toEqual(answerBefore);
     });
   }
 });

@@ -118,4 +118,20 @@ describe('BM25 over typed arrays', () => {
     );
     expect(() => LexicalIndex.fromBinary(bad, chunks)).toThrow(/names a document that does not exist/);
   });
+
+  it('stores ordinals and term counts as narrow as they fit, and still reads them right when a count needs 16 bits', () => {
+    const header = (bytes: Buffer) => JSON.parse(bytes.toString('utf8', 12, 12 + bytes.readUInt32LE(8))) as { arrays: { name: string; kind: string }[] };
+    const kinds = Object.fromEntries(header(index.toBinary()).arrays.map((a) => [a.name, a.kind]));
+    // Fewer than 65,536 chunks and no word 256 times in one chunk: 16-bit ordinals, 8-bit counts.
+    expect(kinds).toMatchObject({ postingDoc: 'u16', postingTf: 'u8' });
+
+    const chatty: KnowledgeChunk = { ...chunks[0]!, id: `${chunks[0]!.id}-ulang`, text: `${'kampanye '.repeat(300)}netralitas` };
+    const wide = LexicalIndex.build([...chunks, chatty]);
+    const bytes = wide.toBinary();
+    expect(Object.fromEntries(header(bytes).arrays.map((a) => [a.name, a.kind]))).toMatchObject({ postingTf: 'u16' });
+    const back = LexicalIndex.fromBinary(bytes, [...chunks, chatty]);
+    for (const q of ['kampanye netralitas', ...questions.slice(0, 20)]) expect(back.query(q, 30), q).toEqual(wide.query(q, 30));
+    // Cut inside the last (narrow) array: refused, not read short.
+    expect(() => LexicalIndex.fromBinary(bytes.subarray(0, bytes.length - 9), [...chunks, chatty])).toThrow(BinaryArraysFileError);
+  });
 });
