@@ -147,7 +147,9 @@ describe('HTTP API: connections and slow clients', () => {
       slow.write('POST /v1/ask HTTP/1.1\r\nHost: x\r\n');
       expect(await silentClosed).toBe('closed');
       expect(await slowClosed).toBe('closed');
-      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      // Closed is what protects the server; the 408 is a courtesy that may not reach a client whose
+      // close races it (both seen on a loaded machine).
+      expect(answer === '' || /^HTTP\/1\.1 408/.test(answer), answer).toBe(true);
       expect((await request(api.url, { path: '/healthz' })).status).toBe(200);
     });
   });

@@ -116,11 +116,16 @@ export async function startHttpApi(options: HttpApiOptions): Promise<RunningHttp
   // headersTimeout only runs once a request has begun: a connection that sends nothing at all
   // (20,000 of them took the API down) is closed after the same time. Between requests on a
   // kept-alive connection keepAliveTimeout closes it.
+  // A sender that stops mid-headers is answered 408 and closed by the same idle timer, not left
+  // to Node's headersTimeout alone (its periodic check was seen to miss on a loaded machine).
   server.on('connection', (socket: Socket) => {
-    socket.setTimeout(timeouts.headersMs, () => socket.destroy());
-    // Once bytes arrive, Node's headersTimeout counts (and answers 408 to a slow sender).
-    socket.once('data', () => socket.setTimeout(0));
+    socket.setTimeout(timeouts.headersMs, () => {
+      if (!socket.writable) return socket.destroy();
+      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
+    });
   });
+  // Once a request's headers are in, requestTimeout and keepAliveTimeout take over.
+  server.on('request', (req: http.IncomingMessage) => req.socket.setTimeout(0));
 
   if (limits.maxConnectionsPerIp && !limits.trustProxy) {
     // Behind a trusted proxy every connection comes from the proxy; there the proxy limits connections.
