@@ -6,7 +6,7 @@ import { BENCH_QUESTIONS } from '../../scripts/bench.js';
 import { AnswerPipeline } from '../../src/answer/pipeline.js';
 import { toSnapshot } from '../../src/knowledge/knowledge-snapshot.js';
 import { HybridRetriever } from '../../src/retrieval/hybrid-retriever.js';
-import { HnswVectorStore } from '../../src/retrieval/hnsw-vector-store.js';
+import type { HnswVectorStore } from '../../src/retrieval/hnsw-vector-store.js';
 import { IndexHolder } from '../../src/retrieval/index-holder.js';
 import { buildIndex, type LoadedIndex, loadIndex } from '../../src/retrieval/index-store.js';
 import { CHUNK_KINDS } from '../../src/retrieval/lexical-index.js';
