@@ -12,7 +12,8 @@ import { FakeTelegramApi, groupChat, privateChat, user } from '../support/fake-t
 import { freshDatabase, HOW_TO_RUN_POSTGRES, TEST_DATABASE_URL } from '../support/postgres-test-db.js';
 import { type Delivery, type UserAction, WebhookDriver } from '../support/telegram-webhook-driver.js';
 import { createTestApp, KNOWLEDGE_DIR } from '../support/test-app.js';
-import { freePort, startWorker, type WorkerProcess } from '../support/worker-processes.js';
+import { freePort } from '../support/netra-process.js';
+import { startWorker, type WorkerProcess } from '../support/worker-processes.js';
 
 /**
  * Issue 15's multi-worker test: three compiled `npm start` workers on one PostgreSQL database,
