@@ -51,9 +51,12 @@ export async function measureReportSubmissions(app: NetraApp, reports: number, f
   return samples.sort((a, b) => a - b);
 }
 
-/** A new empty database next to `url`'s, dropped by `drop` (with any connection left). */
-export async function freshBenchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `netra_bench_${randomBytes(5).toString('hex')}`;
+/**
+ * A new empty database next to `url`'s, dropped by `drop` (with any connection left): for subjects
+ * that get only a DATABASE_URL (spawned workers). Also used by the multi-worker test.
+ */
+export async function freshDatabase(url: string, prefix = 'netra_bench'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   const admin = async (sql: string): Promise<void> => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();

@@ -361,7 +361,7 @@ async function main(): Promise<number> {
       );
 
       // Scaling out: a report submission on each engine, and 1-3 workers on PostgreSQL (bench-workers.ts).
-      const { freshBenchDatabase, measureReportSubmissions, measureWorkerScaling } = await import('./bench-workers.js');
+      const { freshDatabase, measureReportSubmissions, measureWorkerScaling } = await import('./bench-workers.js');
       const reports = Number(process.env.BENCH_REPORTS ?? 40);
       const sqliteSubmit = await measureReportSubmissions(app, reports, 710_000_000);
       const scaling: Record<string, number | string> = { report_submit_p95_ms_sqlite: round(percentile(sqliteSubmit, 95)) };
@@ -371,7 +371,7 @@ async function main(): Promise<number> {
         say('PostgreSQL rows skipped: set BENCH_DATABASE_URL=postgres://user@host:5432/db (or NETRA_TEST_DATABASE_URL); a fresh database is created there and dropped');
         scaling.postgres = 'skipped';
       } else {
-        const db = await freshBenchDatabase(pgUrl);
+        const db = await freshDatabase(pgUrl);
         try {
           const pgApp = await createNetra(loadConfig({ ...configEnv, DATABASE_URL: db.url, DATABASE_POOL_SIZE: '4' }, repoRoot), silentLogger());
           try {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { freshDatabase as freshScratchDatabase } from '../../scripts/bench-workers.js';
 
 /** The PostgreSQL server the PostgreSQL tests use; unset = those tests are skipped. */
 export const TEST_DATABASE_URL = process.env.NETRA_TEST_DATABASE_URL?.trim() || undefined;
@@ -50,21 +51,6 @@ export async function freshSchema(url: string): Promise<{ schema: string; query:
 /**
  * A fresh database on the test server, for tests whose subjects are separate processes that get
  * only a DATABASE_URL (compiled workers): `url` points at it; `drop` removes it, ending any
- * connection a killed worker left behind.
+ * connection a killed worker left behind. (The bench's helper, with the test prefix.)
  */
-export async function freshDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `netra_test_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return { url: target.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
+export const freshDatabase = (url: string) => freshScratchDatabase(url, 'netra_test');
