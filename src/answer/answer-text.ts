@@ -30,6 +30,8 @@ export interface AnswerTexts {
   quotedInIndonesian: string;
   notLegalAdvice: string;
   followUpSanction: string;
+  /** "Apa sanksinya?" about an act the card allows: no sanction for the act itself, and where one starts. */
+  noSanctionForPermitted: (conditional: boolean) => string;
   followUpReport: string;
   followUpBasis: string;
   /** Labels of the statuses whose consequences an answer lists. */
@@ -95,6 +97,10 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
     quotedInIndonesian: '',
     notLegalAdvice: 'Jawaban ini informasi umum, bukan nasihat hukum.',
     followUpSanction: 'Apa sanksinya?',
+    noSanctionForPermitted: (conditional) =>
+      conditional
+        ? 'Tidak ada sanksi untuk perbuatan ini selama syarat-syarat di bawah dipenuhi. Sanksi disiplin atau kode etik baru dapat dikenakan bila syarat itu dilanggar, misalnya bila perbuatan itu menjadi dukungan kepada peserta pemilu atau pemilihan.'
+        : 'Tidak ada sanksi untuk perbuatan ini: aturan yang dikutip tidak melarangnya. Sanksi disiplin atau kode etik baru dapat dikenakan bila perbuatan itu disertai dukungan kepada peserta pemilu atau pemilihan (lihat batas-batasnya di bawah).',
     followUpReport: 'Bagaimana cara melaporkannya?',
     followUpBasis: 'Apa dasar hukumnya?',
     statusLabel: {
@@ -172,6 +178,10 @@ export const TEXTS: Record<'id' | 'en', AnswerTexts> = {
     quotedInIndonesian: 'The quoted regulation texts are in Indonesian.',
     notLegalAdvice: 'This is general information, not legal advice.',
     followUpSanction: 'What is the sanction?',
+    noSanctionForPermitted: (conditional) =>
+      conditional
+        ? 'There is no sanction for this as long as the conditions below are met. A disciplinary or code-of-ethics sanction can only follow if they are broken, for instance if the act turns into support for an election participant.'
+        : 'There is no sanction for this: the rules cited do not prohibit it. A disciplinary or code-of-ethics sanction can only follow if the act comes with support for an election participant (see the limits below).',
     followUpReport: 'How do I report it?',
     followUpBasis: 'What is the legal basis?',
     statusLabel: {

@@ -210,7 +210,12 @@ export function composeSanctionDecision(input: ComposeInput, fit: CardFit): Comp
   const parts: string[] = [];
   if (u.injection) parts.push(t.injection);
   parts.push(en ? `About: ${withStop(card.summary_en ?? card.title)}` : `Tentang: ${withStop(card.title)}`);
-  if (lines.length > 0) parts.push(sanctionBlock(lines, translated, t));
+  // A card that allows the act (and no exception of it prohibits it here) has no sanction to list:
+  // say so first, rather than repeat the permission as if it were one.
+  const verdict = fit.exception?.verdict ?? card.verdict;
+  const permitted = verdict === 'boleh' || verdict === 'boleh_bersyarat';
+  if (permitted) parts.push(t.noSanctionForPermitted(verdict === 'boleh_bersyarat'));
+  if (lines.length > 0 && !permitted) parts.push(sanctionBlock(lines, translated, t));
   else parts.push(bodyOf(card, en));
   const citations = citationsForBasis(kb, [...basis, ...card.sanction_basis, ...card.basis], 4);
   parts.push(...sourceNotes(kb, citations, u.language));

@@ -95,6 +95,17 @@ describe('offline answers', () => {
     expect(comment.answer.verdict).toBe('dilarang');
   });
 
+  it('answers "apa sanksinya?" after an allowed act with "no sanction", not with the permission again', async () => {
+    const first = await t.app.pipeline.ask('sy PNS boleh gk datang ke TPS buat nyoblos?');
+    expect(first.answer.verdict).toBe('boleh');
+    const sanction = await t.app.pipeline.ask('apa sanksinya?', [first.turn]);
+    expect(sanction.answer.verdict).toBe('informasi');
+    expect(sanction.cardId).toBe(first.cardId);
+    expect(sanction.answer.answer).toMatch(/^Tentang: .*\n\nTidak ada sanksi untuk perbuatan ini/);
+    const en = await t.app.pipeline.ask('What is the sanction?', [first.turn]);
+    expect(en.answer.answer).toMatch(/There is no sanction for this/);
+  });
+
   it('reads a short follow-up with the question before it', async () => {
     const first = 'Bolehkah PNS membagikan postingan kampanye capres di Facebook?';
     const a = await ask('kalau cuma like saja?', [{ question: first }]);
