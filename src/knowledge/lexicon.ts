@@ -441,16 +441,27 @@ function wordsOf(text: NormalizedText): Set<string> {
  * gives [" a ", " b"]. Undefined when the first word is optional or not a plain alternation.
  */
 function firstWordAnchors(re: RegExp): string[] | undefined {
-  const m = /^\(\?<= \)\(\?:([^()]*)\)( |\(\?=|\(\?:\\S)/.exec(re.source);
+  const m = /^\(\?<= \)\(\?:([^()]*)\)(\(\?:nya\)\?)?( |\(\?=|\(\?:\\S)/.exec(re.source);
   if (!m) return undefined;
+  const nya = m[2] !== undefined;
   const out: string[] = [];
   for (const alt of m[1]!.split('|')) {
     const prefix = alt.endsWith('\\S*') ? alt.slice(0, -3) : undefined;
     const word = (prefix ?? alt).replace(/\\(.)/g, '$1');
     if (word.length === 0 || /[\\[\]().?+*^$]/.test(word)) return undefined;
     out.push(prefix !== undefined ? ` ${word}` : ` ${word} `);
+    if (nya && prefix === undefined) out.push(` ${word}nya `);
   }
   return out;
+}
+
+/** Words too short or too grammatical to read through a "-nya" ("dia", "tidaknya", "adanya"). */
+const NO_NYA = new Set([
+  // "pembicaranya politisi": the event's speakers, named after it, not a role of the user.
+  'pembicara',
+  'tidak', 'bukan', 'belum', 'tanpa', 'sudah', 'harus', 'boleh', 'hanya', 'punya', 'sama', 'untuk', 'dengan', 'kata', 'tanya', 'waktu', 'akhir', 'awal', 'biasa', 'benar', 'sebenar', 'lagi', 'atas', 'bawah', 'dalam', 'luar']);
+function takesNya(alt: string): boolean {
+  return /^\p{L}{4,}$/u.test(alt) && !alt.endsWith('nya') && !NO_NYA.has(alt);
 }
 
 export function compilePattern(pattern: string, table: Record<string, string> = {}, phrases: Record<string, string> = {}): RegExp {
@@ -487,7 +498,9 @@ export function compilePattern(pattern: string, table: Record<string, string> = 
         return escapeRe(mapped && !mapped.includes(' ') ? mapped : a);
       })
       .join('|');
-    const token = `(?:${alt})`;
+    // "timsesnya", "calegnya", "kampanyenya": the enclitic -nya ("his/her/the") leaves the word the
+    // pattern names. Short and function words keep their exact form ("tidaknya" is "whether").
+    const token = alts.every(takesNya) ? `(?:${alt})(?:nya)?` : `(?:${alt})`;
     if (optional) {
       body += `(?:${token} )?`;
       needSpace = false;

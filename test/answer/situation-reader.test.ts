@@ -267,6 +267,17 @@ describe('readings added from fresh blind phrasings (2026-12-02)', () => {
     expect(s.targets.map((t) => t.id)).not.toContain('sitting_official');
   });
 
+  it('"kata teman saya …": the one who says it is not the one it is about', () => {
+    const s = read('aku pensiunan guru, kata kawan aku gak bisa nyaleg lagi, betul ga?');
+    expect(s.actor.who).toBe('self');
+    expect(s.actor.status?.id).toBe('retired');
+    expect(acts(s)).toEqual(['run_for_office']);
+    // Without "kata" before them, the friend who runs is the candidate, and the user's act is theirs.
+    const helping = read('kawan aku nyaleg lagi, aku boleh jd timsesnya?');
+    expect(helping.candidateActs.map((a) => a.id)).toEqual(['run_for_office']);
+    expect(acts(helping)).toEqual(['campaign_team']);
+  });
+
   it('"boleh lapor …" asks how to report', () => {
     expect(read('sy warga biasa, boleh lapor camat yg ikut kampanye?').speech.act).toBe('report_how');
   });

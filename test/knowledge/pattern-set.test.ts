@@ -24,7 +24,15 @@ describe('PatternSet', () => {
   it('finds nothing when the first word is missing, and does not match a word inside another', () => {
     expect(hits(['ajak ~3 pilih'], 'mengajak warga pilih')).toEqual([]);
     expect(new PatternSet(['kampanye*']).test(text('ada kampanyenya'))).toBe(true);
-    expect(new PatternSet(['kampanye']).test(text('ada kampanyenya'))).toBe(false);
+    expect(new PatternSet(['kampanye']).test(text('ada berkampanye'))).toBe(false);
+    expect(new PatternSet(['pilih']).test(text('ada pilihan'))).toBe(false);
+  });
+
+  it('reads a word through the enclitic -nya ("timsesnya"), but not short or grammatical words', () => {
+    expect(hits(['jadi timses'], 'boleh jadi timsesnya')).toEqual(['jadi timsesnya']);
+    expect(new PatternSet(['kampanye']).test(text('ada kampanyenya'))).toBe(true);
+    expect(new PatternSet(['tidak']).test(text('boleh tidaknya'))).toBe(false);
+    expect(new PatternSet(['dia']).test(text('dianya'))).toBe(false);
   });
 
   it('finds a pattern whose first word is a phrase the spelling table joins ("terima kasih")', () => {

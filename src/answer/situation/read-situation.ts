@@ -36,6 +36,8 @@ const OFFICE_STATUSES = new Set(['regional_head', 'village_head']);
 const OFFICE_PERSONS = new Set(['official', 'superior']);
 /** Targets that make a question political by themselves (an RT group or Korpri does not). */
 const POLITICAL_TARGETS = new Set(['candidate', 'prospective_candidate', 'party', 'campaign_account', 'family_candidate', 'party_wing_org']);
+/** Words that put the speaker right after them ("kata KPU …", "menurut teman saya …"). */
+const REPORTING_PREFIXES: ReadonlySet<string> = new Set(['kata', 'menurut', 'according']);
 /** Acts done by speaking: when someone "says" them, saying is the act (an appeal, a speech). */
 const SPEAKING_ACTS = new Set(['invite_others', 'mobilise', 'speak_at_event', 'support_candidate']);
 /** Persons whose acts are theirs, not the user's: family members and neighbours. */
@@ -231,7 +233,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
   const cancelling = new Set(lex.circumstances.filter((c) => c.cancelsTargets).map((c) => c.id));
   const cancelled = (t: PatternHit) => circumstanceHits.some((h) => cancelling.has(h.id) && !negated.has(h) && overlaps(h, t));
   // "menteri bilang ASN boleh …", "kata KPU …": whoever says something is its source, not whom the act is for.
-  const speaker = (t: PatternHit) => attr.speechVerbs.has(text.tokens[t.end] ?? '') || ['kata', 'menurut'].includes(text.tokens[t.start - 1] ?? '');
+  const speaker = (t: PatternHit) => attr.speechVerbs.has(text.tokens[t.end] ?? '') || REPORTING_PREFIXES.has(text.tokens[t.start - 1] ?? '');
 
   // "mau nanya di luar politik": an election word inside an off-topic phrase is not the topic.
   const offTopicHits = lex.topic.offTopic.find(text);
@@ -488,14 +490,24 @@ function ownerOf(h: Mention, persons: Mention[], targets: Mention[], text: Norma
     .filter(([p]) => p.id === 'self' && p.start >= h.start && (p.end === h.end - 1 || (p.end === h.end - 2 && text.tokens[p.end] === 'yang')));
   if (inside.length > 0) return { kind: 'person', index: inside.at(-1)![1] };
   let best = -1;
+  // "kata teman saya tidak bisa nyalon lagi": the one who says it is the source of the claim, not
+  // the one it is about; the act belongs to whoever was named before ("saya pensiunan, kata …").
+  const saidBy = (p: Mention) => !SPEAKING_ACTS.has(h.id) && REPORTING_PREFIXES.has(text.tokens[p.start - 1] ?? '');
   persons.forEach((p, i) => {
-    if (text.sentence[p.start] !== text.sentence[h.start] || isObject(p)) return;
+    if (text.sentence[p.start] !== text.sentence[h.start] || isObject(p) || saidBy(p)) return;
     if (p.end <= h.start && (best < 0 || p.end > persons[best]!.end)) best = i;
   });
   // "rekan saya bilang tidak usah dilayani": what someone says is not what they do.
   // Unless saying it is the act itself: "kepsek bilang ke ortu murid 'dukung pak caleg'" is an appeal.
   const speaking = SPEAKING_ACTS.has(h.id);
-  if (best >= 0 && !speaking && text.tokens.slice(persons[best]!.end, h.start).some((w) => attr.speechVerbs.has(w))) return { kind: 'reported' };
+  // (A "kata" that introduces another speaker, skipped above, is theirs, not this person's.)
+  const introducesSpeaker = (at: number) => persons.some((p) => p.start === at + 1 && saidBy(p));
+  if (
+    best >= 0 &&
+    !speaking &&
+    text.tokens.some((w, at) => at >= persons[best]!.end && at < h.start && attr.speechVerbs.has(w) && !introducesSpeaker(at))
+  )
+    return { kind: 'reported' };
   if (t && (best < 0 || persons[best]!.end <= t.start)) return { kind: 'candidate' };
   if (best >= 0) return { kind: 'person', index: best };
   // "boleh tidak saya pasang …": only the user is named after the act they ask about; "spanduk sosialisasi dia" is a possessive.
