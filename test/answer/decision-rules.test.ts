@@ -34,6 +34,10 @@ const CASES: [rule: string, question: string, verdict: Verdict][] = [
   ['card', 'pas kampanye nanti sy cuma mau nonton dari jauh, tp berangkatnya pake mobil dinas kantor. sy PNS, aman?', 'dilarang'],
   ['off-topic', 'cara daftar jadi penerima bansos PKH buat ortu gmn ya?', 'di_luar_topik'],
   ['incident-to-report', 'kemarin kadis kami bagi2 sembako bergambar caleg ke warga pakai mobil dinas. lapornya kemana?', 'dilarang'],
+  // Told of someone who did it, "what is the sanction?" is still a sanction question: information.
+  ['sanction', 'rekan sy PPPK ketahuan jd pengurus partai di kabupaten. hukumannya apa buat PPPK?', 'informasi'],
+  // … unless the user also asks whether to report it: then the verdict on the act and the channels.
+  ['incident-to-report', 'atasan sy PNS pasang stiker caleg di mobil dinas. sy wajib lapor gk? bisa dipecat dia?', 'dilarang'],
   // A citizen who is not ASN may campaign or run; involving civil servants in it is not allowed.
   ['card', 'sy karyawan swasta, suami sy guru PNS. sy sendiri boleh gk ikut jd relawan caleg?', 'boleh'],
   ['card:exception', 'sy wiraswasta mau nyalon bupati, boleh gk ngajak para camat PNS jd tim pemenangan?', 'dilarang'],

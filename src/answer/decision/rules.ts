@@ -154,17 +154,8 @@ export const RULES: Rule[] = [
     decide: (c) => (c.situation.speech.act === 'report_how' ? { rule: 'report-channels', kind: 'report', fit: decidingFit(c) } : undefined),
   },
   {
-    name: 'incident-sanction',
-    why: 'Someone describes what an official did and asks what it costs them: the verdict on that act, with the consequences for their status.',
-    decide: (c) => {
-      if (c.situation.speech.act !== 'sanction' || !c.situation.incident) return undefined;
-      const fit = decidingFit(c);
-      return fit && fit.acts.length > 0 && fit.card.verdict === 'dilarang' && !fit.exception ? fromCard('incident-sanction', fit, c) : undefined;
-    },
-  },
-  {
     name: 'sanction',
-    why: 'The consequence of an act, for the status of whoever does it (PNS, PPPK, CPNS, non-ASN staff), is information.',
+    why: 'The consequence of an act, for the status of whoever does it (PNS, PPPK, CPNS, non-ASN staff), is information, also when the user tells of someone who did it (the answer names the act and its consequences; whether to report it is the report rule\'s).',
     decide: (c) => {
       if (c.situation.speech.act !== 'sanction') return undefined;
       const previous = c.previousCardId ? c.fits.find((f) => f.card.id === c.previousCardId && f.acts.length > 0) : undefined;

@@ -266,6 +266,7 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     text,
     acts: uniqueActs,
     wantsToReport,
+    incident,
     claimsRepeal,
     topic,
     offTopicWords,
@@ -603,6 +604,8 @@ interface SpeechInput {
   text: NormalizedText;
   acts: ActHit[];
   wantsToReport: boolean;
+  /** The user tells what someone did (an incident), rather than asking about a plan. */
+  incident: boolean;
   claimsRepeal: boolean;
   topic: Situation['topic'];
   offTopicWords: boolean;
@@ -633,7 +636,9 @@ function classifySpeech(s: SpeechInput): Situation['speech'] {
   if (s.has('date_stage') && !permissionOnAct && !(acts > 0 && s.has('asks_permission'))) return is('date_stage', 'date_stage');
   if (s.has('news_reference') && !s.claimsRepeal) return is('official_said', 'news_reference');
   if (s.has('official_said') && !s.claimsRepeal && !permissionOnAct) return is('official_said', 'official_said');
-  if (s.has('sanction') && !permissionOnAct) return is('sanction', 'sanction');
+  // "Teman saya … Saya wajib lapor? Bisa dipecat?": about an incident, whether to report it comes
+  // first; the sanction is part of that answer.
+  if (s.has('sanction') && !permissionOnAct && !(s.incident && s.wantsToReport)) return is('sanction', 'sanction');
   if (s.wantsToReport && !asks) return is('report_how', 'report_how');
   if (s.has('overview') && acts === 0) return is('overview', 'overview');
   if (s.topic !== 'none') return is('conduct', s.has('asks_permission') ? 'asks_permission' : undefined);
