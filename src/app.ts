@@ -110,11 +110,9 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
   }
   await preparePrivateData(config, stores, logger);
   // Several workers: per-chat order, follow-up memory and rate limits live in PostgreSQL too.
-  // Chat locks hold a connection each for a whole turn: twice the query pool, so locks never starve queries.
-  const chatState =
-    stores.postgres && config.databaseUrl
-      ? new PostgresSharedChatState(stores.postgres, config.databaseUrl, { lockConnections: 2 * config.databasePoolSize })
-      : undefined;
+  // Chat locks take their connections from the same pool (at most half of it), so a worker opens
+  // at most DATABASE_POOL_SIZE connections in all.
+  const chatState = stores.postgres ? new PostgresSharedChatState(stores.postgres) : undefined;
   const shared = chatState ? new SharedConversationState(chatState, createFieldSealer(config.reportsEncryptionKey), logger) : undefined;
   const sharedSweep = shared
     ? setInterval(() => {
@@ -219,7 +217,6 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
       clearInterval(sweepTimer);
       if (sharedSweep) clearInterval(sharedSweep);
       index.close();
-      await chatState?.close();
       await stores.close();
     },
   };
