@@ -227,6 +227,18 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
       CREATE INDEX answer_links_by_created ON answer_links (created_at);
     `,
   },
+  {
+    version: 7,
+    name: 'report-submission-delivery',
+    sql: `
+      -- A keyed hash of the delivered message that confirmed the report (channel, chat, update id),
+      -- written in the report's own transaction: a confirmation delivered again after its worker
+      -- died before recording the reply finds the report it already stored, instead of "no report
+      -- in progress". Never the chat id itself.
+      ALTER TABLE reports ADD COLUMN submission_hash TEXT;
+      CREATE INDEX reports_by_submission ON reports (submission_hash);
+    `,
+  },
 ];
 
 /** The tables `db:copy` moves, parents before children (foreign keys), with their id column if any. */
