@@ -26,6 +26,7 @@ import { checkpoint, type NetraDatabase } from './storage/database.js';
 import { createFieldSealer } from './storage/field-crypto.js';
 import { describeDatabaseUrl } from './storage/postgres.js';
 import { PostgresSharedChatState } from './storage/postgres-shared-chat-state.js';
+import type { SharedChatState } from './storage/shared-chat-state.js';
 import type { QuestionStore } from './storage/question-store.js';
 import { secureDir } from './storage/secure-files.js';
 import { createPostgresProbe, createStorageProbe, type StorageProbe } from './storage/storage-health.js';
@@ -48,6 +49,8 @@ export interface NetraApp {
   channels: ChannelStatus;
   /** What workers share beyond the repositories (PostgreSQL only): chat locks, memory, limits, replies, offers, links. */
   shared?: SharedConversationState;
+  /** The store under {@link shared}, for channels that share their own state (the Cloud API's window and message ids). */
+  sharedStore?: SharedChatState;
   /** The SQLite handle (the embedded engine only; undefined with DATABASE_URL). */
   db?: NetraDatabase;
   /** "Today" in Asia/Jakarta (or NETRA_TODAY): the one clock for answers and reports. */
@@ -204,6 +207,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     metrics,
     channels: new ChannelStatus(),
     shared,
+    sharedStore: chatState,
     db,
     today,
     llm: llmComposer,

@@ -125,12 +125,32 @@ export class PostgresSharedChatState implements SharedChatState {
     await this.db.query('INSERT INTO answer_links (token_hash, question, created_at) VALUES ($1, $2, $3)', [tokenHash, sealed, at]);
   }
 
+  async claimMessage(keyHash: string, at: string): Promise<boolean> {
+    const r = await this.db.query('INSERT INTO cloud_seen_messages (key_hash, seen_at) VALUES ($1, $2) ON CONFLICT (key_hash) DO NOTHING', [keyHash, at]);
+    return r.rowCount === 1;
+  }
+
+  async touchWindow(keyHash: string, at: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO cloud_service_windows (key_hash, last_inbound_at) VALUES ($1, $2)
+       ON CONFLICT (key_hash) DO UPDATE SET last_inbound_at = GREATEST(cloud_service_windows.last_inbound_at, excluded.last_inbound_at)`,
+      [keyHash, at],
+    );
+  }
+
+  async loadWindow(keyHash: string): Promise<string | undefined> {
+    const r = await this.db.query<{ last_inbound_at: string }>('SELECT last_inbound_at FROM cloud_service_windows WHERE key_hash = $1', [keyHash]);
+    return r.rows[0]?.last_inbound_at;
+  }
+
   async sweep(before: SharedStateCutoffs): Promise<void> {
     await this.db.query('DELETE FROM conversation_memory WHERE updated_at < $1', [before.memory]);
     await this.db.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [before.counters]);
     await this.db.query('DELETE FROM delivered_messages WHERE delivered_at < $1', [before.replies]);
     await this.db.query('DELETE FROM choice_offers WHERE offered_at < $1', [before.offers]);
     await this.db.query('DELETE FROM answer_links WHERE created_at < $1', [before.answerLinks]);
+    if (before.seenMessages) await this.db.query('DELETE FROM cloud_seen_messages WHERE seen_at < $1', [before.seenMessages]);
+    if (before.windows) await this.db.query('DELETE FROM cloud_service_windows WHERE last_inbound_at < $1', [before.windows]);
   }
 
 }
