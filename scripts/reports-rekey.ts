@@ -100,7 +100,7 @@ async function rekeyShared(url: string, oldKey: string | undefined, newKey: stri
     }
     console.log(
       `Selesai (PostgreSQL ${describeDatabaseUrl(url)}): ${counts.reports} laporan, ${counts.identities} identitas pelapor dan ${counts.drafts} draf kini terenkripsi dengan kunci baru` +
-        (counts.sharedState > 0 ? `; ${counts.sharedState} data percakapan sementara (memori, tautan, tombol) dihapus.\n` : '.\n') +
+        (counts.sharedState > 0 ? `; ${counts.sharedState} data percakapan sementara (memori, balasan, pilihan, tautan) dihapus.\n` : '.\n') +
         'Ganti REPORTS_ENCRYPTION_KEY dengan kunci baru di konfigurasi SEMUA worker, lalu jalankan Netra lagi. Simpan kunci lama secara offline sampai cadangan lama tidak diperlukan.',
     );
     return 0;

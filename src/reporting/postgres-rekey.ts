@@ -9,7 +9,7 @@ export interface RekeyCounts {
   reports: number;
   identities: number;
   drafts: number;
-  /** Short-lived shared chat state (memory, replies, offers, links, button tokens) deleted instead of re-sealed. */
+  /** Short-lived shared chat state (memory, replies, offers, links) deleted instead of re-sealed. */
   sharedState: number;
 }
 
@@ -19,7 +19,7 @@ export interface RekeyCounts {
  * deleting them leaves no ciphertext of the old key behind; a user at worst sees a button or a
  * full-answer link expire.
  */
-const SEALED_SHARED_STATE = ['conversation_memory', 'delivered_messages', 'choice_offers', 'answer_links', 'callback_tokens'] as const;
+const SEALED_SHARED_STATE = ['conversation_memory', 'delivered_messages', 'choice_offers', 'answer_links'] as const;
 
 /**
  * `reports:rekey` on PostgreSQL: re-seals every reporter chat id, identity and draft from `old`
