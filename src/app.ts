@@ -26,6 +26,7 @@ import { checkpoint, type NetraDatabase } from './storage/database.js';
 import { createFieldSealer } from './storage/field-crypto.js';
 import { describeDatabaseUrl } from './storage/postgres.js';
 import { PostgresSharedChatState } from './storage/postgres-shared-chat-state.js';
+import type { SharedChatState } from './storage/shared-chat-state.js';
 import type { QuestionStore } from './storage/question-store.js';
 import { secureDir } from './storage/secure-files.js';
 import { createPostgresProbe, createStorageProbe, type StorageProbe } from './storage/storage-health.js';
@@ -48,6 +49,8 @@ export interface NetraApp {
   channels: ChannelStatus;
   /** What workers share beyond the repositories (PostgreSQL only): chat locks, memory, limits, replies, offers, links. */
   shared?: SharedConversationState;
+  /** The store under {@link shared}, for channels that share their own state (the Cloud API's window and message ids). */
+  sharedStore?: SharedChatState;
   /** The SQLite handle (the embedded engine only; undefined with DATABASE_URL). */
   db?: NetraDatabase;
   /** "Today" in Asia/Jakarta (or NETRA_TODAY): the one clock for answers and reports. */
@@ -110,11 +113,9 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
   }
   await preparePrivateData(config, stores, logger);
   // Several workers: per-chat order, follow-up memory and rate limits live in PostgreSQL too.
-  // Chat locks hold a connection each for a whole turn: twice the query pool, so locks never starve queries.
-  const chatState =
-    stores.postgres && config.databaseUrl
-      ? new PostgresSharedChatState(stores.postgres, config.databaseUrl, { lockConnections: 2 * config.databasePoolSize })
-      : undefined;
+  // Chat locks take their connections from the same pool (at most half of it), so a worker opens
+  // at most DATABASE_POOL_SIZE connections in all.
+  const chatState = stores.postgres ? new PostgresSharedChatState(stores.postgres) : undefined;
   const shared = chatState ? new SharedConversationState(chatState, createFieldSealer(config.reportsEncryptionKey), logger) : undefined;
   const sharedSweep = shared
     ? setInterval(() => {
@@ -206,6 +207,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     metrics,
     channels: new ChannelStatus(),
     shared,
+    sharedStore: chatState,
     db,
     today,
     llm: llmComposer,
@@ -219,7 +221,6 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
       clearInterval(sweepTimer);
       if (sharedSweep) clearInterval(sharedSweep);
       index.close();
-      await chatState?.close();
       await stores.close();
     },
   };

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   if (whatsapp && whatsappCloud) {
     supervise('whatsapp', async () => {
       const { startWhatsAppCloud } = await import('../channels/whatsapp-cloud/whatsapp-cloud-channel.js');
-      return startWhatsAppCloud({ ...channelDeps, config: { ...whatsapp, cloud: whatsappCloud } });
+      return startWhatsAppCloud({ ...channelDeps, config: { ...whatsapp, cloud: whatsappCloud }, shared: app.sharedStore });
     });
   } else if (whatsapp) {
     supervise('whatsapp', async () => {

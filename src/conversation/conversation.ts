@@ -233,7 +233,9 @@ export class Conversation implements ConversationHandler {
     const active = await this.inReport(ctx.msg);
     // Storage cannot say whether a report is running: keep the text out of the pipeline.
     if (active === 'error') return [{ kind: 'text', text: STORAGE_FAILURE_TEXT }];
-    return active ? this.dialog.handle(ctx.msg) : next();
+    if (active) return this.dialog.handle(ctx.msg);
+    // No draft: maybe because this very message stored it (a confirmation delivered again).
+    return (await this.dialog.repeatedConfirmation(ctx.msg)) ?? next();
   };
 
   private readonly choices: ChatHandler = async (ctx, next) => {

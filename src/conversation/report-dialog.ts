@@ -89,6 +89,18 @@ export class ReportDialog {
     return [this.prompt(stamped, notice)];
   }
 
+  /**
+   * The reply to a message that confirmed a report which is already stored: delivered again
+   * because its worker died after storing the report but before recording the reply. The same
+   * ticket again; undefined when this delivery stored no report (the usual case).
+   */
+  async repeatedConfirmation(msg: IncomingMessage): Promise<OutgoingMessage[] | undefined> {
+    if (msg.deliveryId === undefined || !msg.isPrivate) return undefined;
+    const delivery = msg.deliveryId;
+    const replies = await this.guard(async () => (await this.reporting.alreadySubmitted(ref(msg), delivery))?.messages.map(text) ?? []);
+    return replies.length > 0 ? replies : undefined;
+  }
+
   /** "A report is in progress": shown by the console at start, so a restart is not a surprise. */
   async resumeNotice(msg: IncomingMessage): Promise<OutgoingMessage[]> {
     return this.guard(async () => {
@@ -173,7 +185,7 @@ export class ReportDialog {
           await this.reporting.cancelDraft(r, state);
           return [text(CANCELLED_TEXT)];
         case 'submit': {
-          const result = await this.reporting.submit(r, state);
+          const result = await this.reporting.submit(r, state, msg.deliveryId);
           if (result.kind === 'incomplete') return [this.prompt(result.state, 'Masih ada bagian yang belum diisi.')];
           return result.messages.map(text);
         }

@@ -206,6 +206,8 @@ export class SharedConversationState {
       replies: before(REPLIES_TTL_MS),
       offers: before(OFFER_TTL_MS),
       answerLinks: before(ANSWER_LINK_TTL_MS),
+      seenMessages: before(7 * 24 * 3600_000),
+      windows: before(2 * 24 * 3600_000),
     });
   }
 }

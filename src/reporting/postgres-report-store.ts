@@ -79,6 +79,7 @@ class PostgresReportStore implements ReportStore {
         reportId = r.rows[0]?.id;
       }
       if (reportId === undefined) throw new Error('Gagal membuat nomor tiket unik.');
+      if (input.submission) await tx.query('UPDATE reports SET submission_hash = $1 WHERE id = $2', [input.submission, reportId]);
       const evidenceSql = `INSERT INTO evidence (report_id, kind, file_name, mime_type, size_bytes, sha256, original_name, attachment_kind, description, url, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
       for (const e of input.evidence) {
@@ -105,6 +106,10 @@ class PostgresReportStore implements ReportStore {
 
   async findByTicket(ticket: string): Promise<StoredReport | undefined> {
     return (await this.findWhere(this.db, 'ticket = $1', [ticket]))[0];
+  }
+
+  async findBySubmission(submission: string): Promise<StoredReport | undefined> {
+    return (await this.findWhere(this.db, 'submission_hash = $1', [submission]))[0];
   }
 
   async findForReporter(ticket: string, channel: string, chatId: string): Promise<StoredReport | undefined> {

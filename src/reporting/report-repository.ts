@@ -19,6 +19,8 @@ export type NewReport = Omit<StoredReport, 'id' | 'ticket' | 'status' | 'route' 
   /** Stored only when given; the service passes it only with the reporter's consent. */
   identity?: ReporterIdentity;
   route: RouteDecision;
+  /** Keyed hash of the delivered message that confirmed it (see {@link ReportStore.findBySubmission}). */
+  submission?: string;
 };
 
 /** What is known about a report's reporter identity. */
@@ -137,6 +139,7 @@ export class ReportRepository {
           at,
         );
       const reportId = Number(info.lastInsertRowid);
+      if (input.submission) this.db.prepare('UPDATE reports SET submission_hash = ? WHERE id = ?').run(input.submission, reportId);
       const addEvidence = this.db.prepare(
         `INSERT INTO evidence (report_id, kind, file_name, mime_type, size_bytes, sha256, original_name, attachment_kind, description, url, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -160,6 +163,12 @@ export class ReportRepository {
   /** Any report by its (normalised) ticket — for admins only; reporters go through {@link findForReporter}. */
   findByTicket(ticket: string): StoredReport | undefined {
     const row = this.db.prepare('SELECT * FROM reports WHERE ticket = ?').get(ticket) as ReportRow | undefined;
+    return row ? rowToReport(row, this.evidenceOf([row.id])) : undefined;
+  }
+
+  /** The report stored by the confirmation with this submission hash, if any. */
+  findBySubmission(submission: string): StoredReport | undefined {
+    const row = this.db.prepare('SELECT * FROM reports WHERE submission_hash = ?').get(submission) as ReportRow | undefined;
     return row ? rowToReport(row, this.evidenceOf([row.id])) : undefined;
   }
 

@@ -20,6 +20,11 @@ export interface ReportStore {
   create(input: NewReport, now: Date, options?: { deleteDraftOf?: { channel: string; chatId: string } }): Promise<StoredReport>;
   /** Any report by its (normalised) ticket — for admins only. */
   findByTicket(ticket: string): Promise<StoredReport | undefined>;
+  /**
+   * The report stored by the confirmation whose keyed hash (channel, chat, delivery id) is
+   * `submission`: a confirmation delivered again finds what it stored the first time.
+   */
+  findBySubmission(submission: string): Promise<StoredReport | undefined>;
   /** The report only if it was filed from this channel and chat; otherwise undefined, as for an unknown ticket. */
   findForReporter(ticket: string, channel: string, chatId: string): Promise<StoredReport | undefined>;
   /** The reports filed from this channel and chat, newest first. */

@@ -10,9 +10,9 @@ import { electionContextOn } from './election-context.js';
 import { EvidenceStore, type EvidenceInput, type EvidenceSaveResult } from './evidence-store.js';
 import { type AppliedDelivery, firstIncompleteStep, newDraft, type DraftState, type FlowContext, type StepId } from './report-flow.js';
 import { routeLabel } from './report-labels.js';
-import type { ReporterRef, StoredReport } from './report-model.js';
+import type { ReporterIdentity, ReporterRef, StoredReport } from './report-model.js';
 import type { DraftStore, ReportingStores, ReportStore } from './report-store.js';
-import { decideRoute, describeRoute } from './report-routing.js';
+import { decideRoute, describeRoute, type RouteDecision } from './report-routing.js';
 import { checkTransition, REPORT_STATUSES, STATUS_LABELS, type ReportStatus } from './report-status.js';
 import { formatAdminDetail, formatAdminNotice, formatHistory, formatOfficialText } from './report-summary.js';
 import { sqliteReportingStores } from './sqlite-report-store.js';
@@ -222,7 +222,7 @@ export class ReportingService {
    * tells the admins, and returns what the reporter is told: the ticket, the route with its
    * reasons, and a ready-to-paste summary.
    */
-  async submit(ref: ReporterRef, state: DraftState): Promise<SubmitResult> {
+  async submit(ref: ReporterRef, state: DraftState, delivery?: string): Promise<SubmitResult> {
     const f = state.fields;
     const ctx = this.flowContext();
     const missing = firstIncompleteStep(f, ctx);
@@ -265,6 +265,7 @@ export class ReportingService {
           // Without consent the identity is not kept at all: it only appears in the reporter's own summary below.
           identity: consent ? identity : undefined,
           route,
+          ...(delivery === undefined ? {} : { submission: submissionHash(ref, delivery) }),
         },
       now,
       { deleteDraftOf: ref },
@@ -276,20 +277,25 @@ export class ReportingService {
     // Only a configured admin chat that could not be reached is worth a warning.
     if (notice.targets > 0 && adminsNotified === 0) this.deps.logger?.warn({ event: 'report_admin_undelivered', ticket: report.ticket }, 'admin not notified');
 
-    return {
-      kind: 'stored',
-      ticket: report.ticket,
-      adminsNotified,
-      messages: [
-        [
-          `✅ Laporan Anda tersimpan dengan nomor tiket ${report.ticket}.`,
-          `Simpan nomor ini. Cek perkembangannya kapan saja dengan /status ${report.ticket} dari chat ini.`,
-          adminsNotified > 0 ? 'Admin Netra sudah diberi tahu.' : 'Admin Netra akan memeriksanya.',
-        ].join('\n'),
-        describeRoute(route),
-        `Ringkasan siap tempel untuk kanal resmi:\n\n${formatOfficialText(report, identity, report.ticket)}`,
-      ],
-    };
+    return { kind: 'stored', ticket: report.ticket, adminsNotified, messages: submittedMessages(report, route, identity, adminsNotified > 0) };
+  }
+
+  /**
+   * The confirmation of a report that the delivered message `delivery` of this chat already
+   * stored (its worker died before recording the reply, and the platform delivered it again):
+   * the same ticket, route and summary, without storing or notifying anything a second time.
+   * The summary carries the identity only when it was stored (the reporter's consent), else the
+   * placeholder the reporter fills in. Undefined when that message stored no report.
+   */
+  async alreadySubmitted(ref: ReporterRef, delivery: string): Promise<Extract<SubmitResult, { kind: 'stored' }> | undefined> {
+    const report = await this.reports.findBySubmission(submissionHash(ref, delivery));
+    if (!report || report.channel !== ref.channel) return undefined;
+    const route = await this.reports.routeDetail(report);
+    if (!route) return undefined;
+    const stored = await this.reports.identity(report, 'system:resubmission').catch(() => ({ state: 'none' as const }));
+    const identity = stored.state === 'available' ? stored.identity : undefined;
+    this.log('report_confirmation_repeated', ref, { ticket: report.ticket });
+    return { kind: 'stored', ticket: report.ticket, adminsNotified: 0, messages: submittedMessages(report, route, identity, false) };
   }
 
   /**
@@ -404,4 +410,22 @@ export class ReportingService {
   private log(event: string, ref: ReporterRef, extra: Record<string, string> = {}): void {
     this.deps.logger?.info({ event, channel: ref.channel, chat: hashUserId(ref.channel, ref.chatId), ...extra }, event);
   }
+}
+
+/** What the reporter is told once a report is stored: the ticket, the route with its reasons, a ready-to-paste summary. */
+function submittedMessages(report: StoredReport, route: RouteDecision, identity: ReporterIdentity | undefined, adminsNotified: boolean): string[] {
+  return [
+    [
+      `✅ Laporan Anda tersimpan dengan nomor tiket ${report.ticket}.`,
+      `Simpan nomor ini. Cek perkembangannya kapan saja dengan /status ${report.ticket} dari chat ini.`,
+      adminsNotified ? 'Admin Netra sudah diberi tahu.' : 'Admin Netra akan memeriksanya.',
+    ].join('\n'),
+    describeRoute(route),
+    `Ringkasan siap tempel untuk kanal resmi:\n\n${formatOfficialText(report, identity, report.ticket)}`,
+  ];
+}
+
+/** The keyed hash a confirmed report is found by when its confirmation is delivered again: never the chat id. */
+function submissionHash(ref: ReporterRef, delivery: string): string {
+  return hashUserId('submission', `${ref.channel}:${ref.chatId}:${delivery}`);
 }

@@ -21,6 +21,7 @@ export function sqliteReportingStores(db: NetraDatabase, sealer: FieldSealer, wr
         return created;
       }),
     findByTicket: async (ticket) => reports.findByTicket(ticket),
+    findBySubmission: async (submission) => reports.findBySubmission(submission),
     findForReporter: async (ticket, channel, chatId) => reports.findForReporter(ticket, channel, chatId),
     listForReporter: async (channel, chatId, limit) => reports.listForReporter(channel, chatId, limit),
     list: async (options) => reports.list(options),

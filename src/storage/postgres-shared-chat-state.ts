@@ -1,35 +1,40 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { PostgresDatabase } from './postgres.js';
 import type { SharedChatState, SharedStateCutoffs } from './shared-chat-state.js';
 import { toStorageError } from './storage-errors.js';
 
 /**
  * Shared chat state in PostgreSQL. The per-chat lock is a session advisory lock
- * (`pg_advisory_lock`) held on a connection of its own pool for the task's duration, so tasks
- * holding locks never starve the queries they make on the main pool; a worker killed mid-task
+ * (`pg_advisory_lock`) held on a connection for the task's duration; a worker killed mid-task
  * loses its connection and PostgreSQL releases its locks at once.
+ *
+ * Lock connections come from the worker's one pool (so a worker never opens more than
+ * DATABASE_POOL_SIZE connections), but at most half of it, rounded up, holds locks at once: the
+ * task's own queries need connections of the same pool, and with every connection holding a lock
+ * no task could finish. Further chats wait here, in arrival order, for a lock slot.
  */
 export class PostgresSharedChatState implements SharedChatState {
-  private readonly locks: pg.Pool;
+  private readonly slots: LockSlots;
 
-  constructor(
-    private readonly db: PostgresDatabase,
-    connectionString: string,
-    options: { lockConnections?: number; schema?: string } = {},
-  ) {
-    this.locks = new pg.Pool({
-      connectionString,
-      max: options.lockConnections ?? 20,
-      application_name: 'netra-chat-locks',
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-    });
-    this.locks.on('error', () => undefined);
+  constructor(private readonly db: PostgresDatabase) {
+    const size = db.poolSize;
+    if (size < 2) throw new Error('DATABASE_POOL_SIZE harus paling sedikit 2 dengan PostgreSQL (kunci per chat dan kueri memakai pool yang sama).');
+    this.slots = new LockSlots(Math.ceil(size / 2));
   }
 
   async withLock<T>(lockKey: string, task: () => Promise<T>): Promise<T> {
+    await this.slots.acquire();
+    try {
+      return await this.locked(lockKey, task);
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  private async locked<T>(lockKey: string, task: () => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
-      client = await this.locks.connect();
+      client = await this.db.pool.connect();
     } catch (err) {
       throw toStorageError(err) ?? err;
     }
@@ -120,16 +125,57 @@ export class PostgresSharedChatState implements SharedChatState {
     await this.db.query('INSERT INTO answer_links (token_hash, question, created_at) VALUES ($1, $2, $3)', [tokenHash, sealed, at]);
   }
 
+  async claimMessage(keyHash: string, at: string): Promise<boolean> {
+    const r = await this.db.query('INSERT INTO cloud_seen_messages (key_hash, seen_at) VALUES ($1, $2) ON CONFLICT (key_hash) DO NOTHING', [keyHash, at]);
+    return r.rowCount === 1;
+  }
+
+  async touchWindow(keyHash: string, at: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO cloud_service_windows (key_hash, last_inbound_at) VALUES ($1, $2)
+       ON CONFLICT (key_hash) DO UPDATE SET last_inbound_at = GREATEST(cloud_service_windows.last_inbound_at, excluded.last_inbound_at)`,
+      [keyHash, at],
+    );
+  }
+
+  async loadWindow(keyHash: string): Promise<string | undefined> {
+    const r = await this.db.query<{ last_inbound_at: string }>('SELECT last_inbound_at FROM cloud_service_windows WHERE key_hash = $1', [keyHash]);
+    return r.rows[0]?.last_inbound_at;
+  }
+
   async sweep(before: SharedStateCutoffs): Promise<void> {
     await this.db.query('DELETE FROM conversation_memory WHERE updated_at < $1', [before.memory]);
     await this.db.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [before.counters]);
     await this.db.query('DELETE FROM delivered_messages WHERE delivered_at < $1', [before.replies]);
     await this.db.query('DELETE FROM choice_offers WHERE offered_at < $1', [before.offers]);
     await this.db.query('DELETE FROM answer_links WHERE created_at < $1', [before.answerLinks]);
+    if (before.seenMessages) await this.db.query('DELETE FROM cloud_seen_messages WHERE seen_at < $1', [before.seenMessages]);
+    if (before.windows) await this.db.query('DELETE FROM cloud_service_windows WHERE last_inbound_at < $1', [before.windows]);
   }
 
-  async close(): Promise<void> {
-    await this.locks.end();
+}
+
+/** A counting semaphore, first come first served: how many chat locks may hold a connection at once. */
+class LockSlots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(count: number) {
+    this.free = count;
+  }
+
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
   }
 }
 

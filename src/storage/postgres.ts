@@ -24,15 +24,18 @@ export interface PostgresOptions {
 export class PostgresDatabase implements PgQueryable {
   readonly pool: pg.Pool;
   readonly schema?: string;
+  /** The most connections this pool opens (DATABASE_POOL_SIZE): everything a worker holds. */
+  readonly poolSize: number;
 
   constructor(options: PostgresOptions) {
     if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
       throw new Error(`Nama skema PostgreSQL tidak valid: ${options.schema}`);
     }
     this.schema = options.schema;
+    this.poolSize = options.max ?? 10;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
-      max: options.max ?? 10,
+      max: this.poolSize,
       application_name: 'netra',
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });

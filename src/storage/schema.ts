@@ -227,6 +227,40 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
       CREATE INDEX answer_links_by_created ON answer_links (created_at);
     `,
   },
+  {
+    version: 7,
+    name: 'report-submission-delivery',
+    sql: `
+      -- A keyed hash of the delivered message that confirmed the report (channel, chat, update id),
+      -- written in the report's own transaction: a confirmation delivered again after its worker
+      -- died before recording the reply finds the report it already stored, instead of "no report
+      -- in progress". Never the chat id itself.
+      ALTER TABLE reports ADD COLUMN submission_hash TEXT;
+      CREATE INDEX reports_by_submission ON reports (submission_hash);
+    `,
+  },
+  {
+    version: 8,
+    name: 'shared-cloud-messages-and-windows',
+    sql: `
+      -- WhatsApp Cloud API message ids some worker took in (a keyed hash), so a message Meta
+      -- delivers twice, to two workers, is answered once. Kept 7 days (Meta retries for hours).
+      CREATE TABLE cloud_seen_messages (
+        key_hash TEXT PRIMARY KEY,
+        seen_at  TEXT NOT NULL
+      );
+      CREATE INDEX cloud_seen_messages_by_at ON cloud_seen_messages (seen_at);
+
+      -- When each WhatsApp user last wrote (a keyed hash of the number, never the number): the
+      -- 24-hour service window, so a worker the user never wrote to still sends free text inside
+      -- it and the approved template outside it. Kept 2 days.
+      CREATE TABLE cloud_service_windows (
+        key_hash        TEXT PRIMARY KEY,
+        last_inbound_at TEXT NOT NULL
+      );
+      CREATE INDEX cloud_service_windows_by_at ON cloud_service_windows (last_inbound_at);
+    `,
+  },
 ];
 
 /** The tables `db:copy` moves, parents before children (foreign keys), with their id column if any. */

@@ -31,6 +31,12 @@ export interface SharedChatState {
   loadAnswerLink(tokenHash: string): Promise<string | undefined>;
   /** Stores the sealed question of a new full-answer link. */
   saveAnswerLink(tokenHash: string, sealed: string, at: string): Promise<void>;
+  /** True for the first worker that claims the delivered message `keyHash` (WhatsApp Cloud API), false for every later claim. */
+  claimMessage(keyHash: string, at: string): Promise<boolean>;
+  /** Records that the user `keyHash` wrote at `at` (ISO); an older time never replaces a newer one. */
+  touchWindow(keyHash: string, at: string): Promise<void>;
+  /** When the user `keyHash` last wrote (ISO), as any worker recorded it. */
+  loadWindow(keyHash: string): Promise<string | undefined>;
   /** Deletes everything older than its cutoff (ISO timestamps). */
   sweep(before: SharedStateCutoffs): Promise<void>;
 }
@@ -42,4 +48,7 @@ export interface SharedStateCutoffs {
   replies: string;
   offers: string;
   answerLinks: string;
+  /** Optional: a caller that does not know them leaves the Cloud API's rows alone. */
+  seenMessages?: string;
+  windows?: string;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHttpApi, startHttpApi } from '../../src/channels/http/http-api.js';
 import type { IncomingMessage, OutgoingMessage } from '../../src/conversation/messages.js';
+import { choice, fillReport, reportDriver, textOf, ticketOf } from '../reporting/helpers.js';
 import { freshSchema, HOW_TO_RUN_POSTGRES, TEST_DATABASE_URL } from '../support/postgres-test-db.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -104,6 +105,39 @@ describe.skipIf(!TEST_DATABASE_URL)(`two workers share links, offers, replies an
     const stored = JSON.stringify(await schema.query('SELECT * FROM delivered_messages'));
     expect(stored).not.toContain('Kepala Seksi');
     expect(stored).not.toContain('5150');
+  });
+
+  it('a confirmation delivered again after its worker stored the report and died is answered on the other worker with the same ticket', async () => {
+    const chat = '5252';
+    const onA = { ...reportDriver(a.app.reporting), start: (m: IncomingMessage) => a.conversation.handle(m), handle: (m: IncomingMessage) => a.conversation.handle(m) };
+    const [draftsBefore] = await schema.query('SELECT COUNT(*) AS n FROM report_drafts');
+    await fillReport(onA, chat, { kind: 'media_sosial', date: '09-01-2024' });
+    const [before] = await schema.query('SELECT COUNT(*) AS n FROM reports');
+    // Worker A commits the report, then dies before recording (or sending) its reply.
+    const store = a.app.stores.reports;
+    const create = store.create.bind(store);
+    store.create = async (...args) => {
+      await create(...args);
+      throw new Error('worker killed right after the commit');
+    };
+    try {
+      await expect(a.conversation.handle(choice(chat, 'confirm:send', { deliveryId: '9501' }))).rejects.toThrow(/killed/);
+    } finally {
+      store.create = create;
+    }
+    const [stored] = await schema.query("SELECT ticket, submission_hash FROM reports ORDER BY id DESC LIMIT 1");
+    expect(await schema.query('SELECT COUNT(*) AS n FROM report_drafts')).toEqual([draftsBefore]); // this chat's draft went with the commit
+
+    // Telegram delivers the same update again, to worker B.
+    const retried = await b.conversation.handle(choice(chat, 'confirm:send', { deliveryId: '9501' }));
+    expect(textOf(retried)).toMatch(/tersimpan dengan nomor tiket/);
+    expect(ticketOf(retried)).toBe(stored?.ticket);
+    expect(textOf(retried)).toMatch(/Ringkasan siap tempel/);
+    // Stored once; the hash it was found by holds no chat id.
+    expect(await schema.query('SELECT COUNT(*) AS n FROM reports')).toEqual([{ n: Number(before?.n) + 1 }]);
+    expect(String(stored?.submission_hash)).not.toContain(chat);
+    // Another press (a new update) is not a redelivery: it does not confirm anything again.
+    expect(textOf(await b.conversation.handle(choice(chat, 'confirm:send', { deliveryId: '9502' })))).not.toContain(String(stored?.ticket));
   });
 
   it('the replies to one message are sent before the other worker handles the next message of that chat', async () => {

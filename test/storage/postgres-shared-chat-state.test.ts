@@ -48,12 +48,10 @@ describe.skipIf(!TEST_DATABASE_URL)(`shared chat state on PostgreSQL (two worker
     schema = await freshSchema(url);
     dbA = await openPostgres({ connectionString: url, schema: schema.schema });
     dbB = await openPostgres({ connectionString: url, schema: schema.schema });
-    workerA = new PostgresSharedChatState(dbA, url, { schema: schema.schema });
-    workerB = new PostgresSharedChatState(dbB, url, { schema: schema.schema });
+    workerA = new PostgresSharedChatState(dbA);
+    workerB = new PostgresSharedChatState(dbB);
   });
   afterEach(async () => {
-    await workerA.close();
-    await workerB.close();
     await dbA.close();
     await dbB.close();
     await schema.drop();

@@ -1,10 +1,11 @@
 import type { Config, WhatsAppCloudConfig } from '../../config/config.js';
 import type { ConversationHandler } from '../../conversation/conversation-handler.js';
-import type { Notifier } from '../../conversation/messages.js';
+import type { Notifier, OutgoingMessage } from '../../conversation/messages.js';
 import type { NotifierRegistry } from '../../conversation/notifier-registry.js';
 import { PerChatOrder } from '../../conversation/per-chat-order.js';
 import { hashUserId, type Logger } from '../../logging/logger.js';
 import type { ChannelState } from '../../observability/channel-status.js';
+import type { SharedChatState } from '../../storage/shared-chat-state.js';
 import { splitMessage } from '../split-message.js';
 import { toWhatsAppStyle } from '../whatsapp/format-answer-whatsapp.js';
 import { renderOutgoingCloud } from './format-outgoing-cloud.js';
@@ -13,6 +14,8 @@ import { GraphApiError, maskDigits, OUTSIDE_WINDOW_CODE } from './graph-api-erro
 import { CLOUD_LIMITS, type OutboundMessage } from './outbound-message.js';
 import { RecentIds } from './recent-ids.js';
 import { SERVICE_WINDOW_MS, ServiceWindow } from './service-window.js';
+import { localMessageIds, sharedMessageIds } from './shared-message-ids.js';
+import { localServiceWindow, sharedServiceWindow } from './shared-service-window.js';
 import { recipientOf, translateCloudMessage } from './translate-cloud-message.js';
 import { messagesOf, type WebhookMessage } from './webhook-payload.js';
 import { startWebhookServer } from './webhook-server.js';
@@ -35,6 +38,11 @@ export interface WhatsAppCloudDeps {
   /** Pause between Graph API retries; tests pass one that does not wait. */
   sleep?: (ms: number) => Promise<void>;
   onState?: (state: ChannelState, detail?: string) => void;
+  /**
+   * With several workers (PostgreSQL): the 24-hour service window and the message ids already
+   * taken in are shared, so a worker knows what the others saw. Without it both are this process's.
+   */
+  shared?: SharedChatState;
 }
 
 export interface WhatsAppCloudChannel {
@@ -63,8 +71,8 @@ export async function startWhatsAppCloud(deps: WhatsAppCloudDeps): Promise<Whats
     phoneNumberId: cloud.phoneNumberId,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
-  const window = new ServiceWindow(now);
-  const seen = new RecentIds();
+  const window = deps.shared ? sharedServiceWindow(deps.shared, new ServiceWindow(now), log, now) : localServiceWindow(new ServiceWindow(now));
+  const seen = deps.shared ? sharedMessageIds(deps.shared, new RecentIds(), log, now) : localMessageIds(new RecentIds());
   const queue = new PerChatOrder();
   const setState = deps.onState ?? (() => undefined);
   let stopped = false;
@@ -74,6 +82,12 @@ export async function startWhatsAppCloud(deps: WhatsAppCloudDeps): Promise<Whats
   async function handle(message: WebhookMessage): Promise<void> {
     const user = hashUserId('whatsapp', message.from);
     try {
+      // Meta delivered it again (perhaps to another worker): answered once, by whoever took it first.
+      if (!(await seen.firstTime(message.id))) {
+        log.debug({ user }, 'WhatsApp Cloud: pesan yang dikirim ulang oleh Meta diabaikan');
+        return;
+      }
+      await window.touch(message.from, message.timestamp * 1000);
       const translation = translateCloudMessage(message, {
         adminIds: config.adminIds,
         client,
@@ -84,8 +98,17 @@ export async function startWhatsAppCloud(deps: WhatsAppCloudDeps): Promise<Whats
         log.debug({ user, reason: translation.reason, type: message.type }, 'WhatsApp Cloud: pesan diabaikan');
         return;
       }
-      const outgoing = await conversation.handle(translation.message);
-      for (const o of outgoing) for (const part of renderOutgoingCloud(o, message.from)) await client.send(part);
+      const send = async (replies: OutgoingMessage[]) => {
+        for (const o of replies) for (const part of renderOutgoingCloud(o, message.from)) await client.send(part);
+      };
+      // Sent inside the chat's order (across workers with a shared store): the next message of
+      // this chat, whichever worker gets it, is handled after these replies are out.
+      let sent = false;
+      const outgoing = await conversation.handle(translation.message, async (replies) => {
+        sent = true;
+        await send(replies);
+      });
+      if (!sent) await send(outgoing);
       log.debug({ user, parts: outgoing.length }, 'WhatsApp Cloud: pesan dijawab');
     } catch (err) {
       log.error({ user, err: describe(err) }, 'WhatsApp Cloud: pesan gagal diproses');
@@ -103,7 +126,7 @@ export async function startWhatsAppCloud(deps: WhatsAppCloudDeps): Promise<Whats
         throw new Error('no phone number for this chat id');
       }
       const user = hashUserId('whatsapp', to);
-      if (window.isOpen(to)) {
+      if (await window.isOpen(to)) {
         try {
           for (const part of splitMessage(toWhatsAppStyle(text), CLOUD_LIMITS.text)) await client.send(textTo(to, part));
           return;
@@ -140,11 +163,6 @@ export async function startWhatsAppCloud(deps: WhatsAppCloudDeps): Promise<Whats
     onNotification(notification) {
       if (stopped) return;
       for (const message of messagesOf(notification, cloud.phoneNumberId)) {
-        if (!seen.firstTime(message.id)) {
-          log.debug({ user: hashUserId('whatsapp', message.from) }, 'WhatsApp Cloud: pesan yang dikirim ulang oleh Meta diabaikan');
-          continue;
-        }
-        window.touch(message.from, message.timestamp * 1000);
         void queue.run(message.from, () => handle(message));
       }
     },
