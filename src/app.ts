@@ -18,10 +18,10 @@ import { IndexHolder } from './retrieval/index-holder.js';
 import { loadIdSecret } from './privacy/id-secret.js';
 import { configurePseudonyms } from './privacy/pseudonym.js';
 import { DraftRepository } from './reporting/draft-repository.js';
-import { EvidenceStore } from './reporting/evidence-store.js';
+import type { EvidenceBlobs } from './reporting/evidence-blobs.js';
+import { describeEvidenceStore, evidenceBlobsFromConfig } from './reporting/evidence-blobs-from-config.js';
 import { type NetraStorage, openNetraStorage, storageTarget } from './reporting/netra-storage.js';
 import { ReportRepository } from './reporting/report-repository.js';
-import { DRAFT_TTL_MS } from './reporting/reporting-service.js';
 import { checkpoint, type NetraDatabase } from './storage/database.js';
 import { createFieldSealer } from './storage/field-crypto.js';
 import { describeDatabaseUrl } from './storage/postgres.js';
@@ -29,7 +29,9 @@ import { PostgresSharedChatState } from './storage/postgres-shared-chat-state.js
 import type { SharedChatState } from './storage/shared-chat-state.js';
 import type { QuestionStore } from './storage/question-store.js';
 import { secureDir } from './storage/secure-files.js';
-import { createPostgresProbe, createStorageProbe, type StorageProbe } from './storage/storage-health.js';
+import { isS3ConfigurationError } from './storage/s3/s3-errors.js';
+import { toStorageError } from './storage/storage-errors.js';
+import { createPostgresProbe, createStorageProbe, type StorageProbe, withEvidenceProbe } from './storage/storage-health.js';
 import type { StorageWriter } from './storage/storage-writer.js';
 
 /** Everything a running Netra is made of; channels get `conversation` and `notifiers`, nothing else. */
@@ -92,6 +94,8 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
   // Reports, identities and the id secret live here: owner-only, before anything is written.
   secureDir(config.dataDir);
   const ids = loadIdSecret(config.dataDir, config.idSecret);
+  const evidence = evidenceBlobsFromConfig(config);
+  await checkEvidenceStore(evidence, config, logger);
   configurePseudonyms(ids.secret);
   if (ids.source === 'generated') {
     logger.info({ file: 'id-secret' }, 'NETRA_ID_SECRET is not set: generated a secret for pseudonymous ids in the data directory (mode 0600); back it up with the database');
@@ -139,7 +143,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
   };
   const reporting = new ReportingService({
     stores,
-    evidenceDir: config.evidenceDir,
+    evidence,
     encryptionKey: config.reportsEncryptionKey,
     maxEvidenceBytes: config.maxEvidenceBytes,
     notifications,
@@ -186,11 +190,18 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     },
   });
   // Abandoned drafts hold identities and evidence: delete them even if their chat never writes again.
-  const sweepDrafts = (): Promise<void> =>
-    reporting
-      .sweepExpiredDrafts()
-      .then(() => undefined)
-      .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'draft sweep failed'));
+  // Then files nothing refers to (a crash, a full disk, a delete that failed): with a store shared
+  // by workers, not only at start.
+  const sweepDrafts = async (): Promise<void> => {
+    await reporting.sweepExpiredDrafts().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'draft sweep failed'));
+    try {
+      const removed = await reporting.sweepOrphanEvidence(await reportEvidenceNames(stores));
+      if (removed > 0) logger.info({ removed, store: evidence.kind }, 'orphan evidence files removed');
+    } catch (err) {
+      const e = toStorageError(err);
+      logger.warn({ err: e ? undefined : (err as Error).message, problem: e?.problem, code: e?.code, hint: e?.hint }, 'orphan evidence sweep failed; retried within the hour');
+    }
+  };
   await sweepDrafts();
   const sweepTimer = setInterval(() => void sweepDrafts(), DRAFT_SWEEP_INTERVAL_MS);
   sweepTimer.unref();
@@ -211,9 +222,12 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     db,
     today,
     llm: llmComposer,
-    storage: writer
-      ? createStorageProbe({ dataDir: config.dataDir, databasePath: config.databasePath, writer })
-      : createPostgresProbe({ dataDir: config.dataDir, ping: () => stores.questions.stats({ since: new Date() }).then(() => undefined) }),
+    storage: withEvidenceProbe(
+      writer
+        ? createStorageProbe({ dataDir: config.dataDir, databasePath: config.databasePath, writer })
+        : createPostgresProbe({ dataDir: config.dataDir, ping: () => stores.questions.stats({ since: new Date() }).then(() => undefined) }),
+      evidence,
+    ),
     writer,
     sweep,
     async close() {
@@ -233,7 +247,6 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
  * REPORTS_ENCRYPTION_KEY.
  */
 async function preparePrivateData(config: Config, stores: NetraStorage, logger: Logger): Promise<void> {
-  let referenced: Set<string>;
   let storedCount: number;
   if (stores.sqlite) {
     const { db } = stores.sqlite;
@@ -245,26 +258,44 @@ async function preparePrivateData(config: Config, stores: NetraStorage, logger: 
     if (upgraded > 0) logger.info({ upgraded }, 'report lookup hashes moved to the id secret');
     // The old rows' page images must not stay behind in the write-ahead log.
     checkpoint(db);
-    referenced = new Set((db.prepare("SELECT file_name FROM evidence WHERE kind = 'file'").all() as { file_name: string }[]).map((r) => r.file_name));
     storedCount = (db.prepare('SELECT (SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM report_drafts) AS n').get() as { n: number }).n;
   } else {
     const pg = stores.postgres!;
-    referenced = new Set((await pg.query<{ file_name: string }>("SELECT file_name FROM evidence WHERE kind = 'file'")).rows.map((r) => r.file_name));
     storedCount = (await pg.query<{ n: number }>('SELECT ((SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM report_drafts))::int AS n')).rows[0]?.n ?? 0;
   }
-  const inDrafts = await stores.drafts.referencedEvidence();
-  for (const f of inDrafts.files) referenced.add(f);
-  const removed = new EvidenceStore(config.evidenceDir, config.maxEvidenceBytes).removeOrphans(referenced, {
-    complete: inDrafts.complete,
-    minAgeMs: DRAFT_TTL_MS,
-  });
-  if (removed > 0) logger.info({ removed }, 'orphan evidence files removed');
-
   if (!config.reportsEncryptionKey && (storedCount > 0 || config.telegram || config.whatsapp || config.http)) {
     logger.warn(
       { storedReportsAndDrafts: storedCount },
       'REPORTS_ENCRYPTION_KEY is not set: reporter identities and chat ids are stored WITHOUT encryption. Set it (see .env.example) and run npm run reports:rekey.',
     );
+  }
+}
+
+/** The evidence file names every stored report refers to (drafts' are read by the reporting service). */
+async function reportEvidenceNames(stores: NetraStorage): Promise<Set<string>> {
+  const sql = "SELECT file_name FROM evidence WHERE kind = 'file'";
+  const rows = stores.sqlite
+    ? (stores.sqlite.db.prepare(sql).all() as { file_name: string }[])
+    : (await stores.postgres!.query<{ file_name: string }>(sql)).rows;
+  return new Set(rows.map((r) => r.file_name));
+}
+
+/**
+ * One look at the evidence store before anything else starts. Wrong keys, bucket or region stop
+ * the start with one line saying which variable to check; a store that is down for a moment
+ * does not (answers need no evidence store): the start goes on, logs it, and /healthz shows it.
+ */
+async function checkEvidenceStore(evidence: EvidenceBlobs, config: Config, logger: Logger): Promise<void> {
+  try {
+    await evidence.probe();
+    logger.info(describeEvidenceStore(config), 'evidence store ready');
+  } catch (err) {
+    const e = toStorageError(err);
+    if (!e) throw err;
+    if (evidence.kind === 's3' && isS3ConfigurationError(e)) {
+      throw new Error(`Penyimpanan bukti S3 tidak dapat dipakai (${e.code}): ${e.hint ?? e.message}. Lihat README "Scaling out".`);
+    }
+    logger.warn({ ...describeEvidenceStore(config), problem: e.problem, code: e.code, hint: e.hint }, 'evidence store not reachable at start; reports with files fail until it is');
   }
 }
 

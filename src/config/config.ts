@@ -108,6 +108,39 @@ export const EnvSchema = z.object({
       .optional(),
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+
+  // --- Scaling out: where evidence files go (a shared directory, or an S3-compatible bucket) ---
+  EVIDENCE_STORE: z.enum(['dir', 's3', ''], { error: 'harus dir atau s3' }).default('dir'),
+  EVIDENCE_DIR: optionalString,
+  EVIDENCE_S3_ENDPOINT: optionalString.pipe(
+    z
+      .url('harus URL lengkap, mis. https://s3.ap-southeast-3.amazonaws.com atau http://127.0.0.1:9000')
+      .refine((u) => /^https?:\/\//.test(u), 'harus diawali https:// (atau http://)')
+      .refine((u) => !/^https?:\/\/[^/]*@/.test(u), 'jangan cantumkan kunci di URL; pakai EVIDENCE_S3_ACCESS_KEY_ID dan EVIDENCE_S3_SECRET_ACCESS_KEY')
+      .refine((u) => !/[?#]/.test(u), 'tanpa ? atau # (hanya skema, host, port)')
+      .optional(),
+  ),
+  EVIDENCE_S3_REGION: z.string().regex(/^[a-z0-9-]{2,32}$/, 'nama wilayah S3, mis. ap-southeast-3, us-east-1, atau auto (Cloudflare R2)').default('us-east-1'),
+  EVIDENCE_S3_BUCKET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'nama bucket S3: 3–63 huruf kecil, angka, titik atau tanda minus')
+      .refine((b) => !b.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(b), 'nama bucket S3 tidak valid')
+      .optional(),
+  ),
+  EVIDENCE_S3_PREFIX: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()\-/]{1,512}$/, 'hanya huruf, angka dan ! _ . * \' ( ) - /, mis. netra/bukti/')
+      .refine((p) => !p.startsWith('/') && !p.split('/').some((seg) => seg === '.' || seg === '..'), 'tidak diawali / dan tanpa segmen . atau ..')
+      .optional(),
+  ),
+  EVIDENCE_S3_ACCESS_KEY_ID: optionalString,
+  EVIDENCE_S3_SECRET_ACCESS_KEY: optionalString,
+  EVIDENCE_S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  EVIDENCE_S3_SSE: z.enum(['AES256', ''], { error: 'hanya AES256 (atau kosong: tanpa header enkripsi sisi server)' }).optional(),
+  EVIDENCE_S3_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+  EVIDENCE_S3_ALLOW_HTTP: booleanFlag.default(false),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -117,7 +150,10 @@ export interface Config {
   knowledgeDir: string;
   indexDir: string;
   databasePath: string;
+  /** Where evidence files go with the directory store (EVIDENCE_DIR, default NETRA_DATA_DIR/evidence). */
   evidenceDir: string;
+  /** `EVIDENCE_STORE=s3`: evidence goes to this bucket instead of {@link evidenceDir}. */
+  evidenceS3?: EvidenceS3Config;
   /** Fixed "today" for election-stage reasoning (tests, demos); undefined = the real date. */
   today?: string;
   logLevel: Env['LOG_LEVEL'];
@@ -176,6 +212,23 @@ export interface WhatsAppCloudConfig {
   statusTemplate?: { name: string; language: string };
 }
 
+/** An S3-compatible bucket for evidence (`EVIDENCE_STORE=s3`); the secret is never logged. */
+export interface EvidenceS3Config {
+  /** Scheme, host and port (and an optional base path) of the service. */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  /** Put before every object name; empty or ending in `/`. */
+  prefix: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+  /** `EVIDENCE_S3_SSE=AES256`: ask the store to encrypt each object at rest. */
+  serverSideEncryption?: 'AES256';
+  /** Per attempt, in ms. */
+  timeoutMs: number;
+}
+
 /** Graph API root used when `WHATSAPP_CLOUD_API_BASE_URL` is not set. */
 export const DEFAULT_GRAPH_API_BASE_URL = 'https://graph.facebook.com/v23.0';
 
@@ -225,7 +278,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     knowledgeDir: path.resolve(cwd, e.NETRA_KNOWLEDGE_DIR),
     indexDir: path.join(dataDir, 'index'),
     databasePath: path.join(dataDir, 'netra.sqlite'),
-    evidenceDir: path.join(dataDir, 'evidence'),
+    evidenceDir: e.EVIDENCE_DIR ? path.resolve(cwd, e.EVIDENCE_DIR) : path.join(dataDir, 'evidence'),
+    ...(e.EVIDENCE_STORE === 's3' ? { evidenceS3: evidenceS3Config(e) } : {}),
     today: e.NETRA_TODAY,
     logLevel: e.LOG_LEVEL,
     llm: llmKey
@@ -308,6 +362,39 @@ function whatsappCloudConfig(e: Env): WhatsAppCloudConfig {
     apiBaseUrl: (e.WHATSAPP_CLOUD_API_BASE_URL ?? DEFAULT_GRAPH_API_BASE_URL).replace(/\/+$/, ''),
     webhook: { host: e.WHATSAPP_CLOUD_WEBHOOK_HOST, port: e.WHATSAPP_CLOUD_WEBHOOK_PORT, path: e.WHATSAPP_CLOUD_WEBHOOK_PATH },
     ...(template ? { statusTemplate: { name: template[0]!, language: template[1]! } } : {}),
+  };
+}
+
+/** The S3 evidence store's settings; each missing one stops the start naming the variable. */
+function evidenceS3Config(e: Env): EvidenceS3Config {
+  const required = {
+    EVIDENCE_S3_BUCKET: [e.EVIDENCE_S3_BUCKET, 'nama bucket tempat berkas bukti disimpan'],
+    EVIDENCE_S3_ACCESS_KEY_ID: [e.EVIDENCE_S3_ACCESS_KEY_ID, 'access key id dari penyedia S3 (AWS IAM, MinIO, Cloudflare R2)'],
+    EVIDENCE_S3_SECRET_ACCESS_KEY: [e.EVIDENCE_S3_SECRET_ACCESS_KEY, 'secret access key pasangan EVIDENCE_S3_ACCESS_KEY_ID'],
+  } as const;
+  for (const [variable, [value, what]] of Object.entries(required)) {
+    if (!value) throw new ConfigError(`Konfigurasi salah: EVIDENCE_STORE=s3 membutuhkan ${variable} — ${what}. Lihat .env.example.`);
+  }
+  const endpoint = new URL(e.EVIDENCE_S3_ENDPOINT ?? `https://s3.${e.EVIDENCE_S3_REGION}.amazonaws.com`);
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(endpoint.hostname);
+  if (endpoint.protocol === 'http:' && !loopback && !e.EVIDENCE_S3_ALLOW_HTTP) {
+    throw new ConfigError(
+      'Konfigurasi salah: EVIDENCE_S3_ENDPOINT memakai http:// tanpa TLS; bukti laporan dapat mengenali orang. Pakai https://, atau setel EVIDENCE_S3_ALLOW_HTTP=true bila jaringannya memang tertutup. Lihat .env.example.',
+    );
+  }
+  // An address or localhost has no bucket subdomains; a dotted bucket breaks the TLS wildcard certificate.
+  const ipHost = loopback || /^\d+\.\d+\.\d+\.\d+$|^\[/.test(endpoint.hostname);
+  const prefix = e.EVIDENCE_S3_PREFIX ? e.EVIDENCE_S3_PREFIX.replace(/\/*$/, '/') : '';
+  return {
+    endpoint: endpoint.toString().replace(/\/+$/, ''),
+    region: e.EVIDENCE_S3_REGION,
+    bucket: e.EVIDENCE_S3_BUCKET!,
+    prefix,
+    accessKeyId: e.EVIDENCE_S3_ACCESS_KEY_ID!,
+    secretAccessKey: e.EVIDENCE_S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: e.EVIDENCE_S3_FORCE_PATH_STYLE || ipHost || (endpoint.protocol === 'https:' && e.EVIDENCE_S3_BUCKET!.includes('.')),
+    ...(e.EVIDENCE_S3_SSE === 'AES256' ? { serverSideEncryption: 'AES256' as const } : {}),
+    timeoutMs: e.EVIDENCE_S3_TIMEOUT_MS,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import { toStorageError } from '../storage/storage-errors.js';
-import { evidenceLabel, tooBigMessage } from '../reporting/evidence-store.js';
+import { type EvidenceSaveResult, evidenceLabel, tooBigMessage } from '../reporting/evidence-store.js';
 import { LIMITS } from '../reporting/report-fields.js';
 import {
   addEvidenceFile,
@@ -205,7 +205,7 @@ export class ReportDialog {
     } catch (err) {
       const storage = toStorageError(err);
       if (!storage) throw err;
-      this.logger.error({ event: 'report_storage_failed', problem: storage.problem, code: storage.code }, 'report storage failed');
+      this.logger.error({ event: 'report_storage_failed', problem: storage.problem, code: storage.code, hint: storage.hint }, 'report storage failed');
       return [text(STORAGE_FAILURE_TEXT)];
     }
   }
@@ -213,6 +213,7 @@ export class ReportDialog {
   private async storeFiles(state: DraftState, attachments: IncomingAttachment[], caption: string, notices: string[]): Promise<DraftState> {
     const max = this.reporting.maxEvidenceBytes;
     let received = 0;
+    const storedNow: string[] = [];
     for (const attachment of attachments) {
       if (!canAddFile(state)) {
         notices.push(`Maksimal ${LIMITS.maxFiles} berkas per laporan; berkas selebihnya tidak disimpan. Anda masih dapat mengirim tautan.`);
@@ -231,17 +232,25 @@ export class ReportDialog {
         notices.push(err instanceof AttachmentTooLargeError ? tooBigMessage(label, max) : `Maaf, ${label} gagal diunduh. Silakan kirim ulang.`);
         continue;
       }
-      const saved = this.reporting.storeEvidence({
-        bytes,
-        kind: attachment.kind,
-        mimeType: attachment.mimeType,
-        fileName: attachment.fileName,
-        description: caption || undefined,
-      });
+      let saved: EvidenceSaveResult;
+      try {
+        saved = await this.reporting.storeEvidence({
+          bytes,
+          kind: attachment.kind,
+          mimeType: attachment.mimeType,
+          fileName: attachment.fileName,
+          description: caption || undefined,
+        });
+      } catch (err) {
+        // The draft is not saved with this message's files: the ones already stored would be orphans.
+        for (const file of storedNow) await this.reporting.removeEvidence(file);
+        throw err;
+      }
       if (!saved.ok) {
         notices.push(saved.message);
         continue;
       }
+      storedNow.push(saved.file.fileName);
       state = addEvidenceFile(state, saved.file);
       received++;
     }

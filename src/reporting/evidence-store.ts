@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { toStorageError } from '../storage/storage-errors.js';
+import { type EvidenceBlobs, isStoredEvidenceName } from './evidence-blobs.js';
 import type { EvidenceFile } from './report-model.js';
 
 /** The only file types kept, each with the extension its stored file gets. */
@@ -30,9 +28,6 @@ const ALIASES: Record<string, string> = {
   'audio/mp3': 'audio/mpeg',
 };
 
-/** Names this store generates; anything else is refused as a path. */
-const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[a-z0-9]{2,5}$/;
-
 /** A file the reporter sent, already downloaded by the caller. */
 export interface EvidenceInput {
   bytes: Buffer;
@@ -47,26 +42,32 @@ export interface EvidenceInput {
 
 export type EvidenceSaveResult = { ok: true; file: EvidenceFile } | { ok: false; message: string };
 
-/** A file being written: renamed to its stored name only when complete, so a crash or ENOSPC leaves no half file under a real name. */
-const PARTIAL_NAME = /^\.[0-9a-f-]{36}\.partial$/;
+/**
+ * How old an unreferenced file must be before the orphan sweep removes it. Another worker may have
+ * stored it a moment ago and not yet saved the draft that refers to it (seconds, normally); an
+ * hour is far beyond that and still short next to the 7 days a draft lives.
+ */
+export const ORPHAN_GRACE_MS = 3600_000;
 
 /**
- * Writes evidence files under one directory with generated names (`<uuid>.<ext>`). The sender's
- * file name is kept as metadata only, so a name like `../../etc/passwd` can never become a path.
- * The type is decided by the content (magic bytes, checked against an allow-list), never by the
- * type the sender declared: a script renamed to `foto.jpg` is refused.
+ * Evidence as a reporting concern: the content checks (size, magic bytes against an allow-list,
+ * never the type the sender declared: a script renamed to `foto.jpg` is refused), generated names
+ * (`<uuid>.<ext>`; the sender's file name is kept as metadata only, so `../../etc/passwd` can
+ * never become a path) and the orphan sweep. Where the bytes go is {@link EvidenceBlobs}'s
+ * business: a directory (DirectoryEvidenceBlobs) or an S3-compatible bucket (S3EvidenceBlobs).
  */
 export class EvidenceStore {
   constructor(
-    readonly dir: string,
+    readonly blobs: EvidenceBlobs,
     readonly maxBytes: number,
   ) {}
 
   /**
    * Checks and stores one file. Failures of the file (size, type) come back as an Indonesian
-   * message; a failure of the storage (full or read-only disk) throws StorageUnavailableError.
+   * message; a failure of the storage (full or read-only disk, an S3 store that refuses or cannot
+   * be reached) rejects with StorageUnavailableError.
    */
-  save(input: EvidenceInput, now: Date = new Date()): EvidenceSaveResult {
+  async save(input: EvidenceInput, now: Date = new Date()): Promise<EvidenceSaveResult> {
     const label = evidenceLabel(input.kind, input.fileName);
     const data = input.bytes;
     if (data.length > this.maxBytes) return { ok: false, message: tooBigMessage(label, this.maxBytes) };
@@ -78,12 +79,16 @@ export class EvidenceStore {
         message: `Jenis berkas ${label} tidak dapat diterima. Kirim foto (JPG/PNG), PDF, dokumen Word, pesan suara/audio, atau video MP4.`,
       };
     }
-    const file = this.write(data, mimeType);
+    const fileName = `${randomUUID()}.${EVIDENCE_MIME_TYPES[mimeType]}`;
+    await this.blobs.put(fileName, data, mimeType);
     const description = input.description ? cleanDescription(input.description) : undefined;
     return {
       ok: true,
       file: {
-        ...file,
+        fileName,
+        mimeType,
+        size: data.length,
+        sha256: createHash('sha256').update(data).digest('hex'),
         originalName: input.fileName ? sanitizeOriginalName(input.fileName) : undefined,
         ...(description ? { description } : {}),
         attachmentKind: input.kind,
@@ -92,58 +97,35 @@ export class EvidenceStore {
     };
   }
 
+  /** The bytes of a stored file (exports); EvidenceMissingError when the store does not have it. */
+  read(fileName: string): Promise<Buffer> {
+    return this.blobs.get(fileName);
+  }
+
   /** Removes a stored file (a cancelled draft's evidence). Unknown or foreign names are ignored. */
-  remove(fileName: string): void {
-    if (!STORED_NAME.test(fileName)) return;
-    fs.rmSync(path.join(this.dir, fileName), { force: true });
+  async remove(fileName: string): Promise<void> {
+    if (!isStoredEvidenceName(fileName)) return;
+    await this.blobs.remove(fileName);
   }
 
   /**
-   * Removes files no report or draft refers to: leftovers of a crash or a full disk, and half
-   * written `.partial` files. With `complete` false (a draft could not be read, so its files are
-   * unknown) only files older than `minAgeMs` go. Returns how many were removed.
+   * Removes files no report or draft refers to: leftovers of a crash, a full disk or a failed
+   * delete, and half written `.partial` files. Only files older than {@link ORPHAN_GRACE_MS} go,
+   * since workers share the store; with `complete` false (a draft could not be read, so its files
+   * are unknown) only those older than `minAgeMs`. Returns how many were removed.
    */
-  removeOrphans(referenced: ReadonlySet<string>, options: { complete: boolean; minAgeMs: number; now?: Date }): number {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw err;
-    }
+  async removeOrphans(referenced: ReadonlySet<string>, options: { complete: boolean; minAgeMs: number; now?: Date }): Promise<number> {
     const now = (options.now ?? new Date()).getTime();
     let removed = 0;
-    for (const name of names) {
-      const partial = PARTIAL_NAME.test(name);
-      if (!partial && (!STORED_NAME.test(name) || referenced.has(name))) continue;
-      const file = path.join(this.dir, name);
-      if (!partial && !options.complete && now - fs.statSync(file).mtimeMs < options.minAgeMs) continue;
-      fs.rmSync(file, { force: true });
+    for (const entry of await this.blobs.list()) {
+      if (!entry.incomplete && referenced.has(entry.name)) continue;
+      const age = now - entry.lastModified.getTime();
+      const minAge = entry.incomplete || options.complete ? ORPHAN_GRACE_MS : Math.max(ORPHAN_GRACE_MS, options.minAgeMs);
+      if (age < minAge) continue;
+      await this.blobs.remove(entry.name);
       removed += 1;
     }
     return removed;
-  }
-
-  /** The absolute path of a stored file; throws for a name this store did not generate. */
-  pathOf(fileName: string): string {
-    if (!STORED_NAME.test(fileName)) throw new Error('Nama berkas bukti tidak valid.');
-    return path.join(this.dir, fileName);
-  }
-
-  private write(data: Buffer, mimeType: string): Pick<EvidenceFile, 'fileName' | 'mimeType' | 'size' | 'sha256'> {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const id = randomUUID();
-    const fileName = `${id}.${EVIDENCE_MIME_TYPES[mimeType]}`;
-    const partial = path.join(this.dir, `.${id}.partial`);
-    try {
-      // 'wx': never overwrite; 0600: evidence can identify people.
-      fs.writeFileSync(partial, data, { flag: 'wx', mode: 0o600 });
-      fs.renameSync(partial, path.join(this.dir, fileName));
-    } catch (err) {
-      fs.rmSync(partial, { force: true });
-      throw toStorageError(err) ?? err;
-    }
-    return { fileName, mimeType, size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
   }
 }
 

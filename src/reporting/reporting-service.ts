@@ -4,9 +4,11 @@ import { hashUserId, type Logger } from '../logging/logger.js';
 import type { AuditActor } from '../storage/audit-log.js';
 import type { NetraDatabase } from '../storage/database.js';
 import { createFieldSealer, type FieldSealer } from '../storage/field-crypto.js';
+import { toStorageError } from '../storage/storage-errors.js';
 import { StorageWriter } from '../storage/storage-writer.js';
 import { type StoredDraft, UnreadableDraftError } from './draft-repository.js';
 import { electionContextOn } from './election-context.js';
+import type { EvidenceBlobs } from './evidence-blobs.js';
 import { EvidenceStore, type EvidenceInput, type EvidenceSaveResult } from './evidence-store.js';
 import { type AppliedDelivery, firstIncompleteStep, newDraft, type DraftState, type FlowContext, type StepId } from './report-flow.js';
 import { routeLabel } from './report-labels.js';
@@ -37,8 +39,8 @@ export interface ReportingServiceDeps {
   stores?: ReportingStores;
   /** The SQLite database, when `stores` is not given. */
   db?: NetraDatabase;
-  /** Where evidence files are written (`<uuid>.<ext>`). */
-  evidenceDir: string;
+  /** Where evidence files are written (`<uuid>.<ext>`): a directory or an S3-compatible bucket. */
+  evidence: EvidenceBlobs;
   /** `REPORTS_ENCRYPTION_KEY`; without it identities and chat ids are stored as plaintext. */
   encryptionKey?: string;
   maxEvidenceBytes: number;
@@ -101,7 +103,7 @@ export class ReportingService {
     }
     this.drafts = stores.drafts;
     this.reports = stores.reports;
-    this.evidence = new EvidenceStore(deps.evidenceDir, deps.maxEvidenceBytes);
+    this.evidence = new EvidenceStore(deps.evidence, deps.maxEvidenceBytes);
     this.now = deps.now ?? (() => new Date());
     this.today = deps.today ?? (() => jakartaDate(this.now()));
   }
@@ -184,9 +186,9 @@ export class ReportingService {
         files = undefined; // Unreadable: the row goes; its files (if any) cannot be identified.
       }
     }
-    // The row first: a file whose draft is gone is an orphan the start-up sweep removes.
+    // The row first: a file whose draft is gone is an orphan the sweep removes.
     await this.drafts.delete(ref.channel, ref.chatId);
-    for (const file of files ?? []) this.evidence.remove(file.fileName);
+    await this.removeFiles((files ?? []).map((f) => f.fileName));
   }
 
   /** `/batal` confirmed. */
@@ -195,14 +197,48 @@ export class ReportingService {
     this.log('report_cancelled', ref);
   }
 
-  /** Stores one evidence file (already downloaded); the caller adds it to the draft. */
-  storeEvidence(input: EvidenceInput): EvidenceSaveResult {
+  /**
+   * Stores one evidence file (already downloaded); the caller adds it to the draft. Rejects with
+   * StorageUnavailableError when the store cannot take it (the draft is left as it was).
+   */
+  storeEvidence(input: EvidenceInput): Promise<EvidenceSaveResult> {
     return this.evidence.save(input, this.now());
   }
 
+  /** The bytes of a stored evidence file (exports); EvidenceMissingError when the store lacks it. */
+  readEvidence(fileName: string): Promise<Buffer> {
+    return this.evidence.read(fileName);
+  }
+
   /** Removes a stored file that could not be added to a draft after all. */
-  removeEvidence(fileName: string): void {
-    this.evidence.remove(fileName);
+  async removeEvidence(fileName: string): Promise<void> {
+    await this.removeFiles([fileName]);
+  }
+
+  /**
+   * Removes files whose draft is already gone. A store that fails now (S3 unreachable) does not
+   * undo the deletion the reporter asked for: the files are orphans, removed by the next sweep.
+   */
+  private async removeFiles(fileNames: string[]): Promise<void> {
+    for (const name of fileNames) {
+      try {
+        await this.evidence.remove(name);
+      } catch (err) {
+        const e = toStorageError(err);
+        if (!e) throw err;
+        this.deps.logger?.warn({ event: 'evidence_remove_failed', problem: e.problem, code: e.code }, 'evidence file not removed; the orphan sweep removes it later');
+      }
+    }
+  }
+
+  /**
+   * Removes evidence no report or draft refers to and older than ORPHAN_GRACE_MS (a crash, a full
+   * disk, a delete that failed). `referenced` holds every stored report's file names.
+   */
+  async sweepOrphanEvidence(referenced: ReadonlySet<string>): Promise<number> {
+    const inDrafts = await this.drafts.referencedEvidence();
+    const all = new Set([...referenced, ...inDrafts.files]);
+    return this.evidence.removeOrphans(all, { complete: inDrafts.complete, minAgeMs: DRAFT_TTL_MS, now: this.now() });
   }
 
   /**
@@ -212,7 +248,7 @@ export class ReportingService {
   async sweepExpiredDrafts(): Promise<number> {
     const cutoff = new Date(this.now().getTime() - DRAFT_TTL_MS);
     const { count: removed, files } = await this.drafts.deleteStale(cutoff);
-    for (const file of files) this.evidence.remove(file);
+    await this.removeFiles(files);
     if (removed > 0) this.deps.logger?.info({ event: 'report_drafts_expired', count: removed }, 'expired report drafts deleted');
     return removed;
   }

@@ -19,11 +19,18 @@ export class StorageUnavailableError extends Error {
     readonly problem: StorageProblem,
     /** The SQLite, PostgreSQL (SQLSTATE) or errno code, e.g. SQLITE_FULL, EROFS, 53100. */
     readonly code: string | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hint?: string },
   ) {
     super(`${MESSAGES[problem]}${code ? ` (${code})` : ''}`, options);
     this.name = 'StorageUnavailableError';
+    this.hint = options?.hint;
   }
+
+  /**
+   * What the operator should check, in Indonesian, when the cause is known (e.g. which variable
+   * holds a refused S3 key). For the log only: never a secret, never shown to a reporter.
+   */
+  readonly hint: string | undefined;
 
   /** One Indonesian sentence for the user: what happened and what to do. */
   get userMessage(): string {

@@ -4,6 +4,12 @@ import type { StorageProblem } from './storage-errors.js';
 import { toStorageError } from './storage-errors.js';
 import type { StorageWriter } from './storage-writer.js';
 
+/** What withEvidenceProbe needs of an evidence store (reporting's EvidenceBlobs). */
+export interface ProbedEvidenceStore {
+  readonly kind: 'dir' | 's3';
+  probe(): Promise<void>;
+}
+
 /** What /healthz shows about storage. `ok` false means reports cannot be saved right now. */
 export interface StorageHealth {
   ok: boolean;
@@ -14,7 +20,19 @@ export interface StorageHealth {
   waitingWrites: number;
   /** The last storage failure a write met (any age), for the operator. */
   lastError?: { problem: StorageProblem; code?: string; at: string };
+  /** Whether evidence files can be stored: the directory or the S3 bucket (see withEvidenceProbe). */
+  evidence?: EvidenceHealth;
   checkedAt: string;
+}
+
+/** The evidence store's part of {@link StorageHealth}. */
+export interface EvidenceHealth {
+  store: 'dir' | 's3';
+  state: 'ok' | StorageProblem;
+  /** e.g. `S3:SignatureDoesNotMatch`, `S3:503`, `EROFS`; never a key. */
+  code?: string;
+  /** When the last look answered; absent until the first one has. */
+  checkedAt?: string;
 }
 
 /** Below this much free space, writes are about to fail: reported as `disk_full`. */
@@ -132,6 +150,43 @@ export function createPostgresProbe(options: { dataDir: string; ping: () => Prom
       };
       cached = { at: now, value };
       return value;
+    },
+  };
+}
+
+/**
+ * Adds the evidence store to a storage probe: a directory is looked at every 2 s, an S3 bucket
+ * every 15 s (one ListObjectsV2 of one key), in the background, so health() never waits for the
+ * network. While the store fails, `ok` is false: a report's files cannot be saved. Until the
+ * first look has answered, the store counts as ok.
+ */
+export function withEvidenceProbe(inner: StorageProbe, store: ProbedEvidenceStore, options: { intervalMs?: number } = {}): StorageProbe {
+  const intervalMs = options.intervalMs ?? (store.kind === 's3' ? 15_000 : 2000);
+  let last = 0;
+  let inFlight = false;
+  let evidence: EvidenceHealth = { store: store.kind, state: 'ok' };
+  const look = () => {
+    last = Date.now();
+    inFlight = true;
+    store.probe().then(
+      () => {
+        evidence = { store: store.kind, state: 'ok', checkedAt: new Date().toISOString() };
+      },
+      (err: unknown) => {
+        const e = toStorageError(err);
+        evidence = { store: store.kind, state: e?.problem ?? 'unavailable', ...(e?.code ? { code: e.code } : {}), checkedAt: new Date().toISOString() };
+      },
+    ).finally(() => {
+      inFlight = false;
+    });
+  };
+  look();
+  return {
+    health() {
+      if (!inFlight && Date.now() - last >= intervalMs) look();
+      const base = inner.health();
+      const state = base.state === 'ok' ? evidence.state : base.state;
+      return { ...base, ok: state === 'ok', state, evidence };
     },
   };
 }

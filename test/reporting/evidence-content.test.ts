@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EvidenceStore, sanitizeOriginalName, type EvidenceInput } from '../../src/reporting/evidence-store.js';
+import { DirectoryEvidenceBlobs } from '../../src/reporting/directory-evidence-blobs.js';
+import { EvidenceStore, ORPHAN_GRACE_MS, sanitizeOriginalName, type EvidenceInput } from '../../src/reporting/evidence-store.js';
 
 let dir: string;
+let blobs: DirectoryEvidenceBlobs;
 let store: EvidenceStore;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netra-evidence-'));
-  store = new EvidenceStore(path.join(dir, 'evidence'), 1024 * 1024);
+  blobs = new DirectoryEvidenceBlobs(path.join(dir, 'evidence'));
+  store = new EvidenceStore(blobs, 1024 * 1024);
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -27,7 +30,7 @@ describe('evidence is typed by its content, against an allow-list', () => {
   it('a script declared as a JPEG photo is refused', async () => {
     const r = await store.save(file(SCRIPT, 'image/jpeg', 'foto.jpg', 'photo'));
     expect(r.ok).toBe(false);
-    expect(fs.existsSync(store.dir) ? fs.readdirSync(store.dir) : []).toEqual([]);
+    expect(fs.existsSync(blobs.dir) ? fs.readdirSync(blobs.dir) : []).toEqual([]);
   });
 
   it('a PNG declared as JPEG is stored as PNG', async () => {
@@ -50,8 +53,8 @@ describe('evidence is typed by its content, against an allow-list', () => {
   it('stored files are 0600 and no partial file is left behind', async () => {
     const r = await store.save(file(PNG, 'image/png'));
     if (!r.ok) throw new Error(r.message);
-    expect(fs.statSync(store.pathOf(r.file.fileName)).mode & 0o777).toBe(0o600);
-    expect(fs.readdirSync(store.dir)).toEqual([r.file.fileName]);
+    expect(fs.statSync(blobs.pathOf(r.file.fileName)).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(blobs.dir)).toEqual([r.file.fileName]);
   });
 });
 
@@ -70,13 +73,25 @@ describe('orphan evidence files', () => {
     const kept = await store.save(file(PNG, 'image/png'));
     const orphan = await store.save(file(PNG, 'image/png'));
     if (!kept.ok || !orphan.ok) throw new Error('setup');
-    fs.writeFileSync(path.join(store.dir, '.0b8f3c2e-1d4a-4c6b-9f7e-2a1b3c4d5e6f.partial'), 'half');
-    fs.writeFileSync(path.join(store.dir, 'README.txt'), 'not ours'); // not a name this store makes
+    fs.writeFileSync(path.join(blobs.dir, '.0b8f3c2e-1d4a-4c6b-9f7e-2a1b3c4d5e6f.partial'), 'half');
+    fs.writeFileSync(path.join(blobs.dir, 'README.txt'), 'not ours'); // not a name this store makes
     const referenced = new Set([kept.file.fileName]);
-    // A draft could not be read: a young unreferenced file may be its, so it stays; the partial goes.
-    expect(store.removeOrphans(referenced, { complete: false, minAgeMs: 3600_000 })).toBe(1);
-    expect(fs.existsSync(store.pathOf(orphan.file.fileName))).toBe(true);
-    expect(store.removeOrphans(referenced, { complete: true, minAgeMs: 3600_000 })).toBe(1);
-    expect(fs.readdirSync(store.dir).sort()).toEqual([kept.file.fileName, 'README.txt'].sort());
+    // Just written: another worker may be about to save the draft that refers to it.
+    expect(await store.removeOrphans(referenced, { complete: true, minAgeMs: 3600_000 })).toBe(0);
+    const later = new Date(Date.now() + ORPHAN_GRACE_MS + 60_000);
+    // A draft could not be read: an unreferenced file younger than minAgeMs may be its, so it stays; the partial goes.
+    expect(await store.removeOrphans(referenced, { complete: false, minAgeMs: 7 * 24 * 3600_000, now: later })).toBe(1);
+    expect(fs.existsSync(blobs.pathOf(orphan.file.fileName))).toBe(true);
+    expect(await store.removeOrphans(referenced, { complete: true, minAgeMs: 7 * 24 * 3600_000, now: later })).toBe(1);
+    expect(fs.readdirSync(blobs.dir).sort()).toEqual([kept.file.fileName, 'README.txt'].sort());
+  });
+
+  it('a stored file reads back byte for byte; the directory is 0700', async () => {
+    const r = await store.save(file(PNG, 'image/png'));
+    if (!r.ok) throw new Error(r.message);
+    expect((await store.read(r.file.fileName)).equals(PNG)).toBe(true);
+    expect(fs.statSync(blobs.dir).mode & 0o777).toBe(0o700);
+    await expect(store.read('0b8f3c2e-1d4a-4c6b-9f7e-2a1b3c4d5e6f.png')).rejects.toThrow(/tidak ditemukan/);
+    await expect(store.read('../netra.sqlite')).rejects.toThrow(/tidak valid/);
   });
 });

@@ -10,6 +10,7 @@ import { ReportDialog } from '../../src/conversation/report-dialog.js';
 import { jakartaDate } from '../../src/knowledge/calendar-date.js';
 import { CalendarSchema, type ElectionCalendar } from '../../src/knowledge/schemas.js';
 import { silentLogger, type Logger } from '../../src/logging/logger.js';
+import { DirectoryEvidenceBlobs } from '../../src/reporting/directory-evidence-blobs.js';
 import { ReportingService } from '../../src/reporting/reporting-service.js';
 import { openDatabase, type NetraDatabase } from '../../src/storage/database.js';
 import { KNOWLEDGE_DIR } from '../support/test-app.js';
@@ -92,7 +93,7 @@ export function makeEnv(options: { key?: string } = {}): TestEnv {
       const admins = o.admin === false ? [] : [{ channel: 'telegram' as const, chatId: ADMIN_CHAT }];
       const reporting = new ReportingService({
         db: env.db,
-        evidenceDir,
+        evidence: new DirectoryEvidenceBlobs(evidenceDir),
         encryptionKey: o.key ?? options.key,
         maxEvidenceBytes: o.maxEvidenceBytes ?? 1024 * 1024,
         notifications: {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeS3 } from '../support/fake-s3.js';
 import { choice, fillReport, makeEnv, photo, jpeg, ticketOf, type TestEnv } from './helpers.js';
 
 const run = promisify(execFile);
@@ -127,6 +128,44 @@ describe('scripts/reports-export.ts', () => {
     });
     expect(json[0]!.identity).toBeUndefined();
     expect(JSON.stringify(json)).not.toContain('Siti');
+  });
+
+  it("--evidence copies each report's files out of the directory store, or out of an S3 bucket, checked by their SHA-256", async () => {
+    const sent = jpeg('export');
+    const [stored] = fs.readdirSync(env.evidenceDir);
+    const fromDir = path.join(env.dir, 'bukti-dir');
+    const r = await exportWith(['--format', 'json', '--out', path.join(env.dir, 'e.json'), '--evidence', fromDir], { NETRA_DATA_DIR: dataDir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/1 berkas bukti disalin/);
+    expect(fs.readFileSync(path.join(fromDir, newTicket, stored!)).equals(sent)).toBe(true);
+    expect(fs.statSync(path.join(fromDir, newTicket)).mode & 0o777).toBe(0o700);
+
+    const s3 = await new FakeS3().start();
+    try {
+      s3.objects.set(`ekspor/${stored}`, { body: sent, lastModified: new Date() });
+      const fromS3 = path.join(env.dir, 'bukti-s3');
+      const ok = await exportWith(['--format', 'csv', '--out', path.join(env.dir, 'e.csv'), '--evidence', fromS3], {
+        NETRA_DATA_DIR: dataDir,
+        ...s3.env({ EVIDENCE_S3_PREFIX: 'ekspor/' }),
+      });
+      expect(ok.stderr).toMatch(/1 berkas bukti disalin/);
+      expect(fs.readFileSync(path.join(fromS3, newTicket, stored!)).equals(sent)).toBe(true);
+      s3.objects.clear();
+      const gone = await exportWith(['--format', 'csv', '--out', path.join(env.dir, 'e2.csv'), '--evidence', path.join(env.dir, 'b2')], {
+        NETRA_DATA_DIR: dataDir,
+        ...s3.env({ EVIDENCE_S3_PREFIX: 'ekspor/' }),
+      });
+      expect(gone.stderr).toContain(`Tidak ada di penyimpanan bukti: ${newTicket}/${stored}`);
+      const refused = await exportWith(['--format', 'csv', '--out', path.join(env.dir, 'e3.csv'), '--evidence', path.join(env.dir, 'b3')], {
+        NETRA_DATA_DIR: dataDir,
+        ...s3.env({ EVIDENCE_S3_PREFIX: 'ekspor/', EVIDENCE_S3_SECRET_ACCESS_KEY: 'kunci-yang-salah-0123456789' }),
+      });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/reports:export gagal: .*S3:SignatureDoesNotMatch.*EVIDENCE_S3_SECRET_ACCESS_KEY/);
+      expect(refused.stderr).not.toContain('kunci-yang-salah');
+    } finally {
+      await s3.close();
+    }
   });
 
   it('rejects bad arguments with a usage line', async () => {
