@@ -267,6 +267,15 @@ describe('readings added from fresh blind phrasings (2026-12-02)', () => {
     expect(s.targets.map((t) => t.id)).not.toContain('sitting_official');
   });
 
+  it('readings of facilities, mock elections, report follow-ups and sanction details', () => {
+    expect(acts(read('Can I book the agency zoom account for a party meeting on Saturday?'))).toContain('use_facility');
+    const mock = read('sy guru PNS, mau bikin pilketos di kelas pake kotak suara dr kardus, calonnya siswa kelas 5. boleh?');
+    expect(mock.circumstances['fictitious']?.value).toBe(true);
+    expect(mock.targets).toEqual([]);
+    expect(read('laporan sy ke bawaslu kab blm ditanggapi sebulan. ada batas waktu buat diproses gk?').speech.act).toBe('report_how');
+    expect(read('sy PNS kena hukdis sedang krn ikut kampanye. tunjangan sy dipotong berapa persen?').speech.act).toBe('sanction');
+  });
+
   it('"kata teman saya …": the one who says it is not the one it is about', () => {
     const s = read('aku pensiunan guru, kata kawan aku gak bisa nyaleg lagi, betul ga?');
     expect(s.actor.who).toBe('self');
