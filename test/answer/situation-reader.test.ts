@@ -270,7 +270,7 @@ describe('readings added from fresh blind phrasings (2026-12-02)', () => {
   it('readings of facilities, mock elections, report follow-ups and sanction details', () => {
     expect(acts(read('Can I book the agency zoom account for a party meeting on Saturday?'))).toContain('use_facility');
     const mock = read('sy guru PNS, mau bikin pilketos di kelas pake kotak suara dr kardus, calonnya siswa kelas 5. boleh?');
-    expect(mock.circumstances['fictitious']?.value).toBe(true);
+    expect(mock.circumstances.fictitious?.value).toBe(true);
     expect(mock.targets).toEqual([]);
     expect(read('laporan sy ke bawaslu kab blm ditanggapi sebulan. ada batas waktu buat diproses gk?').speech.act).toBe('report_how');
     expect(read('sy PNS kena hukdis sedang krn ikut kampanye. tunjangan sy dipotong berapa persen?').speech.act).toBe('sanction');
