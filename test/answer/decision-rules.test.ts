@@ -50,6 +50,9 @@ const CASES: [rule: string, question: string, verdict: Verdict][] = [
   ['card', 'sy PNS kirim di grup RT: "jgn lupa coblos no 2 ya bapak ibu". kan grup warga, aman?', 'dilarang'],
   // Preparing a crowd through subordinates for a would-be candidate is mobilising.
   ['card', 'sy camat, diminta nyiapin massa buat nyambut bakal cagub, sy suruh tiap lurah bawa 50 warga. wajar kan?', 'dilarang'],
+  // Independent academic research on electability is not working for a candidate; doing it for a candidate's team is.
+  ['card:exception', 'sy dosen PNS, tim peneliti prodi kami mau publikasi survei elektabilitas bakal cagub di jurnal ilmiah, dana hibah penelitian kampus. boleh?', 'boleh_bersyarat'],
+  ['card', 'sy dosen PNS diminta bikin survei elektabilitas buat timses bakal cagub, dibayar. boleh?', 'dilarang'],
   // "yg no 2": a number label, not a negation of the favour that follows.
   ['card', 'sy camat. paslon yg no 2 sy acc cepet pinjam aula, paslon lain sy tolak. itu masalah gk?', 'dilarang'],
 ];

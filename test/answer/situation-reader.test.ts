@@ -274,6 +274,9 @@ describe('readings added from fresh blind phrasings (2026-12-02)', () => {
     expect(mock.targets).toEqual([]);
     expect(read('laporan sy ke bawaslu kab blm ditanggapi sebulan. ada batas waktu buat diproses gk?').speech.act).toBe('report_how');
     expect(read('sy PNS kena hukdis sedang krn ikut kampanye. tunjangan sy dipotong berapa persen?').speech.act).toBe('sanction');
+    const inaction = read('kabid kami diam saja, tidak kasih sanksi ke staf yg jelas2 kampanye. kabidnya bisa kena tidak?');
+    expect(inaction.speech.act).toBe('sanction');
+    expect(acts(inaction)).toContain('ignore_violation');
   });
 
   it('"kata teman saya …": the one who says it is not the one it is about', () => {
