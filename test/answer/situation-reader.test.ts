@@ -274,6 +274,11 @@ describe('readings added from fresh blind phrasings (2026-12-02)', () => {
     expect(mock.targets).toEqual([]);
     expect(read('laporan sy ke bawaslu kab blm ditanggapi sebulan. ada batas waktu buat diproses gk?').speech.act).toBe('report_how');
     expect(read('sy PNS kena hukdis sedang krn ikut kampanye. tunjangan sy dipotong berapa persen?').speech.act).toBe('sanction');
+    // A question tag ends with its sentence: the next sentence's "gak" negates what follows it.
+    const tagged = read('sy PNS dtg ke konser kampanye cuma buat nonton penyanyi favorit sy, gimana? gak pake kaos partai kok.');
+    expect(tagged.negatedActs.map((a) => a.id)).toContain('wear_attribute');
+    // "favorit" (a favourite singer) is not favouring anyone.
+    expect(acts(tagged)).not.toContain('decide_favour');
     const inaction = read('kabid kami diam saja, tidak kasih sanksi ke staf yg jelas2 kampanye. kabidnya bisa kena tidak?');
     expect(inaction.speech.act).toBe('sanction');
     expect(acts(inaction)).toContain('ignore_violation');

@@ -95,7 +95,9 @@ export function readSituation(question: string, kb: KnowledgeBase, previous?: Si
     // "tidak boleh", "tidak perlu": a modality, not the act negated; "boleh gk saya …", "boleh gk ikut …"
     // (the cue "tidak ikut"): a question tag.
     if (next !== undefined && attr.modalWords.has(next)) return false;
-    if (text.tokens[c.start] === 'tidak' && before !== undefined && attr.questionTags.has(before)) return false;
+    // ("… gimana? Gak pakai kaos partai": a tag ends its own sentence; the next one's "tidak" negates.)
+    const sameSentence = text.sentence[c.start - 1] === text.sentence[c.start];
+    if (text.tokens[c.start] === 'tidak' && before !== undefined && sameSentence && attr.questionTags.has(before)) return false;
     return !statuses.some((s) => s.start === c.end || overlaps(s, c));
   });
   // "like akun tim pemenangan": words inside a longer target name are not an act of their own.
