@@ -279,6 +279,8 @@ describe('readings added from fresh blind phrasings (2026-12-02)', () => {
     expect(tagged.negatedActs.map((a) => a.id)).toContain('wear_attribute');
     // "favorit" (a favourite singer) is not favouring anyone.
     expect(acts(tagged)).not.toContain('decide_favour');
+    // When the next election is, asked beside a plan, is a question about dates.
+    expect(read('sy PNS mau maju pileg. pemilu selanjutnya barengan pilkada ga sih?').speech.act).toBe('date_stage');
     const inaction = read('kabid kami diam saja, tidak kasih sanksi ke staf yg jelas2 kampanye. kabidnya bisa kena tidak?');
     expect(inaction.speech.act).toBe('sanction');
     expect(acts(inaction)).toContain('ignore_violation');
