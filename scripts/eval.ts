@@ -19,7 +19,7 @@ const USAGE =
   'Pemakaian: npm run eval [-- --file F ...] [--retrieval hybrid|lexical|vector] [--check] [--verbose] [--json]';
 
 /** The sets scored by default, and gated by `--check` (their floors are in eval-floor.json). */
-export const DEFAULT_SETS = ['eval/dev.jsonl', 'eval/dev-real.jsonl', 'eval/holdout-4.jsonl', 'eval/holdout-6.jsonl', 'eval/holdout-9.jsonl'] as const;
+export const DEFAULT_SETS = ['eval/dev.jsonl', 'eval/dev-real.jsonl', 'eval/holdout-4.jsonl', 'eval/holdout-6.jsonl', 'eval/holdout-9.jsonl', 'eval/holdout-11.jsonl'] as const;
 
 /** dev-real.jsonl's questions about "today" assume this date (see eval/README.md); NETRA_TODAY overrides. */
 export const EVAL_TODAY = '2026-12-01';

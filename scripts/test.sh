@@ -35,7 +35,7 @@ else
   failed=$((failed + 1))
 fi
 
-echo "== eval (dev, dev-real, holdout-4, holdout-6, holdout-9; --check)"
+echo "== eval (dev, dev-real, holdout-4, holdout-6, holdout-9, holdout-11; --check)"
 eval_dir=$(mktemp -d)
 if NETRA_DATA_DIR="$eval_dir" npm run --silent eval -- --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 rm -rf "$eval_dir"
