@@ -6,6 +6,7 @@ import { whatsappChatIdOf } from './channels/whatsapp/whatsapp-ids.js';
 import { Conversation, type AdminChat } from './conversation/conversation.js';
 import type { ChannelName } from './conversation/messages.js';
 import { NotifierRegistry } from './conversation/notifier-registry.js';
+import { type ChoiceTokens, RecentChoiceTokens } from './conversation/choice-tokens.js';
 import { SharedConversationState } from './conversation/shared-conversation-state.js';
 import { jakartaDate, type IsoDate } from './knowledge/calendar-date.js';
 import type { Logger } from './logging/logger.js';
@@ -51,6 +52,11 @@ export interface NetraApp {
   channels: ChannelStatus;
   /** What workers share beyond the repositories (PostgreSQL only): chat locks, memory, limits, replies, offers, links. */
   shared?: SharedConversationState;
+  /**
+   * Tokens of choice ids too long for a button (Telegram's 64-byte callback data): shared by every
+   * worker with PostgreSQL, so a button one worker drew works on another; in this process otherwise.
+   */
+  choiceTokens: ChoiceTokens;
   /** The store under {@link shared}, for channels that share their own state (the Cloud API's window and message ids). */
   sharedStore?: SharedChatState;
   /** The SQLite handle (the embedded engine only; undefined with DATABASE_URL). */
@@ -218,6 +224,7 @@ export async function createNetra(config: Config, logger: Logger, options: { wat
     metrics,
     channels: new ChannelStatus(),
     shared,
+    choiceTokens: shared ? shared.choiceTokens(new RecentChoiceTokens()) : new RecentChoiceTokens(),
     sharedStore: chatState,
     db,
     today,

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
         ...channelDeps,
         config: telegram,
         adminChatId: config.adminChatId,
+        choiceTokens: app.choiceTokens,
         // grammY retries an unreachable Telegram by itself; /healthz shows it meanwhile.
         onConnection: (reachable, detail) => app.channels.set('telegram', reachable ? 'running' : 'retrying', detail),
       });

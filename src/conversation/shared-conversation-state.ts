@@ -3,6 +3,7 @@ import { hashUserId, type Logger } from '../logging/logger.js';
 import type { FieldSealer } from '../storage/field-crypto.js';
 import type { SharedChatState } from '../storage/shared-chat-state.js';
 import { type ChoiceOffers, resolveChoice } from './choice-resolver.js';
+import { type ChoiceTokens, newChoiceToken } from './choice-tokens.js';
 import type { ConversationMemory, MemoryEntry } from './conversation-memory.js';
 import type { FullAnswerLinks } from './full-answer-links.js';
 import type { Choice, IncomingMessage, OutgoingMessage } from './messages.js';
@@ -15,12 +16,14 @@ const REPLIES_TTL_MS = 24 * 3600_000;
 export const OFFER_TTL_MS = 30 * 60_000;
 /** Full-answer links of group answers are followed soon or never. */
 const ANSWER_LINK_TTL_MS = 7 * 24 * 3600_000;
+/** A button with a long choice id (a follow-up question) is pressed soon or never, like a full-answer link. */
+export const CHOICE_TOKEN_TTL_MS = 7 * 24 * 3600_000;
 
 /**
  * What the conversation shares with other workers when a shared store is configured
  * (PostgreSQL): the per-chat lock, the follow-up memory (sealed, under a keyed hash of the
  * conversation), the per-user rate limit, the replies to delivered messages, the numbered options
- * offered last and the full-answer links of group answers. Every method degrades to this worker
+ * offered last, the full-answer links of group answers and the tokens of long button data. Every method degrades to this worker
  * alone when the store fails — a chat is still answered — and logs the failure without any chat data.
  */
 export class SharedConversationState {
@@ -196,7 +199,36 @@ export class SharedConversationState {
     };
   }
 
-  /** Deletes expired memory, counters, replies, offers and links (run periodically). */
+  /**
+   * Tokens of long choice ids (Telegram button data) shared across workers, so a button drawn by
+   * one worker works when the press reaches another. The token is random, the id sealed under
+   * it; after {@link CHOICE_TOKEN_TTL_MS} the button has expired. `local` is used while the store fails.
+   */
+  choiceTokens(local: ChoiceTokens): ChoiceTokens {
+    return {
+      tokenFor: async (id) => {
+        const token = newChoiceToken();
+        try {
+          await this.state.saveChoiceToken(token, this.sealer.seal(id, `choice-token:${token}`), new Date(this.now()).toISOString());
+          return token;
+        } catch (err) {
+          this.logger.warn({ event: 'shared_choice_token_write_failed', err: (err as Error).name }, 'button token kept by this worker only');
+          return local.tokenFor(id);
+        }
+      },
+      idOf: async (token) => {
+        try {
+          const stored = await this.state.loadChoiceToken(token, new Date(this.now() - CHOICE_TOKEN_TTL_MS).toISOString());
+          if (stored !== undefined) return this.sealer.open(stored, `choice-token:${token}`);
+        } catch (err) {
+          this.logger.warn({ event: 'shared_choice_token_read_failed', err: (err as Error).name }, 'shared button token not read');
+        }
+        return local.idOf(token);
+      },
+    };
+  }
+
+  /** Deletes expired memory, counters, replies, offers, links and button tokens (run periodically). */
   async sweep(memoryTtlMs: number, windowMs: number): Promise<void> {
     const t = this.now();
     const before = (ms: number) => new Date(t - ms).toISOString();
@@ -206,6 +238,7 @@ export class SharedConversationState {
       replies: before(REPLIES_TTL_MS),
       offers: before(OFFER_TTL_MS),
       answerLinks: before(ANSWER_LINK_TTL_MS),
+      choiceTokens: before(CHOICE_TOKEN_TTL_MS),
       seenMessages: before(7 * 24 * 3600_000),
       windows: before(2 * 24 * 3600_000),
     });

@@ -9,7 +9,7 @@ export interface RekeyCounts {
   reports: number;
   identities: number;
   drafts: number;
-  /** Short-lived shared chat state (memory, replies, offers, links) deleted instead of re-sealed. */
+  /** Short-lived shared chat state (memory, replies, offers, links, button tokens) deleted instead of re-sealed. */
   sharedState: number;
 }
 
@@ -17,9 +17,9 @@ export interface RekeyCounts {
  * Tables of short-lived state sealed with the same key (at most 7 days old, caches of a
  * conversation). They are deleted, not re-sealed: after a re-key they would be unreadable, and
  * deleting them leaves no ciphertext of the old key behind; a user at worst sees a button or a
- * full-answer link expire.
+ * full-answer link expire (a follow-up button's token says "Tombol ini sudah tidak berlaku").
  */
-const SEALED_SHARED_STATE = ['conversation_memory', 'delivered_messages', 'choice_offers', 'answer_links'] as const;
+const SEALED_SHARED_STATE = ['conversation_memory', 'delivered_messages', 'choice_offers', 'answer_links', 'choice_tokens'] as const;
 
 /**
  * `reports:rekey` on PostgreSQL: re-seals every reporter chat id, identity and draft from `old`

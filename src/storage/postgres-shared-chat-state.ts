@@ -125,6 +125,15 @@ export class PostgresSharedChatState implements SharedChatState {
     await this.db.query('INSERT INTO answer_links (token_hash, question, created_at) VALUES ($1, $2, $3)', [tokenHash, sealed, at]);
   }
 
+  async loadChoiceToken(token: string, notBefore: string): Promise<string | undefined> {
+    const r = await this.db.query<{ choice_id: string }>('SELECT choice_id FROM choice_tokens WHERE token = $1 AND created_at >= $2', [token, notBefore]);
+    return r.rows[0]?.choice_id;
+  }
+
+  async saveChoiceToken(token: string, sealed: string, at: string): Promise<void> {
+    await this.db.query('INSERT INTO choice_tokens (token, choice_id, created_at) VALUES ($1, $2, $3)', [token, sealed, at]);
+  }
+
   async claimMessage(keyHash: string, at: string): Promise<boolean> {
     const r = await this.db.query('INSERT INTO cloud_seen_messages (key_hash, seen_at) VALUES ($1, $2) ON CONFLICT (key_hash) DO NOTHING', [keyHash, at]);
     return r.rowCount === 1;
@@ -149,6 +158,7 @@ export class PostgresSharedChatState implements SharedChatState {
     await this.db.query('DELETE FROM delivered_messages WHERE delivered_at < $1', [before.replies]);
     await this.db.query('DELETE FROM choice_offers WHERE offered_at < $1', [before.offers]);
     await this.db.query('DELETE FROM answer_links WHERE created_at < $1', [before.answerLinks]);
+    if (before.choiceTokens) await this.db.query('DELETE FROM choice_tokens WHERE created_at < $1', [before.choiceTokens]);
     if (before.seenMessages) await this.db.query('DELETE FROM cloud_seen_messages WHERE seen_at < $1', [before.seenMessages]);
     if (before.windows) await this.db.query('DELETE FROM cloud_service_windows WHERE last_inbound_at < $1', [before.windows]);
   }

@@ -261,6 +261,22 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
       CREATE INDEX cloud_service_windows_by_at ON cloud_service_windows (last_inbound_at);
     `,
   },
+  {
+    version: 9,
+    name: 'shared-choice-tokens',
+    sql: `
+      -- Choice ids too long for a button's data (Telegram's 64 bytes: follow-up questions as
+      -- buttons), replaced on the button by a random token, so a button one worker drew works
+      -- when the press reaches another (written only with PostgreSQL; the embedded default keeps
+      -- them in process memory). The id is sealed: it can carry the question. Kept 7 days.
+      CREATE TABLE choice_tokens (
+        token      TEXT PRIMARY KEY,
+        choice_id  TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX choice_tokens_by_created ON choice_tokens (created_at);
+    `,
+  },
 ];
 
 /** The tables `db:copy` moves, parents before children (foreign keys), with their id column if any. */

@@ -2,8 +2,8 @@
  * What several workers share about chats besides reports: a lock per chat (so one chat's
  * messages are handled one after another, whichever worker receives them), the follow-up memory,
  * the rate-limit counters, the replies to delivered messages (so a redelivered message is not
- * applied twice), the numbered options offered last and the "full answer" links of group
- * answers. Implemented over PostgreSQL (postgres-shared-chat-state.ts); without it all of this
+ * applied twice), the numbered options offered last, the "full answer" links of group
+ * answers and the tokens of long button data. Implemented over PostgreSQL (postgres-shared-chat-state.ts); without it all of this
  * stays in process memory. Keys are keyed hashes, never chat or user ids; values are sealed by
  * the caller.
  */
@@ -31,6 +31,10 @@ export interface SharedChatState {
   loadAnswerLink(tokenHash: string): Promise<string | undefined>;
   /** Stores the sealed question of a new full-answer link. */
   saveAnswerLink(tokenHash: string, sealed: string, at: string): Promise<void>;
+  /** The sealed choice id behind a button token, when stored at or after `notBefore` (ISO). */
+  loadChoiceToken(token: string, notBefore: string): Promise<string | undefined>;
+  /** Stores the sealed choice id of a new (random) button token. */
+  saveChoiceToken(token: string, sealed: string, at: string): Promise<void>;
   /** True for the first worker that claims the delivered message `keyHash` (WhatsApp Cloud API), false for every later claim. */
   claimMessage(keyHash: string, at: string): Promise<boolean>;
   /** Records that the user `keyHash` wrote at `at` (ISO); an older time never replaces a newer one. */
@@ -48,6 +52,8 @@ export interface SharedStateCutoffs {
   replies: string;
   offers: string;
   answerLinks: string;
+  /** Optional like the two below: a caller that does not know them leaves the button tokens alone. */
+  choiceTokens?: string;
   /** Optional: a caller that does not know them leaves the Cloud API's rows alone. */
   seenMessages?: string;
   windows?: string;

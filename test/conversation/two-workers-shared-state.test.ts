@@ -3,16 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHttpApi, startHttpApi } from '../../src/channels/http/http-api.js';
+import type { ConversationHandler } from '../../src/conversation/conversation-handler.js';
 import type { IncomingMessage, OutgoingMessage } from '../../src/conversation/messages.js';
+import { EXPIRED_BUTTON_TEXT } from '../../src/channels/telegram/bot-runtime.js';
 import { choice, fillReport, reportDriver, textOf, ticketOf } from '../reporting/helpers.js';
 import { freshSchema, HOW_TO_RUN_POSTGRES, TEST_DATABASE_URL } from '../support/postgres-test-db.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { privateChat, user } from '../support/fake-telegram-api.js';
+import { startHarness } from '../telegram/harness.js';
+import type { Message } from 'grammy/types';
 
 /**
  * What used to stay in each worker's memory, now shared through PostgreSQL: two app instances
  * (two workers) on one database, a message handled by one and the next by the other.
  */
-describe.skipIf(!TEST_DATABASE_URL)(`two workers share links, offers, replies and HTTP limits${TEST_DATABASE_URL ? '' : ` — not run: ${HOW_TO_RUN_POSTGRES}`}`, () => {
+describe.skipIf(!TEST_DATABASE_URL)(`two workers share links, offers, replies, button tokens and HTTP limits${TEST_DATABASE_URL ? '' : ` — not run: ${HOW_TO_RUN_POSTGRES}`}`, () => {
   let schema: Awaited<ReturnType<typeof freshSchema>>;
   let dir: string;
   let a: TestApp;
@@ -70,6 +75,69 @@ describe.skipIf(!TEST_DATABASE_URL)(`two workers share links, offers, replies an
     const rows = JSON.stringify(await schema.query('SELECT * FROM answer_links'));
     expect(rows).not.toContain('kampanye');
     expect(rows).not.toContain(token!);
+  });
+
+  it('a follow-up button whose data is longer than 64 bytes, drawn by worker A, is answered when the press reaches worker B; an expired one says so', async () => {
+    const onA = await startHarness({ conversation: a.conversation, notifiers: a.notifiers, choiceTokens: a.app.choiceTokens });
+    // Worker B's conversation, seen from the adapter: which choice a press turned into, and the answer.
+    const onBTurns: { choiceId?: string; out: OutgoingMessage[] }[] = [];
+    const recordedB: ConversationHandler = {
+      handle: async (m, deliver) => {
+        const turn: { choiceId?: string; out: OutgoingMessage[] } = { choiceId: m.choiceId, out: [] };
+        onBTurns.push(turn);
+        // The replies are known when they are handed over for sending, before the adapter sends them.
+        const record = async (replies: OutgoingMessage[]): Promise<void> => {
+          turn.out = replies;
+          await deliver?.(replies);
+        };
+        turn.out = await b.conversation.handle(m, record);
+        return turn.out;
+      },
+    };
+    // One bot's updates never share an id (a shared id would be taken as a redelivery of A's update).
+    const onB = await startHarness({ conversation: recordedB, notifiers: b.notifiers, choiceTokens: b.app.choiceTokens, fake: { firstUpdateId: 500_000 } });
+    try {
+      const asker = user(4343, 'Dewi');
+      const chat = privateChat(4343, 'Dewi');
+      // Its related questions come as buttons, some too long for Telegram's 64 bytes.
+      onA.fake.userSays('Bolehkah guru mengarahkan murid memilih calon?', { from: asker, chat });
+      type Button = { text: string; callback_data?: string };
+      const buttonsOf = (m: Message): Button[] => ((m.reply_markup?.inline_keyboard ?? []) as Button[][]).flat();
+      await onA.fake.waitForCall('sendMessage', (c) => Number(c.payload.chat_id) === chat.id && c.payload.reply_markup !== undefined, { timeoutMs: 20_000 });
+      const message = onA.fake.sentMessages(chat.id).find((m) => buttonsOf(m).length > 0)!;
+      const followUp = buttonsOf(message).find((btn) => Buffer.byteLength(`ask:${btn.text}`) > 64);
+      expect(followUp, JSON.stringify(buttonsOf(message))).toBeDefined();
+      const data = followUp!.callback_data!;
+      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+
+      // Behind the load balancer the press reaches worker B, which never drew that keyboard.
+      let since = onB.fake.calls.length;
+      const pressed = onB.fake.pressButton(message, data, asker);
+      const toast = await onB.fake.waitForCall('answerCallbackQuery', (c) => c.payload.callback_query_id === pressed, { since, timeoutMs: 20_000 });
+      expect(toast.payload.text).not.toBe(EXPIRED_BUTTON_TEXT);
+      await onB.fake.waitForCall('sendMessage', (c) => Number(c.payload.chat_id) === chat.id, { since, timeoutMs: 20_000 });
+      expect(onBTurns.map((t) => t.choiceId)).toEqual([`ask:${followUp!.text}`]);
+      expect(onBTurns[0]?.out[0]).toMatchObject({ kind: 'answer', answer: { question: followUp!.text } });
+      // The token is random, the question behind it sealed.
+      const stored = JSON.stringify(await schema.query('SELECT * FROM choice_tokens'));
+      expect(stored).not.toContain(followUp!.text);
+      expect(stored).not.toContain('4343');
+
+      // Seven days later the button has expired, on either worker, and the sweep deletes its token.
+      const token = data.slice('~t'.length);
+      expect(token).toMatch(/^[\w-]+$/); // safe to put in the SQL below
+      await schema.query(`UPDATE choice_tokens SET created_at = '2000-01-01T00:00:00.000Z' WHERE token = '${token}'`);
+      since = onB.fake.calls.length;
+      const late = onB.fake.pressButton(message, data, asker);
+      const expired = await onB.fake.waitForCall('answerCallbackQuery', (c) => c.payload.callback_query_id === late, { since });
+      expect(expired.payload.text).toBe(EXPIRED_BUTTON_TEXT);
+      expect(onBTurns).toHaveLength(1); // no conversation turn for an expired button
+      await b.app.shared!.sweep(30 * 60_000, 60_000);
+      expect(await schema.query(`SELECT COUNT(*) AS n FROM choice_tokens WHERE token = '${token}'`)).toEqual([{ n: 0 }]);
+    } finally {
+      await onA.close();
+      await onB.close();
+    }
   });
 
   it('a numbered reply on worker B picks the option worker A offered (WhatsApp)', async () => {

@@ -67,6 +67,8 @@ describe.skipIf(!TEST_DATABASE_URL)(`npm run reports:rekey on PostgreSQL${TEST_D
       await driver.start(msg(CHAT, '/lapor', { channel: 'whatsapp' })); // a draft to re-key too
       // Short-lived sealed chat state of the old key, e.g. a follow-up memory.
       await t.conversation.handle({ channel: 'telegram', chatId: '777', userId: '777', isPrivate: true, text: 'Bolehkah PNS ikut kampanye?' });
+      // …and the token of a Telegram button whose choice id is longer than 64 bytes.
+      await t.app.choiceTokens.tokenFor('ask:Kepala dinas kumpulkan staf terus minta dukung calon gubernur, boleh?');
     } finally {
       await t.close();
     }
@@ -115,6 +117,7 @@ describe.skipIf(!TEST_DATABASE_URL)(`npm run reports:rekey on PostgreSQL${TEST_D
 
   it('re-seals identities, chat ids and drafts in the shared database: the new key opens them, the old one no longer does, /status still works', async () => {
     expect(await schema.query('SELECT COUNT(*) AS n FROM conversation_memory')).toEqual([{ n: 1 }]);
+    expect(await schema.query('SELECT COUNT(*) AS n FROM choice_tokens')).toEqual([{ n: 1 }]);
     const r = await rekey({ ...env(KEY_A), REPORTS_ENCRYPTION_KEY_NEW: KEY_B });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -135,5 +138,6 @@ describe.skipIf(!TEST_DATABASE_URL)(`npm run reports:rekey on PostgreSQL${TEST_D
     expect(audit).toEqual([{ actor: `cli:${os.userInfo().username}`, detail: '1 laporan, 1 identitas, 1 draf' }]);
     // The old key's short-lived ciphertext does not stay behind.
     expect(await schema.query('SELECT COUNT(*) AS n FROM conversation_memory')).toEqual([{ n: 0 }]);
+    expect(await schema.query('SELECT COUNT(*) AS n FROM choice_tokens')).toEqual([{ n: 0 }]);
   });
 });

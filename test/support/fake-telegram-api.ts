@@ -22,6 +22,11 @@ export interface FakeTelegramOptions {
   bot?: Partial<UserFromGetMe>;
   /** Long polls are held at most this long (Telegram's `timeout` is capped so tests stay quick). */
   maxPollSeconds?: number;
+  /**
+   * The first update_id (default 1). Two fakes that stand for one bot (its updates split between
+   * two workers) start far apart, as one bot's updates never share an id.
+   */
+  firstUpdateId?: number;
 }
 
 interface StoredFile {
@@ -101,6 +106,7 @@ export class FakeTelegramApi {
   private constructor(options: FakeTelegramOptions) {
     this.token = options.token ?? DEFAULT_TOKEN;
     this.maxPollSeconds = options.maxPollSeconds ?? 1;
+    this.nextUpdateId = options.firstUpdateId ?? 1;
     this.botUser = {
       id: Number(this.token.split(':')[0]),
       is_bot: true,

@@ -5,6 +5,7 @@ import { addressedText } from '../../src/channels/telegram/addressing.js';
 import { formatAnswerHtml, formatTextHtml } from '../../src/channels/telegram/format-answer-html.js';
 import { escapeAndSplit } from '../../src/channels/telegram/html.js';
 import { buildInlineKeyboard, CallbackDataCodec } from '../../src/channels/telegram/keyboard.js';
+import { RecentChoiceTokens } from '../../src/conversation/choice-tokens.js';
 import { detectEntities, groupChat, privateChat, user } from '../support/fake-telegram-api.js';
 import { isBalancedHtml, sampleAnswer } from './harness.js';
 
@@ -118,22 +119,22 @@ describe('addressedText', () => {
 });
 
 describe('inline keyboard', () => {
-  it('keeps short ids as they are and maps long ones to tokens of at most 64 bytes', () => {
-    const codec = new CallbackDataCodec(2);
-    expect(codec.encode('feedback:up:abc')).toBe('feedback:up:abc');
+  it('keeps short ids as they are and maps long ones to tokens of at most 64 bytes', async () => {
+    const codec = new CallbackDataCodec(new RecentChoiceTokens(2));
+    expect(await codec.encode('feedback:up:abc')).toBe('feedback:up:abc');
     const long = `x:${'é'.repeat(40)}`;
-    const token = codec.encode(long);
+    const token = await codec.encode(long);
     expect(Buffer.byteLength(token)).toBeLessThanOrEqual(64);
-    expect(codec.encode(long)).toBe(token);
-    expect(codec.decode(token)).toBe(long);
+    expect(await codec.encode(long)).toBe(token);
+    expect(await codec.decode(token)).toBe(long);
     // The oldest token is forgotten once over capacity.
-    codec.encode(`y:${'a'.repeat(70)}`);
-    codec.encode(`z:${'a'.repeat(70)}`);
-    expect(codec.decode(token)).toBeUndefined();
+    await codec.encode(`y:${'a'.repeat(70)}`);
+    await codec.encode(`z:${'a'.repeat(70)}`);
+    expect(await codec.decode(token)).toBeUndefined();
   });
 
-  it('puts short related buttons on one row and long ones alone', () => {
-    const keyboard = buildInlineKeyboard(
+  it('puts short related buttons on one row and long ones alone', async () => {
+    const keyboard = await buildInlineKeyboard(
       [
         { id: 'feedback:up:1', label: '👍' },
         { id: 'feedback:down:1', label: '👎' },

@@ -2,11 +2,12 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import type { Answer } from '../../src/answer/answer-contract.js';
 import { startTelegram, type TelegramDeps, type TelegramHandle } from '../../src/channels/telegram/index.js';
+import type { ChoiceTokens } from '../../src/conversation/choice-tokens.js';
 import type { ConversationHandler } from '../../src/conversation/conversation-handler.js';
 import type { IncomingMessage, OutgoingMessage } from '../../src/conversation/messages.js';
 import { NotifierRegistry } from '../../src/conversation/notifier-registry.js';
 import type { Logger } from '../../src/logging/logger.js';
-import { FakeTelegramApi, type FakeCall } from '../support/fake-telegram-api.js';
+import { FakeTelegramApi, type FakeCall, type FakeTelegramOptions } from '../support/fake-telegram-api.js';
 
 /** A cited answer like the real pipeline gives for "like postingan caleg". */
 export function sampleAnswer(question: string, overrides: Partial<Answer> = {}): Answer {
@@ -107,11 +108,15 @@ export interface HarnessOptions {
   groupTypingDelayMs?: number;
   /** Keep Telegram's real flood limits instead of the quick test pace. */
   realThrottle?: boolean;
+  /** Options of the fake Bot API (e.g. where its update ids start). */
+  fake?: FakeTelegramOptions;
+  /** Where long button data's tokens live (a worker's NetraApp.choiceTokens); the adapter's own memory when unset. */
+  choiceTokens?: ChoiceTokens;
 }
 
 /** Starts the fake Bot API and the real adapter (runner long polling unless a webhook port is given). */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const fake = await FakeTelegramApi.start();
+  const fake = await FakeTelegramApi.start(options.fake);
   options.prepare?.(fake);
   const { logger, lines } = captureLogger();
   const conversation = options.conversation ?? new RecordingConversation();
@@ -132,6 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
     albumQuietMs: 300,
     ...(options.groupTypingDelayMs !== undefined ? { groupTypingDelayMs: options.groupTypingDelayMs } : {}),
+    ...(options.choiceTokens ? { choiceTokens: options.choiceTokens } : {}),
     // One send at a time per chat keeps the order; no pause between them keeps tests quick.
     ...(options.realThrottle ? {} : { throttle: { out: { maxConcurrent: 1 }, group: { maxConcurrent: 1 } } }),
   };

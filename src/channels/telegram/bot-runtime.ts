@@ -4,6 +4,7 @@ import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-th
 import { Bot, GrammyError, type Api, type BotError, type Context, type Transformer } from 'grammy';
 import type { InlineKeyboardMarkup, Message, ReplyParameters } from 'grammy/types';
 import type { Config } from '../../config/config.js';
+import type { ChoiceTokens } from '../../conversation/choice-tokens.js';
 import type { ConversationHandler } from '../../conversation/conversation-handler.js';
 import type { IncomingMessage, OutgoingMessage, PrivateChatLinks } from '../../conversation/messages.js';
 import type { NotifierRegistry } from '../../conversation/notifier-registry.js';
@@ -33,6 +34,12 @@ export interface TelegramDeps {
    * 1000): chatter Netra stays silent on, and quick replies, show none to the whole group.
    */
   groupTypingDelayMs?: number;
+  /**
+   * Where the tokens of button data longer than 64 bytes are kept: shared by every worker with
+   * PostgreSQL (NetraApp.choiceTokens), so a press that reaches another worker still works; in
+   * this process when unset.
+   */
+  choiceTokens?: ChoiceTokens;
   /** Told when Telegram cannot be reached (and when it can again), for `/healthz`. */
   onConnection?: (reachable: boolean, detail?: string) => void;
   /**
@@ -50,7 +57,7 @@ export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 export const FAILURE_TEXT =
   'Maaf, terjadi gangguan saat memproses pesan Anda. Silakan coba lagi beberapa saat lagi.';
 
-/** Shown on a button whose long id was forgotten (the bot restarted since it was sent). */
+/** Shown on a button whose long id is no longer known (its token expired, or the bot restarted without a shared store). */
 export const EXPIRED_BUTTON_TEXT = 'Tombol ini sudah tidak berlaku. Silakan kirim pesan baru.';
 
 /** Shown above a keyboard when the conversation sends choices without text: Telegram refuses empty messages. */
@@ -154,7 +161,7 @@ interface Target {
 }
 
 class MessageHandler {
-  private readonly codec = new CallbackDataCodec();
+  private readonly codec: CallbackDataCodec;
   private readonly adminIds: ReadonlySet<string>;
   /** Albums collected for an update (its first photo), read once by {@link onMessage}. */
   readonly albums = new Map<number, Message[]>();
@@ -165,6 +172,7 @@ class MessageHandler {
     private readonly download: FileDownloadOptions,
   ) {
     this.adminIds = new Set(deps.config.adminIds);
+    this.codec = new CallbackDataCodec(deps.choiceTokens);
   }
 
   async onMessage(ctx: Context): Promise<void> {
@@ -209,7 +217,7 @@ class MessageHandler {
     const query = ctx.callbackQuery;
     if (!query?.data) return;
     const message = query.message;
-    const choiceId = this.codec.decode(query.data);
+    const choiceId = await this.codec.decode(query.data);
     if (!message || choiceId === undefined) {
       await ctx.answerCallbackQuery({ text: EXPIRED_BUTTON_TEXT }).catch(ignore);
       return;
@@ -251,7 +259,7 @@ class MessageHandler {
             await ctx.answerCallbackQuery(ack ? { ...(ack.text ? { text: ack.text } : {}), ...(ack.url ? { url: ack.url } : {}) } : {}).catch(ignore);
           }
           if (ack?.dropChoices !== undefined && 'reply_markup' in message) {
-            const keyboard = withoutChoices(message.reply_markup, ack.dropChoices, this.codec);
+            const keyboard = await withoutChoices(message.reply_markup, ack.dropChoices, this.codec);
             await ctx.api
               .editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: keyboard ?? { inline_keyboard: [] } })
               .catch(ignore);
@@ -326,7 +334,7 @@ class MessageHandler {
           ? [formatBriefHtml(out.answer, out.brief)]
           : formatAnswerHtml(out.answer, undefined, { followUpsAsButtons: choices.some((c) => c.id.startsWith('ask:')) })
         : formatTextHtml(out.text);
-    const keyboard = choices.length > 0 ? buildInlineKeyboard(choices, this.codec) : undefined;
+    const keyboard = choices.length > 0 ? await buildInlineKeyboard(choices, this.codec) : undefined;
     if (parts.length === 0) {
       if (!keyboard) return;
       parts.push(CHOICES_ONLY_TEXT);
